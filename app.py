@@ -1,0 +1,28 @@
+"""Data & Quartiers: navigation and the state shared by every page (run: `python tasks.py app`)."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui import frame, state
+
+st.set_page_config(page_title="Data & Quartiers", page_icon=str(Path(__file__).parent / "data/assets/favicon.png"), layout="wide")
+frame.leave_legacy_pages_mode()
+
+PAGES = {
+    "Explorer": [
+        st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
+        st.Page("pages/fiche.py", title="Fiche quartier", icon=":material/description:"),
+    ],
+    "Aide": [
+        st.Page("pages/catalogue.py", title="Catalogue des indicateurs", icon=":material/menu_book:"),
+    ],
+}
+
+page = st.navigation(PAGES)
+if frame.workspace_ready():
+    st.sidebar.caption(f"Base ouverte : **{state.workspace_label()}**")
+    frame.choose_quartier()
+    if state.is_demo(state.data_key()):
+        frame.demo_notice()
+    page.run()

@@ -1,0 +1,111 @@
+"""Territories: the quartiers of a workspace, and the reference territories of each quartier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from dq_core.errors import DQError
+
+# The six references a quartier is compared with, in display order, with their French labels.
+REFERENCE_KEYS = ("commune", "epci", "departement", "region", "france", "quartiers")
+REFERENCE_LABELS = {
+    "commune": "Commune",
+    "epci": "Agglomération (EPCI)",
+    "departement": "Département",
+    "region": "Région",
+    "france": "France",
+    "quartiers": "Ensemble des quartiers",
+}
+VINTAGE_LABELS = {2015: "géographie prioritaire 2015", 2024: "géographie prioritaire 2024"}
+
+
+@dataclass(frozen=True)
+class Territory:
+    code: str
+    level: str
+    name: str
+    vintage: int | None = None
+
+
+@dataclass(frozen=True)
+class Quartier:
+    code: str
+    name: str
+    vintage: int | None
+    communes: tuple[Territory, ...]           # main commune first
+    references: dict[str, Territory] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def commune_names(self) -> str:
+        return ", ".join(c.name for c in self.communes)
+
+    @property
+    def label(self) -> str:
+        """What a person types and reads in a chooser: name, commune(s), code."""
+        return f"{self.name} — {self.commune_names} ({self.code})"
+
+
+_QUARTIERS_SQL = """
+SELECT q.code, q.name, q.vintage,
+       list(c.code ORDER BY l.rank) AS commune_codes,
+       list(c.name ORDER BY l.rank) AS commune_names
+FROM territory q
+LEFT JOIN territory_link l ON l.child = q.code
+LEFT JOIN territory c ON c.code = l.parent AND c.level = 'commune'
+WHERE q.level = 'quartier'
+GROUP BY ALL
+ORDER BY commune_names[1], q.name, q.code
+"""
+
+
+def list_quartiers(cur: duckdb.DuckDBPyConnection) -> list[Quartier]:
+    """Every quartier with its commune(s), sorted by commune then name (references not resolved)."""
+    quartiers = []
+    for code, name, vintage, commune_codes, commune_names in cur.execute(_QUARTIERS_SQL).fetchall():
+        communes = tuple(Territory(c, "commune", n) for c, n in zip(commune_codes, commune_names, strict=True)
+                         if c is not None)
+        quartiers.append(Quartier(code, name, vintage, communes))
+    return quartiers
+
+
+_ANCESTORS_SQL = """
+WITH RECURSIVE ancestor(code, depth) AS (
+    SELECT ?::VARCHAR, 0
+    UNION ALL
+    SELECT l.parent, a.depth + 1
+    FROM territory_link l JOIN ancestor a ON l.child = a.code
+    WHERE l.rank = 1 AND a.depth < 6
+)
+SELECT DISTINCT t.code, t.level, t.name, t.vintage, a.depth
+FROM ancestor a JOIN territory t ON t.code = a.code
+ORDER BY a.depth
+"""
+
+
+def get_quartier(cur: duckdb.DuckDBPyConnection, code: str) -> Quartier:
+    """A quartier with its communes and its six reference territories (where they exist)."""
+    code = code.strip().upper()
+    rows = cur.execute(_ANCESTORS_SQL, [code]).fetchall()
+    if not rows or rows[0][1] != "quartier":
+        raise DQError(f"Quartier inconnu : « {code} ». Tapez `python -m dq_core quartiers` pour la "
+                      "liste des codes, ou choisissez le quartier dans l'application.")
+    _, _, name, vintage, _ = rows[0]
+    references: dict[str, Territory] = {}
+    for t_code, level, t_name, t_vintage, _depth in rows[1:]:
+        references.setdefault(level, Territory(t_code, level, t_name, t_vintage))
+    ensemble = cur.execute(
+        "SELECT code, name, vintage FROM territory WHERE level = 'ensemble' "
+        "ORDER BY (vintage IS NOT DISTINCT FROM ?) DESC, code LIMIT 1", [vintage]).fetchone()
+    if ensemble:
+        references["ensemble"] = Territory(ensemble[0], "ensemble", ensemble[1], ensemble[2])
+    communes = tuple(Territory(c, "commune", n) for c, n in cur.execute(
+        "SELECT t.code, t.name FROM territory_link l JOIN territory t ON t.code = l.parent "
+        "WHERE l.child = ? AND t.level = 'commune' ORDER BY l.rank", [code]).fetchall())
+    refs = {key: references[level] for key, level in _REFERENCE_LEVELS.items() if level in references}
+    return Quartier(code, name, vintage, communes, refs)
+
+
+_REFERENCE_LEVELS = {"commune": "commune", "epci": "epci", "departement": "departement",
+                     "region": "region", "france": "france", "quartiers": "ensemble"}

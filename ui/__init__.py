@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: the open workspace, cached core calls, shared widgets."""

@@ -1,0 +1,76 @@
+"""The frame every page runs in: navigation, the shared quartier choice, the demo notice."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from dq_core.errors import DQError
+from ui import state
+
+QUARTIER_KEY = "quartier"
+
+
+def leave_legacy_pages_mode() -> None:
+    """Make the first request after a server start run through app.py.
+
+    Streamlit sees the `pages/` folder next to app.py and, until some script calls `st.navigation`,
+    serves a deep link such as `/fiche?quartier=…` in its old "pages directory" mode, running the
+    page without app.py (no shared state, wrong sidebar). Switching the mode off and rerunning once
+    sends that very first request through app.py, with its query string kept.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def choose_quartier() -> str | None:
+    """The quartier chooser in the sidebar; the choice lives in the URL (`?quartier=CODE`)."""
+    quartiers = state.quartiers(state.data_key())
+    if not quartiers:
+        st.sidebar.info("Aucun quartier dans cette base : importez des données.")
+        return None
+    labels = {q.code: q.label for q in quartiers}
+    wanted = (st.query_params.get(QUARTIER_KEY) or "").strip().upper()
+    if wanted and wanted in labels and wanted != st.session_state.get(QUARTIER_KEY):
+        st.session_state[QUARTIER_KEY] = wanted            # a shared link, or the back button
+    elif wanted and wanted not in labels:
+        st.sidebar.info(f"Le quartier « {wanted} » n'existe pas dans cette base : choisissez-en un.")
+    if st.session_state.get(QUARTIER_KEY) not in labels:
+        st.session_state[QUARTIER_KEY] = quartiers[0].code
+    code = st.sidebar.selectbox(
+        "Quartier", list(labels), key=QUARTIER_KEY, format_func=labels.get,
+        help="Tapez une partie du nom, de la commune ou du code.", on_change=_sync_url,
+        placeholder="Choisissez un quartier")
+    if st.query_params.get(QUARTIER_KEY) != code:
+        st.query_params[QUARTIER_KEY] = code               # page changes clear query parameters
+    return code
+
+
+def _sync_url() -> None:
+    st.query_params[QUARTIER_KEY] = st.session_state[QUARTIER_KEY]
+
+
+def demo_notice() -> None:
+    """Said on every page while the demo workspace is open."""
+    st.info("**Données fictives de démonstration** — territoires et chiffres inventés, à ne pas "
+            "citer. Chargez vos données réelles pour travailler.", icon=":material/science:")
+
+
+def show_error(exc: DQError) -> None:
+    st.error(exc.message, icon=":material/error:")
+
+
+def workspace_ready() -> bool:
+    """Open the workspace (building the demo on first start); a French message if it cannot."""
+    try:
+        state.data_key()
+    except DQError as exc:
+        show_error(exc)
+        return False
+    return True
+
+
+def require_app() -> None:
+    """First line of every page: a page run outside app.py hands over to it."""
+    leave_legacy_pages_mode()
