@@ -40,7 +40,7 @@ def run_checks(cur: duckdb.DuckDBPyConnection, mapping: Mapping, sheet: str | No
         for line, value_column, value in rows:
             where_col = value_column if (value_column and column == value_col) else column
             problems.append(Problem(kind, message, severity, (line,) if line is not None else (), where_col,
-                                    None if value is None else str(value), 1, sheet))
+                                    _shown(value), 1, sheet))
         if total > len(rows):
             problems.append(Problem(kind, f"{message} — et {fmt.number(total - len(rows), 0)} autres lignes "
                                     "avec le même problème.", severity, (), None, None, total - len(rows), sheet))
@@ -133,3 +133,13 @@ def _suggest_indicator(value: str | None, indicators: dict[str, str]) -> str:
     if not close:
         return ""
     return " Indicateurs proches : " + ", ".join(f"{c} ({indicators[c]})" for c in close[:4]) + "."
+
+
+def _shown(value) -> str | None:
+    """A value for a message: numbers the French way, text as found."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return fmt.number(value, 0 if value.is_integer() else 4).rstrip("0").rstrip(",") if not value.is_integer() \
+            else fmt.number(value, 0)
+    return str(value)

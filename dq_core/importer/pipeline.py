@@ -164,6 +164,15 @@ def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
         report.problems.append(Problem("colonnes_en_trop", "cette ligne a plus de valeurs que l'en-tête n'a de "
                                        "colonnes (séparateur dans une valeur ? guillemets manquants ?).",
                                        ERROR, tuple(raw.extra_lines), None, None, raw.extra_columns, raw.sheet))
+    if raw.truncated_line is not None:
+        report.problems.append(Problem("fichier_tronque", "la dernière ligne du fichier s'arrête au milieu : le "
+                                       "fichier semble tronqué (copie ou envoi interrompu). Renvoyez le fichier "
+                                       "complet.", ERROR, (raw.truncated_line,)))
+    if raw.open_quote_lines:
+        report.problems.append(Problem("guillemet", "un guillemet (\") ouvre une valeur qui n'est jamais refermée : "
+                                       "la suite du fichier est lue comme une seule valeur. Retirez ce guillemet "
+                                       "ou refermez-le.", ERROR, tuple(raw.open_quote_lines[:8]), None, None,
+                                       len(raw.open_quote_lines)))
     if raw.notes:
         report.problems.append(Problem("notes", "lignes sous le tableau (notes, sources) mises de côté : « "
                                        + " » ; « ".join(_clip(t) for _, t in raw.notes[:3]) + " ».", WARNING,
@@ -543,7 +552,7 @@ def _preview(cur, limit: int = 50) -> pd.DataFrame:
         FROM dq_rows r LEFT JOIN dq_hide x USING (territory, indicator, period)
         WHERE NOT r.skip ORDER BY r.line NULLS LAST LIMIT {int(limit)}""").fetchall()
     frame = pd.DataFrame(rows, columns=["Ligne", "Territoire", "Indicateur", "Période", "Valeur", "Secret"])
-    frame["Période"] = [fmt.period(p) if p else "" for p in frame["Période"]]
+    frame["Période"] = [fmt.period(p) if isinstance(p, str) else "" for p in frame["Période"]]
     frame["Valeur"] = ["s" if secret else ("–" if v is None else fmt.number(v, 2).rstrip("0").rstrip(","))
                        for v, secret in zip(frame["Valeur"], frame["Secret"], strict=True)]
     return frame.drop(columns=["Secret"]).astype("string")

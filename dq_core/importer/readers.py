@@ -43,6 +43,8 @@ class RawTable:
     notes: list[tuple[int, str]] = field(default_factory=list)   # (line, text) set aside below the data
     extra_columns: int = 0                  # rows with more cells than the header (non-empty)
     extra_lines: list[int] = field(default_factory=list)
+    open_quote_lines: list[int] = field(default_factory=list)   # a quote opened and never closed
+    truncated_line: int | None = None       # the last line stops mid-row (file cut short?)
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
@@ -157,8 +159,25 @@ def _read_csv(cur: duckdb.DuckDBPyConnection, text: TextFile, indicators: dict[s
             fast = False
     if not fast:
         _read_csv_python(cur, text, delimiter, header_index, raw)
+    tail = _last_line(text.path)
+    if tail is not None and raw.headers:
+        cells = next(csv.reader([tail], delimiter=delimiter), [])
+        if 0 < len(cells) < len(raw.headers):
+            raw.truncated_line = _first(cur.execute("SELECT max(line) FROM dq_raw"))[0]
     _set_aside_notes(cur, raw)
     return raw
+
+
+def _last_line(path) -> str | None:
+    """The file's last line when the file does not end with a line break, else None."""
+    with open(path, "rb") as f:
+        f.seek(0, 2)
+        size = f.tell()
+        f.seek(max(0, size - 65536))
+        tail = f.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return None
+    return tail.splitlines()[-1].decode("utf-8", errors="replace")
 
 
 def _read_csv_python(cur, text: TextFile, delimiter: str, header_index: int, raw: RawTable) -> None:
@@ -167,6 +186,7 @@ def _read_csv_python(cur, text: TextFile, delimiter: str, header_index: int, raw
         reader = csv.reader(f, delimiter=delimiter)
         batch: list[list] = []
         line_before = 0
+        pending_quote = None
         for index, row in enumerate(reader):
             first_line = line_before + 1
             line_before = reader.line_num
@@ -174,6 +194,8 @@ def _read_csv_python(cur, text: TextFile, delimiter: str, header_index: int, raw
                 continue
             if not any(cell.strip() for cell in row):
                 continue
+            # A field running over several lines up to the end of the file: a quote never closed.
+            pending_quote = first_line if any("\n" in c or "\r" in c for c in row) else None
             if len(row) > width:
                 if any(cell.strip() for cell in row[width:]):
                     raw.extra_columns += 1
@@ -188,6 +210,8 @@ def _read_csv_python(cur, text: TextFile, delimiter: str, header_index: int, raw
                 batch = []
         if batch:
             _append(cur, batch, width)
+        if pending_quote is not None:
+            raw.open_quote_lines.append(pending_quote)
 
 
 def _create_raw(cur, width: int) -> None:

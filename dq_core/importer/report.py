@@ -144,8 +144,8 @@ class ImportReport:
         lines = [f"Fichier « {self.file_name} »" + (f" ({self.file_kind.upper()}, {_LAYOUTS.get(self.layout, self.layout)})"
                                                     if self.file_kind else ""), self.summary()]
         if self.rows_read:
-            lines.append(f"Lignes lues : {fmt.number(self.rows_read, 0)} ; valeurs valides : "
-                         f"{fmt.number(self.rows_valid, 0)} ; ignorées : {fmt.number(self.rows_ignored, 0)}.")
+            lines.append(f"Lignes lues : {fmt.number(self.rows_read, 0)} ; valeurs trouvées : "
+                         f"{fmt.number(self.rows_valid, 0)} ; lignes ignorées : {fmt.number(self.rows_ignored, 0)}.")
         if self.new_indicators:
             lines.append("Nouveaux indicateurs : " + ", ".join(self.new_indicators) + ".")
         for severity in (ERROR, CHOICE, WARNING):
