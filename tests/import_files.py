@@ -19,14 +19,21 @@ def csv_bytes(*lines: str, encoding: str = "utf-8", newline: str = "\n") -> byte
     return (newline.join(lines) + newline).encode(encoding)
 
 
+class Text(str):
+    """A cell value written as text even when it starts with '=' (a label, never a formula)."""
+
+
 def xlsx_bytes(sheets: dict[str, list[list]], percent_cells: tuple = ()) -> bytes:
     """A workbook from {sheet name: rows}; `percent_cells` = ((sheet, row, col), …) formatted '0.0%'."""
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
-        for row in rows:
+        for r, row in enumerate(rows, start=1):
             sheet.append(row)
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, Text):
+                    sheet.cell(row=r, column=c).data_type = "s"
     for name, row, col in percent_cells:
         book[name].cell(row=row, column=col).number_format = "0.0%"
     buffer = io.BytesIO()

@@ -97,7 +97,7 @@ def parse_number(raw: object) -> float | None:
         return None
     if isinstance(raw, int | float):
         return float(raw)
-    text = "".join(ch for ch in str(raw).strip() if ch not in SPACES).removesuffix("%")
+    text = "".join(ch for ch in str(raw).strip() if ch not in SPACES).rstrip("%")
     text = text.replace("\u2212", "-")
     if _DOTTED_THOUSANDS.fullmatch(text):
         text = text.replace(".", "").replace(",", ".")
