@@ -35,7 +35,14 @@ from dq_core.importer.layouts import (
     remember_mapping,
     set_partner_threshold,
 )
-from dq_core.importer.pipeline import FileInfo, ImportOptions, check_file, import_file, inspect_file
+from dq_core.importer.pipeline import (
+    FileInfo,
+    ImportOptions,
+    check_file,
+    import_file,
+    inspect_file,
+    split_uploads,
+)
 from dq_core.importer.protect import PRIVACY_RULES
 from dq_core.importer.report import CHOICE, ERROR, WARNING, ImportReport, Problem
 from dq_core.importer.sources import FileSource
@@ -46,5 +53,5 @@ __all__ = [
     "CHOICE", "ERROR", "FORMAT_HELP", "LAYOUTS", "PRIVACY_RULES", "ROLE_LABELS", "WARNING", "FileInfo",
     "FileSource", "HistoryEntry", "ImportOptions", "ImportReport", "Mapping", "Problem", "build_template",
     "check_file", "guess_mapping", "import_file", "import_history", "inspect_file", "partner_threshold",
-    "partners", "recall_mapping", "remember_mapping", "set_partner_threshold", "undo_import",
+    "partners", "recall_mapping", "remember_mapping", "set_partner_threshold", "split_uploads", "undo_import",
 ]

@@ -71,6 +71,34 @@ class FileInfo:
     rows: int
 
 
+def split_uploads(sources: list[FileSource]) -> tuple[FileSource | None, FileSource | None]:
+    """(data file, indicator declarations file) among the files a user dropped together."""
+    data, declared = None, None
+    for source in sources:
+        is_declarations = False
+        if source.size < 2_000_000 and sniff_kind(source) in ("csv", "xlsx"):
+            con = duckdb.connect()
+            try:
+                cur = con.cursor()
+                install_macros(cur)
+                raw = readers.read_raw(cur, source, sniff_kind(source), {})
+                is_declarations = declarations.is_declaration_header(raw.headers)
+            except DQError:
+                pass
+            finally:
+                con.close()
+        if is_declarations and declared is None:
+            declared = source
+        elif data is None:
+            data = source
+        else:
+            raise DQError("Déposez un seul fichier de données à la fois (plus, si besoin, un fichier "
+                          "déclarant les nouveaux indicateurs).")
+    if data is None and declared is not None:
+        data, declared = declared, None
+    return data, declared
+
+
 def check_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
                options: ImportOptions | None = None) -> ImportReport:
     """Validator mode: every check and the privacy rules, nothing stored."""
