@@ -20,8 +20,34 @@ def run_checks(cur: duckdb.DuckDBPyConnection, mapping: Mapping, sheet: str | No
     col_i = columns.get("indicator", "indicateur" if not fixed_ind else None)
     col_p = columns.get("period", "periode" if not fixed_period else None)
     problems: list[Problem] = []
+    conditions = {
+        "territoire_vide": "r.territory IS NULL OR r.territory = ''",
+        "territoire_inconnu": "r.territory <> '' AND t.code IS NULL",
+        "indicateur_vide": "r.indicator IS NULL AND (r.indicator_raw IS NULL OR r.indicator_raw = '')",
+        "indicateur_inconnu": "r.indicator IS NULL AND r.indicator_raw <> ''",
+        "periode_vide": "r.period IS NULL AND (r.period_raw IS NULL OR r.period_raw = '')",
+        "periode_illisible": "r.period IS NULL AND r.period_raw <> ''",
+        "valeur_illisible": "r.value_raw IS NOT NULL",
+        "numerator_illisible": "r.numerator_raw IS NOT NULL",
+        "denominator_illisible": "r.denominator_raw IS NOT NULL",
+        "statut_inconnu": "NOT r.status_ok",
+        "effectif_negatif": "i.kind = 'count' AND r.value < 0",
+        "numerator_negatif": "r.numerator < 0",
+        "denominator_negatif": "r.denominator < 0",
+        "taux_hors_bornes": "i.kind = 'rate' AND (r.value < 0 OR r.value > coalesce(i.scale, 100))",
+        "numerateur_superieur": "i.kind = 'rate' AND r.numerator > r.denominator",
+        "valeur_incoherente": """i.scale IS NOT NULL AND r.value IS NOT NULL AND r.numerator IS NOT NULL
+                 AND r.denominator > 0 AND abs(r.value - i.scale * r.numerator / r.denominator)
+                     > greatest(0.06, 0.01 * abs(r.value))""",
+    }
+    counts = dict(zip(conditions, _first(cur.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c})" for c in conditions.values())
+        + " FROM dq_rows r LEFT JOIN dq_ind i ON i.id = r.indicator LEFT JOIN territory t ON t.code = r.territory "
+        "WHERE NOT r.skip")), strict=True))
 
     def grouped(kind, where, value_sql, message_fn, column):
+        if not counts.get(kind):
+            return
         rows = cur.execute(f"""
             SELECT {value_sql} AS v, list(line ORDER BY line)[1:{MAX_LINES_LISTED}], count(*), min(line) AS first
             FROM dq_rows WHERE NOT skip AND ({where}) GROUP BY v ORDER BY first NULLS LAST LIMIT {MAX_PER_KIND}""").fetchall()
@@ -30,8 +56,7 @@ def run_checks(cur: duckdb.DuckDBPyConnection, mapping: Mapping, sheet: str | No
                                     column, value, count, sheet))
 
     def per_line(kind, where, message, column, value_sql, severity=ERROR):
-        total = _first(cur.execute(f"SELECT count(*) FROM dq_rows r LEFT JOIN dq_ind i ON i.id = r.indicator "
-                            f"WHERE NOT r.skip AND ({where})"))[0]
+        total = counts.get(kind)
         if not total:
             return
         rows = cur.execute(f"""SELECT r.line, r.value_column, {value_sql} FROM dq_rows r
@@ -100,10 +125,15 @@ def run_checks(cur: duckdb.DuckDBPyConnection, mapping: Mapping, sheet: str | No
                  "la valeur ne correspond pas au numérateur divisé par le dénominateur (elle est gardée telle quelle).",
                  value_col, "r.value", WARNING)
     # Duplicates (same territory, indicator and period twice in the file).
+    # Keys first (a plain count per key), then the lines of the few duplicated keys only.
+    cur.execute(f"""CREATE OR REPLACE TEMP TABLE dq_duplicates AS
+        SELECT territory, indicator, period FROM dq_rows
+        WHERE NOT skip AND indicator IS NOT NULL AND period IS NOT NULL AND territory <> ''
+        GROUP BY ALL HAVING count(*) > 1 LIMIT {MAX_PER_KIND}""")
     rows = cur.execute(f"""
         SELECT territory, indicator, period, list(line ORDER BY line)[1:{MAX_LINES_LISTED}], count(*), min(line) m
-        FROM dq_rows WHERE NOT skip AND indicator IS NOT NULL AND period IS NOT NULL AND territory <> ''
-        GROUP BY ALL HAVING count(*) > 1 ORDER BY m LIMIT {MAX_PER_KIND}""").fetchall()
+        FROM dq_rows JOIN dq_duplicates USING (territory, indicator, period)
+        WHERE NOT skip GROUP BY ALL ORDER BY m""").fetchall()
     for territory, indicator, period, lines, count, _ in rows:
         problems.append(Problem("doublon", f"ligne en double : {territory}, {indicator}, {fmt.period(period)} "
                                 f"apparaît {count} fois. Gardez une seule ligne.", ERROR,

@@ -124,16 +124,24 @@ def install_macros(cur: duckdb.DuckDBPyConnection) -> None:
     """SQL twins of the Python parsers, as temporary macros of this cursor.
 
     `dq_clean(s)`: the text without spaces (any kind), final '%' and with '−' as '-';
-    `dq_number(s)`: a DOUBLE or NULL; `dq_token(s)`: lower-case trimmed text for status words.
+    `dq_parse_clean(x)`: a DOUBLE or NULL from cleaned text; `dq_number(s)` = both;
+    `dq_token(s)`: lower-case trimmed text for status words.
     """
-    spaces = "[" + SPACES.replace("\t", "\\t") + "]"
+    chain = "s"
+    for ch in SPACES:
+        chain = f"replace({chain}, '{ch}', '')"
     cur.execute(f"""CREATE OR REPLACE TEMP MACRO dq_clean(s) AS
-        replace(rtrim(regexp_replace(s, '{spaces}', '', 'g'), '%'), '\u2212', '-')""")
-    cur.execute(r"""CREATE OR REPLACE TEMP MACRO dq_number(s) AS (
-        CASE WHEN regexp_full_match(dq_clean(s),
-                  '[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?|[+-]?\d{1,3}(\.\d{3})+,\d+')
-             THEN TRY_CAST(replace(replace(dq_clean(s), '.', ''), ',', '.') AS DOUBLE)
-             WHEN regexp_full_match(dq_clean(s), '[+-]?(\d+([.,]\d*)?|[.,]\d+)')
-             THEN TRY_CAST(replace(dq_clean(s), ',', '.') AS DOUBLE)
+        replace(rtrim({chain}, '%'), '\u2212', '-')""")
+    # Nested CASEs: DuckDB evaluates a branch only on the rows that reach it (an AND would run the
+    # regular expression on every row).
+    cur.execute(r"""CREATE OR REPLACE TEMP MACRO dq_parse_clean(x) AS (
+        CASE WHEN strpos(x, '.') > 0 AND strpos(x, '.') < length(x) - 2
+             THEN CASE WHEN regexp_full_match(x, '[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?|[+-]?\d{1,3}(\.\d{3})+,\d+')
+                       THEN TRY_CAST(replace(replace(x, '.', ''), ',', '.') AS DOUBLE)
+                       WHEN regexp_full_match(x, '[+-]?(\d+([.,]\d*)?|[.,]\d+)')
+                       THEN TRY_CAST(replace(x, ',', '.') AS DOUBLE) END
+             WHEN regexp_full_match(x, '[+-]?(\d+([.,]\d*)?|[.,]\d+)')
+             THEN TRY_CAST(replace(x, ',', '.') AS DOUBLE)
         END)""")
+    cur.execute("CREATE OR REPLACE TEMP MACRO dq_number(s) AS dq_parse_clean(dq_clean(s))")
     cur.execute("CREATE OR REPLACE TEMP MACRO dq_token(s) AS lower(trim(coalesce(s, '')))")

@@ -445,36 +445,42 @@ def _parse_rows(cur) -> None:
             frame = frame.drop_duplicates("raw")
             frame["raw"] = frame["raw"].astype("string")
         _register(cur, name, frame)
-    tokens = pd.DataFrame([(t, "secret") for t in SECRET_TOKENS] + [(t, "missing") for t in MISSING_TOKENS],
-                          columns=["token", "kind"], dtype="string")
-    _register(cur, "dq_tokens", tokens)
+    # Words meaning "secret" or "no value" in a number cell (constants of this module, not user text).
+    secret_words = ", ".join("'" + t.replace("'", "''") + "'" for t in sorted(SECRET_TOKENS))
+    missing_words = ", ".join("'" + t.replace("'", "''") + "'" for t in sorted(MISSING_TOKENS))
+
+    def token(column: str) -> str:
+        return (f"CASE WHEN {column} IS NULL THEN 'missing' WHEN dq_token({column}) IN ({secret_words}) THEN 'secret' "
+                f"WHEN dq_token({column}) IN ({missing_words}) THEN 'missing' END")
     cur.execute(f"""CREATE OR REPLACE TEMP TABLE dq_rows AS
-        WITH parsed AS (
+        WITH cleaned AS (
+            SELECT s.*, dq_clean(s.v) AS vc, dq_clean(s.n) AS nc, dq_clean(s.d) AS dc FROM dq_staging s),
+        parsed AS (
             SELECT s.line, s.value_column, upper(trim(s.t)) AS territory, trim(s.i) AS indicator_raw,
                    n.id::VARCHAR AS indicator, trim(s.p) AS period_raw, p.code::VARCHAR AS period,
-                   p.start::DATE AS period_start, s.v AS v_text, dq_number(s.v) AS value, tv.kind AS v_token,
-                   s.n AS n_text, dq_number(s.n) AS numerator, tn.kind AS n_token,
-                   s.d AS d_text, dq_number(s.d) AS denominator, td.kind AS d_token,
+                   p.start::DATE AS period_start, s.v AS v_text, dq_parse_clean(s.vc) AS value,
+                   s.n AS n_text, dq_parse_clean(s.nc) AS numerator, s.d AS d_text, dq_parse_clean(s.dc) AS denominator,
                    s.s AS status_raw, coalesce(st.ok, true) AS status_ok,
                    coalesce(st.secret, false) AS st_secret, coalesce(st.provisional, false) AS is_provisional,
                    coalesce(st.estimated, false) AS is_estimated, coalesce(st.brk, false) AS is_break
-            FROM dq_staging s
+            FROM cleaned s
             LEFT JOIN dq_ind_names n ON n.raw = trim(s.i)
             LEFT JOIN dq_period_names p ON p.raw = trim(s.p)
-            LEFT JOIN dq_status_names st ON st.raw = {_normalised_sql('s.s')}
-            LEFT JOIN dq_tokens tv ON tv.token = dq_token(s.v)
-            LEFT JOIN dq_tokens tn ON tn.token = dq_token(s.n)
-            LEFT JOIN dq_tokens td ON td.token = dq_token(s.d)),
+            LEFT JOIN dq_status_names st ON st.raw = {_normalised_sql('s.s')}),
+        tokens AS (
+            SELECT *, CASE WHEN value IS NULL THEN {token('v_text')} END AS v_token,
+                   CASE WHEN numerator IS NULL THEN {token('n_text')} END AS n_token,
+                   CASE WHEN denominator IS NULL THEN {token('d_text')} END AS d_token
+            FROM parsed),
         flagged AS (
             SELECT line, value_column, territory, indicator_raw, indicator, period_raw, period, period_start,
                    value, CASE WHEN value IS NULL AND v_token IS NULL THEN v_text END AS value_raw,
-                   numerator, CASE WHEN numerator IS NULL AND n_token IS NULL AND n_text IS NOT NULL THEN n_text END AS numerator_raw,
-                   denominator, CASE WHEN denominator IS NULL AND d_token IS NULL AND d_text IS NOT NULL THEN d_text END AS denominator_raw,
+                   numerator, CASE WHEN numerator IS NULL AND n_token IS NULL THEN n_text END AS numerator_raw,
+                   denominator, CASE WHEN denominator IS NULL AND d_token IS NULL THEN d_text END AS denominator_raw,
                    status_raw, status_ok, st_secret OR v_token IS NOT DISTINCT FROM 'secret' AS status_secret,
                    is_provisional, is_estimated, is_break,
-                   value IS NULL AND (v_token IS NOT DISTINCT FROM 'missing' OR v_text IS NULL)
-                       AND NOT (st_secret OR v_token IS NOT DISTINCT FROM 'secret') AS skip
-            FROM parsed)
+                   value IS NULL AND v_token IS NOT DISTINCT FROM 'missing' AND NOT st_secret AS skip
+            FROM tokens)
         SELECT r.*, coalesce({protect.PRIMARY_SQL}, false) AS primary_secret
         FROM flagged r LEFT JOIN dq_ind i ON i.id = r.indicator""")
     cur.execute("DROP VIEW IF EXISTS dq_staging")

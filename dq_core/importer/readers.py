@@ -228,21 +228,31 @@ def _append(cur, batch: list[list], width: int) -> None:
     cur.unregister("dq_batch")
 
 
+NOTES_WINDOW = 10_000     # notes sit below the table: only its last rows are examined
+
+
 def _set_aside_notes(cur, raw: RawTable) -> None:
-    """Drop blank rows; set aside the rows below the data that hold one cell only (notes, sources)."""
+    """Drop rows with no value at all; set aside the rows below the data that hold one cell only
+    (notes, sources)."""
     width = len(raw.headers)
     filled = " + ".join(f"(CASE WHEN trim(coalesce(c{i}, '')) <> '' THEN 1 ELSE 0 END)" for i in range(width))
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE dq_filled AS SELECT line, {filled} AS n FROM dq_raw")
-    last = _first(cur.execute("SELECT max(line) FROM dq_filled WHERE n >= 2"))[0]
-    if width >= 2 and last is not None:
-        first_cell = " || ".join(f"coalesce(c{i}, '')" for i in range(width))
-        raw.notes = cur.execute(
-            f"SELECT line, {first_cell} FROM dq_raw WHERE line > ? AND line IN "
-            "(SELECT line FROM dq_filled WHERE n = 1) ORDER BY line", [last]).fetchall()
-        cur.execute("DELETE FROM dq_raw WHERE line > ? AND line IN (SELECT line FROM dq_filled WHERE n <= 1)",
-                    [last])
-    cur.execute("DELETE FROM dq_raw WHERE line IN (SELECT line FROM dq_filled WHERE n = 0)")
-    cur.execute("DROP TABLE dq_filled")
+    empty_row = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(width))
+    total, last_line, empty = _first(cur.execute(
+        f"SELECT count(*), max(line), count(*) FILTER (WHERE {empty_row}) FROM dq_raw"))
+    if empty:
+        cur.execute(f"DELETE FROM dq_raw WHERE {empty_row} OR {filled} = 0")
+    if width >= 2 and last_line is not None:
+        tail = cur.execute(f"SELECT line, {filled} AS n, {' || '.join(f'coalesce(c{i}, {chr(39)}{chr(39)})' for i in range(width))} "
+                           f"FROM dq_raw ORDER BY line DESC LIMIT {NOTES_WINDOW}").fetchall()
+        notes = []
+        for line, n, text in tail:
+            if n >= 2:
+                break
+            if n == 1:
+                notes.append((line, text))
+        if notes and len(notes) < total:
+            raw.notes = sorted(notes)
+            cur.execute("DELETE FROM dq_raw WHERE line >= ?", [raw.notes[0][0]])
     raw.rows = _first(cur.execute("SELECT count(*) FROM dq_raw"))[0]
 
 
