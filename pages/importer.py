@@ -74,7 +74,8 @@ def show_report(report) -> None:
                     f"{'s' if len(report.problems) > 1 else ''}) :")
         st.dataframe(report.problems_frame(), hide_index=True, width="stretch", key="import_problems")
     if report.preview is not None and len(report.preview) and report.ok:
-        st.markdown("**Aperçu des valeurs telles qu'elles seront enregistrées** (« s » : secret statistique) :")
+        verb = "sont" if report.status == "importe" else "seront"
+        st.markdown(f"**Aperçu des valeurs telles qu'elles {verb} enregistrées** (« s » : secret statistique) :")
         st.dataframe(report.preview, hide_index=True, width="stretch", key="import_preview")
 
 

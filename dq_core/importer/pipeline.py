@@ -473,17 +473,21 @@ def _parse_rows(cur) -> None:
                    CASE WHEN denominator IS NULL THEN {token('d_text')} END AS d_token
             FROM parsed),
         flagged AS (
-            SELECT line, value_column, territory, indicator_raw, indicator, period_raw, period, period_start,
+            SELECT line, value_column, territory,
+                   CASE WHEN indicator IS NULL THEN indicator_raw END AS indicator_raw, indicator,
+                   CASE WHEN period IS NULL THEN period_raw END AS period_raw, period, period_start,
                    value, CASE WHEN value IS NULL AND v_token IS NULL THEN v_text END AS value_raw,
                    numerator, CASE WHEN numerator IS NULL AND n_token IS NULL THEN n_text END AS numerator_raw,
                    denominator, CASE WHEN denominator IS NULL AND d_token IS NULL THEN d_text END AS denominator_raw,
-                   status_raw, status_ok, st_secret OR v_token IS NOT DISTINCT FROM 'secret' AS status_secret,
+                   CASE WHEN NOT status_ok THEN status_raw END AS status_raw, status_ok,
+                   st_secret OR v_token IS NOT DISTINCT FROM 'secret' AS status_secret,
                    is_provisional, is_estimated, is_break,
                    value IS NULL AND v_token IS NOT DISTINCT FROM 'missing' AND NOT st_secret AS skip
             FROM tokens)
         SELECT r.*, coalesce({protect.PRIMARY_SQL}, false) AS primary_secret
         FROM flagged r LEFT JOIN dq_ind i ON i.id = r.indicator""")
     cur.execute("DROP VIEW IF EXISTS dq_staging")
+    cur.execute("DROP TABLE IF EXISTS dq_raw")        # everything needed is in dq_rows now (memory)
 
 
 def _normalised_sql(expr: str) -> str:

@@ -181,23 +181,30 @@ def secondary_cells(cur: duckdb.DuckDBPyConnection, mode: str | None) -> tuple[s
     # Relations between indicators (total = sum of parts), per territory and period.
     sums = cur.execute("SELECT total, list(part ORDER BY part) FROM dq_sums GROUP BY total").fetchall()
     # Geographic relations for counts: a parent (group, ensemble, commune) and its quartiers.
+    # A relation matters only where its total is known: the parent's cell is in the file, or stored
+    # while some of its quartiers are in the file (joins, not a scan per parent).
     geo = cur.execute("""
-        WITH file_counts AS (
-            SELECT DISTINCT r.indicator, r.period FROM dq_rows r JOIN dq_ind i ON i.id = r.indicator
-            WHERE i.kind = 'count' AND NOT r.skip),
+        WITH links AS (
+            SELECT l.parent, l.child FROM territory_link l
+            JOIN territory t ON t.code = l.parent AND t.level IN ('commune', 'groupe', 'ensemble')
+            JOIN territory c ON c.code = l.child AND c.level = 'quartier'),
         parents AS (
-            SELECT l.parent, t.level, list(l.child ORDER BY l.child) AS children
-            FROM territory_link l JOIN territory t ON t.code = l.parent
-            JOIN territory c ON c.code = l.child AND c.level = 'quartier'
-            WHERE t.level IN ('commune', 'groupe', 'ensemble') GROUP BY ALL),
-        split AS (SELECT child FROM territory_link l JOIN territory t ON t.code = l.parent
-                  WHERE t.level = 'commune' GROUP BY child HAVING count(*) > 1)
-        SELECT p.parent, p.level, p.children, f.indicator, f.period,
-               bool_or(list_has_any(p.children, (SELECT list(child) FROM split))) AS inexact
-        FROM parents p CROSS JOIN file_counts f
-        WHERE EXISTS (SELECT 1 FROM dq_rows r WHERE r.indicator = f.indicator AND r.period = f.period
-                      AND NOT r.skip AND (r.territory = p.parent OR list_contains(p.children, r.territory)))
-        GROUP BY ALL""").fetchall()
+            SELECT l.parent, any_value(t.level) AS level, list(DISTINCT l.child ORDER BY l.child) AS children
+            FROM links l JOIN territory t ON t.code = l.parent GROUP BY l.parent),
+        split AS (SELECT l.child FROM territory_link l JOIN territory t ON t.code = l.parent
+                  WHERE t.level = 'commune' GROUP BY l.child HAVING count(*) > 1),
+        counts AS (
+            SELECT r.territory, r.indicator, r.period FROM dq_rows r JOIN dq_ind i ON i.id = r.indicator
+            WHERE i.kind = 'count' AND NOT r.skip),
+        hits AS (
+            SELECT c.territory AS parent, c.indicator, c.period FROM counts c
+            WHERE c.territory IN (SELECT parent FROM links)
+            UNION
+            SELECT l.parent, c.indicator, c.period FROM counts c JOIN links l ON l.child = c.territory
+            JOIN observation o ON o.territory = l.parent AND o.indicator = c.indicator AND o.period = c.period)
+        SELECT h.parent, p.level, p.children, h.indicator, h.period,
+               EXISTS (SELECT 1 FROM split s WHERE list_contains(p.children, s.child)) AS inexact
+        FROM hits h JOIN parents p ON p.parent = h.parent""").fetchall()
     wanted_geo = [(parent, level, children, ind, period) for parent, level, children, ind, period, inexact in geo
                   if not (level == "commune" and inexact)]
     if not sums and not wanted_geo:
