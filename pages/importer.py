@@ -72,7 +72,10 @@ def show_report(report) -> None:
     if report.problems:
         st.markdown(f"**Ce que la vérification a trouvé** ({len(report.problems)} point"
                     f"{'s' if len(report.problems) > 1 else ''}) :")
-        st.dataframe(report.problems_frame(), hide_index=True, width="stretch", key="import_problems")
+        st.dataframe(report.problems_frame(), hide_index=True, width="stretch", key="import_problems",
+                     column_config={"Problème": st.column_config.TextColumn(width="large"),
+                                    "Valeur trouvée": st.column_config.TextColumn(width="small"),
+                                    "Lignes concernées": st.column_config.NumberColumn(width="small")})
     if report.preview is not None and len(report.preview) and report.ok:
         verb = "sont" if report.status == "importe" else "seront"
         st.markdown(f"**Aperçu des valeurs telles qu'elles {verb} enregistrées** (« s » : secret statistique) :")
@@ -95,7 +98,7 @@ if uploads:
             show_report(check_file(cur, data))
     if info is not None:
         st.subheader("1. Le fichier")
-        st.caption(f"{plain(data.name)} — {fmt.number(info.rows, 0)} lignes de données"
+        st.caption(f"{plain(data.name)} — {fmt.number(info.rows, 0)} ligne{'s' if info.rows > 1 else ''} de données"
                    + (f" ; indicateurs déclarés dans « {plain(declared.name)} »" if declared else "")
                    + (" ; présentation reconnue (mémorisée pour ce partenaire)" if info.remembered else ""))
         st.dataframe(info.preview, hide_index=True, width="stretch", key="import_raw_preview")

@@ -52,6 +52,10 @@ class Problem:
         return f"{place}{value} : {self.message}" if place else f"{self.message}{value}"
 
 
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{fmt.number(number, 0)} {singular if number <= 1 else plural}"
+
+
 def _short(text: str, limit: int = 60) -> str:
     text = str(text).replace("\n", " ").replace("\r", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -116,9 +120,10 @@ class ImportReport:
         """The French verdict in one or two sentences."""
         n = fmt.number
         if self.status == "importe":
-            text = (f"Import n° {self.batch_id} enregistré : {n(self.rows_inserted, 0)} valeurs ajoutées"
-                    + (f", {n(self.rows_replaced, 0)} remplacées" if self.rows_replaced else "")
-                    + (f", {n(self.rows_kept, 0)} déjà présentes gardées telles quelles" if self.rows_kept else "")
+            text = (f"Import n° {self.batch_id} enregistré : {_count(self.rows_inserted, 'valeur ajoutée', 'valeurs ajoutées')}"
+                    + (f", {_count(self.rows_replaced, 'remplacée', 'remplacées')}" if self.rows_replaced else "")
+                    + (f", {_count(self.rows_kept, 'déjà présente gardée telle quelle', 'déjà présentes gardées telles quelles')}"
+                       if self.rows_kept else "")
                     + ".")
         elif self.errors:
             count = sum(p.count for p in self.errors)
@@ -130,7 +135,7 @@ class ImportReport:
                     "(même territoire, indicateur et période) : choisissez de les remplacer ou de garder "
                     "celles de la base. Rien n'a été enregistré.")
         else:
-            text = (f"Fichier valide : {n(self.rows_valid, 0)} valeurs prêtes à être importées. "
+            text = (f"Fichier valide : {_count(self.rows_valid, 'valeur prête', 'valeurs prêtes')} à être importée{'s' if self.rows_valid > 1 else ''}. "
                     "Rien n'a été enregistré (vérification seulement).")
         secret = self.rows_secret + self.rows_secret_secondary
         if secret and self.ok:
