@@ -6,6 +6,7 @@ are data, never markup.
 
 from __future__ import annotations
 
+import base64
 from html import escape
 
 from dq_core import fmt
@@ -16,13 +17,16 @@ from dq_core.territories import REFERENCE_KEYS
 # Colour-blind safe pair (blue / orange), always doubled by an arrow and a word.
 STYLE = """
 <style>
-table.dq-fiche {border-collapse: collapse; width: 100%; font-size: 0.86rem; margin-bottom: 0.5rem}
+table.dq-fiche {border-collapse: collapse; width: 100%; min-width: 62rem; table-layout: fixed;
+  font-size: 0.86rem; margin-bottom: 0.5rem}
 table.dq-fiche th {text-align: right; font-weight: 600; border-bottom: 2px solid #999;
   padding: 4px 6px; vertical-align: bottom}
 table.dq-fiche th.left, table.dq-fiche td.left {text-align: left}
 table.dq-fiche td {text-align: right; padding: 4px 6px; border-bottom: 1px solid #ddd;
-  vertical-align: middle; white-space: nowrap}
-table.dq-fiche td.label {white-space: normal; min-width: 14rem; max-width: 24rem}
+  vertical-align: middle; overflow-wrap: anywhere}
+table.dq-fiche td.label {white-space: normal; min-width: 13rem; max-width: 22rem}
+table.dq-fiche td.assess {white-space: normal; min-width: 7.5rem}
+.dq-scroll {overflow-x: auto}
 table.dq-fiche td.value {font-weight: 700; font-size: 0.95rem}
 table.dq-fiche .period {display: block; font-size: 0.72rem; color: #666; font-weight: 400}
 table.dq-fiche .better {color: #1a5a96} table.dq-fiche .worse {color: #a63f00}
@@ -101,7 +105,10 @@ def domain_table(lines: list[IndicatorLine], reference_names: dict[str, str]) ->
         head.append(f"<th title='{title}'>{header}</th>")
     head.append("<th class='left'>Par rapport à la commune</th>")
     rows = "".join(_row(line) for line in lines)
-    return f"<table class='dq-fiche'><thead><tr>{''.join(head)}</tr></thead><tbody>{rows}</tbody></table>"
+    widths = [19, 9, 8, 8, 8] + [6.5] * len(REFERENCE_KEYS) + [9]
+    columns = "".join(f"<col style='width:{w}%'>" for w in widths)
+    return (f"<div class='dq-scroll'><table class='dq-fiche'><colgroup>{columns}</colgroup><thead><tr>{''.join(head)}</tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>")
 
 
 def _row(line: IndicatorLine) -> str:
@@ -185,7 +192,7 @@ def _assessment_cell(line: IndicatorLine) -> str:
         arrow, word, css = TREND_WORDS[trend]
         parts.append(f"<span class='period {css}'>tendance : {arrow} {word}</span>")
     css = ASSESSMENT_WORDS[gap][2] if gap else ""
-    return f"<td class='left {css}'>{''.join(parts) or '<span class=muted>–</span>'}</td>"
+    return f"<td class='left assess {css}'>{''.join(parts) or '<span class=muted>–</span>'}</td>"
 
 
 def sparkline(series: list[Point], width: int = 90, height: int = 22) -> str:
@@ -218,5 +225,9 @@ def sparkline(series: list[Point], width: int = 90, height: int = 22) -> str:
     end = known[-1]
     x, y = xy(end).split(",")
     label = f"Évolution de {fmt.period(series[0].period)} à {fmt.period(series[-1].period)}"
-    return (f"<svg width='{width}' height='{height}' role='img' aria-label='{escape(label)}'>"
-            f"<title>{escape(label)}</title>{lines}<circle cx='{x}' cy='{y}' r='2' fill='#4a6f96'/></svg>")
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}'>{lines}"
+           f"<circle cx='{x}' cy='{y}' r='2' fill='#4a6f96'/></svg>")
+    # An <img> with a data URI survives Streamlit's HTML sanitiser, which drops inline <svg>.
+    data = base64.b64encode(svg.encode()).decode()
+    return (f"<img src='data:image/svg+xml;base64,{data}' width='{width}' height='{height}' "
+            f"alt='{escape(label)}' title='{escape(label)}'>")
