@@ -17,13 +17,13 @@ from dq_core.territories import REFERENCE_KEYS
 # Colour-blind safe pair (blue / orange), always doubled by an arrow and a word.
 STYLE = """
 <style>
-table.dq-fiche {border-collapse: collapse; width: 100%; min-width: 62rem; table-layout: fixed;
-  font-size: 0.86rem; margin-bottom: 0.5rem}
+table.dq-fiche {border-collapse: collapse; width: 100%; min-width: 54rem; table-layout: fixed;
+  font-size: 0.82rem; margin-bottom: 0.5rem}
 table.dq-fiche th {text-align: right; font-weight: 600; border-bottom: 2px solid #999;
   padding: 4px 6px; vertical-align: bottom}
 table.dq-fiche th.left, table.dq-fiche td.left {text-align: left}
 table.dq-fiche td {text-align: right; padding: 4px 6px; border-bottom: 1px solid #ddd;
-  vertical-align: middle; overflow-wrap: anywhere}
+  vertical-align: middle}
 table.dq-fiche td.label {white-space: normal; min-width: 13rem; max-width: 22rem}
 table.dq-fiche td.assess {white-space: normal; min-width: 7.5rem}
 .dq-scroll {overflow-x: auto}
@@ -105,7 +105,7 @@ def domain_table(lines: list[IndicatorLine], reference_names: dict[str, str]) ->
         head.append(f"<th title='{title}'>{header}</th>")
     head.append("<th class='left'>Par rapport à la commune</th>")
     rows = "".join(_row(line) for line in lines)
-    widths = [19, 9, 8, 8, 8] + [6.5] * len(REFERENCE_KEYS) + [9]
+    widths = [17, 8.5, 8, 8, 7.5] + [7] * len(REFERENCE_KEYS) + [9]
     columns = "".join(f"<col style='width:{w}%'>" for w in widths)
     return (f"<div class='dq-scroll'><table class='dq-fiche'><colgroup>{columns}</colgroup><thead><tr>{''.join(head)}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div>")
@@ -113,9 +113,11 @@ def domain_table(lines: list[IndicatorLine], reference_names: dict[str, str]) ->
 
 def _row(line: IndicatorLine) -> str:
     ind, latest = line.indicator, line.latest
+    unit = fmt.unit_note(ind.unit)
+    unit = f"<span class='period'>{escape(unit)}</span>" if unit else ""
     cells = [f"<td class='left label'>{escape(ind.label)} "
              f"<span class='info' title='{escape(_definition(line))}' "
-             f"aria-label='Définition et source'>i</span></td>"]
+             f"aria-label='Définition et source'>i</span>{unit}</td>"]
     if latest is None:
         cells.append("<td class='muted' colspan='4'>Pas de donnée pour ce quartier</td>")
     else:
@@ -146,7 +148,7 @@ def _value_cell(line: IndicatorLine) -> str:
     if latest.secret:
         return (f"<td class='value'><abbr title='{escape(GLOSSARY['Secret statistique'])}'>s</abbr>"
                 f"{period}</td>")
-    return f"<td class='value'>{escape(fmt.value(latest.value, ind.unit, ind.decimals))}{period}</td>"
+    return f"<td class='value'>{escape(fmt.cell(latest.value, ind.unit, ind.decimals))}{period}</td>"
 
 
 def _change_previous_cell(line: IndicatorLine) -> str:
@@ -156,7 +158,7 @@ def _change_previous_cell(line: IndicatorLine) -> str:
     since = f"<span class='period'>depuis {escape(fmt.period(line.previous.period))}</span>"
     if line.change_previous is None:
         return f"<td class='muted' title='Rupture de série'>non comparable{since}</td>"
-    return f"<td>{escape(fmt.change(line.change_previous, ind.unit, ind.decimals))}{since}</td>"
+    return f"<td>{escape(_change(line.change_previous, ind))}{since}</td>"
 
 
 def _change_5y_cell(line: IndicatorLine) -> str:
@@ -165,9 +167,13 @@ def _change_5y_cell(line: IndicatorLine) -> str:
         return "<td class='muted' title='Rupture de série : les valeurs ne se comparent pas.'>rupture de série</td>"
     if line.change_5y is None:
         return "<td class='muted' title='Pas de valeur cinq ans plus tôt.'>–</td>"
-    text = escape(fmt.change(line.change_5y, ind.unit, ind.decimals))
+    text = escape(_change(line.change_5y, ind))
     since = f"<span class='period'>depuis {escape(fmt.period(line.five_years_ago.period))}</span>"
     return f"<td>{text}{since}</td>"
+
+
+def _change(delta: float, ind) -> str:
+    return fmt.change(delta, ind.unit if ind.unit in fmt.SHORT_UNITS else "", ind.decimals)
 
 
 def _reference_cell(line: IndicatorLine, key: str) -> str:
@@ -175,7 +181,7 @@ def _reference_cell(line: IndicatorLine, key: str) -> str:
     ind = line.indicator
     if ref is None or (ref.value is None and not ref.secret):
         return "<td class='muted' title='Pas de donnée pour ce territoire'>–</td>"
-    shown = escape(fmt.value(ref.value, ind.unit, ind.decimals, secret=ref.secret))
+    shown = escape(fmt.cell(ref.value, ind.unit, ind.decimals, secret=ref.secret))
     other_period = line.latest is not None and ref.period != line.latest.period
     period = f"<span class='period'>{escape(fmt.period(ref.period))}</span>" if other_period else ""
     return f"<td title='{escape(ref.name)}'>{shown}{period}</td>"
@@ -195,7 +201,7 @@ def _assessment_cell(line: IndicatorLine) -> str:
     return f"<td class='left assess {css}'>{''.join(parts) or '<span class=muted>–</span>'}</td>"
 
 
-def sparkline(series: list[Point], width: int = 90, height: int = 22) -> str:
+def sparkline(series: list[Point], width: int = 64, height: int = 22) -> str:
     """A small inline SVG line; missing and secret periods leave a gap, never an interpolation."""
     known = [p for p in series if p.value is not None]
     if len(known) < 2:
