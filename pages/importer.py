@@ -21,6 +21,8 @@ from dq_core.importer import (
     split_uploads,
     undo_import,
 )
+from dq_core.importer.layouts import partner_threshold, set_partner_threshold
+from dq_core.importer.parsing import parse_period
 from ui import frame, state
 from ui.text import plain
 
@@ -55,6 +57,20 @@ partner = left.selectbox("Partenaire (facultatif)", state.partners(key), index=N
                          placeholder="Choisissez ou tapez un nom", key="import_partner",
                          help="La présentation de ses fichiers est mémorisée pour la prochaine fois.")
 comment = right.text_input("Commentaire (gardé dans l'historique)", key="import_comment")
+if partner:
+    with st.expander(f"Réglages du partenaire « {partner} »"):
+        with state.cursor() as cur:
+            current = partner_threshold(cur, partner)
+        threshold = st.number_input(
+            "Seuil du secret statistique pour ce partenaire (effectifs inférieurs masqués)", min_value=1,
+            max_value=1000, value=current or 11, step=1, key="partner_threshold",
+            help="11 par défaut (règle de l'Insee). Un seuil plus bas protège moins : ne le changez que si "
+                 "la convention avec le partenaire le prévoit.")
+        if st.button("Enregistrer ce seuil", key="partner_threshold_save"):
+            with state.cursor() as cur:
+                set_partner_threshold(cur, partner, int(threshold))
+            st.cache_data.clear()
+            st.success(plain(f"Seuil de {int(threshold)} enregistré pour « {partner} »."))
 uploads = st.file_uploader("Fichier de données (CSV ou Excel .xlsx), et si besoin le fichier qui déclare les "
                            "nouveaux indicateurs", accept_multiple_files=True, key="import_files")
 
@@ -130,7 +146,8 @@ if uploads:
                                    format_func=lambda i: f"{labels[i]} ({i})", key="import_fixed_indicator")
                 if ind:
                     fixed["indicator"] = ind
-            value_columns = {h: p for h, p in guess.value_columns.items()} if guess.layout == layout else {}
+            value_columns = {h: p.code for h in info.headers if h not in columns.values()
+                             and (p := parse_period(h)) is not None}
             st.caption("Colonnes de période reconnues : " + (", ".join(plain(h) for h in value_columns) or "aucune"))
         if layout in ("wide_indicator", "points"):
             if "period" not in columns:

@@ -144,3 +144,46 @@ def test_a_binary_file_is_refused_on_the_page(workspace):
     upload(at, "photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(200))
     assert any("Fichier refusé" in e.value for e in at.error)
     assert any("image" in message for message in table(at, "Problème")["Problème"])
+
+
+def add_partner(path, name: str) -> None:
+    """A known partner (AppTest cannot type a new option into a selectbox)."""
+    from dq_core.importer import set_partner_threshold
+
+    con = db.connect(path)
+    set_partner_threshold(con.cursor(), name, None)
+    con.close()
+
+
+def test_the_assistant_maps_a_partner_layout_and_remembers_it(workspace):
+    add_partner(workspace, "Bailleur Exemple")
+    at = open_page()
+    at.selectbox(key="import_partner").set_value("Bailleur Exemple").run()
+    content = csv_bytes("Quartier;Logements suivis", "QNX0101M;1 250", "QNX0102I;980")
+    upload(at, "patrimoine.csv", content)
+    at.selectbox(key="import_layout").select("wide_indicator").run()
+    at.selectbox(key="import_role_wide_indicator_territory").select("Quartier").run()
+    at.selectbox(key="import_value_wide_indicator_Logements suivis").select("demandeurs_emploi_abc").run()
+    at.text_input(key="import_fixed_period").input("2024").run()
+    at.button(key="import_confirm").click().run()
+    assert not at.exception, at.exception
+    assert any("2 valeurs ajoutées" in s.value for s in at.success), [e.value for e in at.error]
+    assert stored_value(workspace, "QNX0102I", "demandeurs_emploi_abc", "2024") == (980, False)
+    # Next time, the same partner's file is recognised.
+    at = open_page()
+    at.selectbox(key="import_partner").set_value("Bailleur Exemple").run()
+    upload(at, "patrimoine-2025.csv", csv_bytes("Quartier;Logements suivis", "QNX0101M;1 260"))
+    assert at.selectbox(key="import_layout").value == "wide_indicator"
+    assert "mémorisée" in " ".join(c.value for c in at.caption)
+
+
+def test_partner_threshold_is_configurable_on_the_page(workspace):
+    add_partner(workspace, "Asso")
+    at = open_page()
+    at.selectbox(key="import_partner").set_value("Asso").run()
+    at.number_input(key="partner_threshold").set_value(5).run()
+    at.button(key="partner_threshold_save").click().run()
+    assert not at.exception
+    upload(at, "petits.csv", csv_bytes(HEADER, "QNX0103N;pop_totale;2024;7"))
+    at.button(key="import_confirm").click().run()
+    assert stored_value(workspace, "QNX0103N", "pop_totale", "2024") == (7, False)

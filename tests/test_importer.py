@@ -83,16 +83,17 @@ def test_french_numbers(raw, value):
     assert parse_number(raw) == value
 
 
-@settings(max_examples=200, deadline=None)
+_MACROS = duckdb.connect()
+install_macros(_MACROS)
+
+
+@settings(max_examples=120, deadline=None)
 @given(st.one_of(st.text(alphabet="0123456789 ,.-%\u00a0\u202fe", max_size=12),
                  st.floats(allow_nan=False, allow_infinity=False, width=32).map(lambda f: f"{f:,.2f}".replace(",", " ").replace(".", ","))))
 def test_sql_and_python_number_parsers_agree(text):
-    con = duckdb.connect()
-    install_macros(con)
-    sql = con.execute("SELECT dq_number(?)", [text]).fetchall()[0][0]
+    sql = _MACROS.execute("SELECT dq_number(?)", [text]).fetchall()[0][0]
     python = parse_number(text)
     assert (sql is None and python is None) or (sql is not None and python is not None and abs(sql - python) < 1e-9 * max(1, abs(python)))
-    con.close()
 
 
 def test_lambert93_round_trip_and_known_point():
@@ -456,7 +457,7 @@ def test_a_small_rest_of_the_commune_is_protected(con):
     assert flags["QNX0103N"] or flags["X0102"]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=3, max_size=3))
 def test_secondary_suppression_survives_arithmetic_on_stored_data(tmp_path_factory, cells):
     """Random women/men counts for three quartiers of a group, with all totals: whatever is stored
