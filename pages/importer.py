@@ -17,7 +17,6 @@ from dq_core.importer import (
     Mapping,
     check_file,
     import_file,
-    inspect_file,
     split_uploads,
     undo_import,
 )
@@ -106,8 +105,7 @@ if uploads:
         frame.show_error(exc)
         st.stop()
     try:
-        with state.cursor() as cur:
-            info = inspect_file(cur, data, partner)
+        info = state.inspect_upload(key, data.name, data.data, partner)
     except DQError:                       # unreadable: the full check says why, in French
         info = None
         with state.cursor() as cur:

@@ -105,3 +105,12 @@ def template(kind: str) -> bytes:
 
     with cursor() as cur:
         return build_template(cur, kind=kind)
+
+
+@st.cache_data(max_entries=4, show_spinner="Lecture du fichier…")
+def inspect_upload(key: tuple[str, str], name: str, data: bytes, partner: str | None):
+    """Columns, first rows and proposed mapping of an uploaded file (read once, not at every click)."""
+    from dq_core.importer import FileSource, inspect_file
+
+    with cursor() as cur:
+        return inspect_file(cur, FileSource.from_bytes(name, data), partner)
