@@ -143,5 +143,8 @@ def install_macros(cur: duckdb.DuckDBPyConnection) -> None:
              WHEN regexp_full_match(x, '[+-]?(\d+([.,]\d*)?|[.,]\d+)')
              THEN TRY_CAST(replace(x, ',', '.') AS DOUBLE)
         END)""")
-    cur.execute("CREATE OR REPLACE TEMP MACRO dq_number(s) AS dq_parse_clean(dq_clean(s))")
+    # Most cells are plain numbers (`1234`, `12,5`): read them directly, clean the others.
+    cur.execute(r"""CREATE OR REPLACE TEMP MACRO dq_number(s) AS (
+        CASE WHEN regexp_full_match(s, '[+-]?[0-9]+([.,][0-9]+)?') THEN TRY_CAST(replace(s, ',', '.') AS DOUBLE)
+             ELSE dq_parse_clean(dq_clean(s)) END)""")
     cur.execute("CREATE OR REPLACE TEMP MACRO dq_token(s) AS lower(trim(coalesce(s, '')))")

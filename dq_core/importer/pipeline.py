@@ -453,17 +453,15 @@ def _parse_rows(cur) -> None:
         return (f"CASE WHEN {column} IS NULL THEN 'missing' WHEN dq_token({column}) IN ({secret_words}) THEN 'secret' "
                 f"WHEN dq_token({column}) IN ({missing_words}) THEN 'missing' END")
     cur.execute(f"""CREATE OR REPLACE TEMP TABLE dq_rows AS
-        WITH cleaned AS (
-            SELECT s.*, dq_clean(s.v) AS vc, dq_clean(s.n) AS nc, dq_clean(s.d) AS dc FROM dq_staging s),
-        parsed AS (
+        WITH parsed AS (
             SELECT s.line, s.value_column, upper(trim(s.t)) AS territory, trim(s.i) AS indicator_raw,
                    n.id::VARCHAR AS indicator, trim(s.p) AS period_raw, p.code::VARCHAR AS period,
-                   p.start::DATE AS period_start, s.v AS v_text, dq_parse_clean(s.vc) AS value,
-                   s.n AS n_text, dq_parse_clean(s.nc) AS numerator, s.d AS d_text, dq_parse_clean(s.dc) AS denominator,
+                   p.start::DATE AS period_start, s.v AS v_text, dq_number(s.v) AS value,
+                   s.n AS n_text, dq_number(s.n) AS numerator, s.d AS d_text, dq_number(s.d) AS denominator,
                    s.s AS status_raw, coalesce(st.ok, true) AS status_ok,
                    coalesce(st.secret, false) AS st_secret, coalesce(st.provisional, false) AS is_provisional,
                    coalesce(st.estimated, false) AS is_estimated, coalesce(st.brk, false) AS is_break
-            FROM cleaned s
+            FROM dq_staging s
             LEFT JOIN dq_ind_names n ON n.raw = trim(s.i)
             LEFT JOIN dq_period_names p ON p.raw = trim(s.p)
             LEFT JOIN dq_status_names st ON st.raw = {_normalised_sql('s.s')}),
