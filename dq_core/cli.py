@@ -182,11 +182,11 @@ def _add_import_commands(command: Callable) -> None:
     choice.add_argument("--replace", action="store_true",
                         help="remplace les valeurs déjà présentes (elles reviennent si l'import est annulé)")
     choice.add_argument("--keep", action="store_true", help="garde les valeurs déjà présentes")
-    imp.add_argument("--partner", help="nom du partenaire (mémorise sa présentation de fichier et son seuil)")
-    imp.add_argument("--comment", help="commentaire gardé dans l'historique")
+    imp.add_argument("--partner", metavar="NOM", help="nom du partenaire (mémorise sa présentation de fichier et son seuil)")
+    imp.add_argument("--comment", metavar="TEXTE", help="commentaire gardé dans l'historique")
     imp.add_argument("--indicators", type=Path, metavar="FICHIER",
                      help="fichier joint déclarant de nouveaux indicateurs")
-    imp.add_argument("--period", help="période de tout le fichier quand il n'a pas de colonne période")
+    imp.add_argument("--period", metavar="PERIODE", help="période de tout le fichier quand il n'a pas de colonne période")
     imp.add_argument("--secret-threshold", type=int, metavar="N",
                      help="seuil du secret statistique pour ce fichier (défaut : celui du partenaire, sinon 11)")
     history = command("history", "liste les imports, du plus récent au plus ancien", _history)
