@@ -60,6 +60,16 @@ def write_import(cur: duckdb.DuckDBPyConnection, *, source: str, file_name: str,
     """
     if mode not in ("replace", "keep"):
         raise DQError("Choisissez « remplacer » ou « garder » pour les valeurs déjà présentes.")
+    try:
+        return _write(cur, source, file_name, file_hash, comment, partner, mode, rows_read, new_indicators,
+                      sums, protect_stored, progress, fault)
+    except duckdb.TransactionException as exc:
+        raise DQError("Une autre écriture dans la base a eu lieu en même temps (un autre import ?) : rien n'a "
+                      "été enregistré. Recommencez l'import.") from exc
+
+
+def _write(cur, source, file_name, file_hash, comment, partner, mode, rows_read, new_indicators, sums,
+           protect_stored, progress, fault) -> WriteResult:
     step = progress or (lambda fraction, label: None)
     hook = fault or (lambda name: None)
     with db.transaction(cur):
