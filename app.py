@@ -14,12 +14,16 @@ PAGES = {
         st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
         st.Page("pages/fiche.py", title="Fiche quartier", icon=":material/description:"),
     ],
+    "Données": [
+        st.Page("pages/officiel.py", title="Données officielles", icon=":material/cloud_download:"),
+    ],
     "Aide": [
         st.Page("pages/catalogue.py", title="Catalogue des indicateurs", icon=":material/menu_book:"),
     ],
 }
 
 page = st.navigation(PAGES)
+frame.choose_workspace()
 if frame.workspace_ready():
     st.sidebar.caption(f"Base ouverte : **{state.workspace_label()}**")
     frame.choose_quartier()

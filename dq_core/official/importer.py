@@ -296,3 +296,10 @@ def _write(cur: duckdb.DuckDBPyConnection, parsed: Parsed, batch: int) -> tuple[
     if counts["added"]:
         detail += f" ; {fmt.number(counts['added'], 0)} quartiers ajoutés"
     return inserted, replaced, detail
+
+
+def official_batches(cur: duckdb.DuckDBPyConnection):
+    """The official files imported into the workspace, newest first (for the import page)."""
+    return cur.execute("""
+        SELECT file_name, comment, imported_at, rows_inserted, rows_replaced
+        FROM import_batch WHERE source = ? AND status = 'imported' ORDER BY id DESC""", [SOURCE]).df()
