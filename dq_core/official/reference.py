@@ -86,6 +86,7 @@ def departement_of_quartier(code: str) -> str:
     return dep if dep.startswith("97") else dep[1:]
 
 
+@lru_cache(maxsize=65536)
 def commune_from_name(name: str, departement: str) -> str | None:
     """By name within the département; a commune renamed since ("Oissel" → "Oissel-sur-Seine") is
     found when exactly one current commune of the département starts with the old name."""

@@ -46,7 +46,10 @@ def parse_number(text: object) -> float | None:
 
 def numbers(column: pd.Series) -> pd.Series:
     """Vectorised parse_number over a column of text."""
-    text = column.astype("string").str.replace(_SPACES, "", regex=True).str.replace(",", ".", regex=False)
+    text = column.astype("string")
+    for space in ("\u202f", "\u00a0", " "):
+        text = text.str.replace(space, "", regex=False)
+    text = text.str.replace(",", ".", regex=False)
     text = text.where(~text.str.lower().isin(MISSING_CODES))
     parsed = pd.to_numeric(text, errors="coerce")
     return pd.Series(parsed.to_numpy(dtype=float, na_value=float("nan")), index=column.index)

@@ -27,7 +27,7 @@ from dq_core.official.catalogue import (
     THEME_LABELS,
 )
 from dq_core.official.text import QP2015_CODE, QP2024_CODE, NotRecognised, Table, numbers, split_multi
-from dq_core.privacy import Relation, primary_secret, recoverable_cells, secondary_suppression
+from dq_core.privacy import Relation, recoverable_cells, secondary_suppression
 
 ENSEMBLE_CODES = {2015: "ENSQP2015", 2024: "ENSQP2024"}
 ENSEMBLE_NAMES = {2015: "Ensemble des quartiers prioritaires (géographie 2015)",
@@ -132,14 +132,18 @@ def read_thematic(name: str, table: Table, theme: str) -> ThematicData:
     quartier_rows = is_quartier[keep].to_numpy()
     notes = _notes(frame[keep], columns, theme)
 
-    secret = values.isna() & quartier_rows[:, None]
+    empty = values.isna() & quartier_rows[:, None]
+    secret = empty.copy()
     _primary(values, secret, mapping, quartier_rows)
-    hidden_before = int(secret.to_numpy().sum())
+    primary = secret & ~empty
     _secondary(values, secret, theme, quartier_rows)
-    secondary = int(secret.to_numpy().sum()) - hidden_before
+    added = secret & ~empty & ~primary
+    secondary = int(added.to_numpy().sum())
     values = values.mask(secret)
+    reasons = pd.DataFrame(np.where(added, NOTE_SECONDARY, np.where(primary, NOTE_PRIMARY, NOTE_EMPTY)),
+                           index=values.index, columns=values.columns)
 
-    observations = _long(values, secret, notes, mapping, theme, edition)
+    observations = _long(values, secret, reasons, notes, mapping, theme, edition)
     observations = pd.concat([observations, _derived(values, secret, mapping, edition)], ignore_index=True)
     quartiers = pd.DataFrame({
         "code": codes[is_quartier].to_numpy(),
@@ -172,8 +176,8 @@ def _primary(values: pd.DataFrame, secret: pd.DataFrame, mapping: dict, quartier
         indicator = OFFICIAL_BY_ID[mapping[column]]
         if indicator.kind != "count" or not indicator.secret_threshold:
             continue
-        small = np.array([primary_secret(None if np.isnan(v) else v, indicator.secret_threshold)
-                          for v in values[column].to_numpy()])
+        # Vectorised `privacy.primary_secret`: a count below the threshold (zero included) is secret.
+        small = (values[column] < indicator.secret_threshold).to_numpy()
         secret[column] |= small & quartier_rows
 
 
@@ -188,11 +192,14 @@ def _secondary(values: pd.DataFrame, secret: pd.DataFrame, theme: str, quartier_
     hidden = secret[cells].to_numpy()
     # Only rows with a hidden cell inside some relation can leak.
     candidates = np.flatnonzero(hidden.any(axis=1) & quartier_rows)
+    leaks: dict[frozenset, bool] = {}       # whether cells leak depends only on which cells are hidden
     for i in candidates:
-        cell_secret = {c for c, h in zip(cells, hidden[i], strict=True) if h}
+        cell_secret = frozenset(c for c, h in zip(cells, hidden[i], strict=True) if h)
         # Hidden cells are unknowns whatever their value; every other cell of a quartier row is published.
         table = {c: (0.0 if c in cell_secret or np.isnan(v) else float(v)) for c, v in zip(cells, block[i], strict=True)}
-        if not recoverable_cells(table, cell_secret, relations):
+        if cell_secret not in leaks:
+            leaks[cell_secret] = bool(recoverable_cells(table, cell_secret, relations))
+        if not leaks[cell_secret]:
             continue
         for c in secondary_suppression(table, cell_secret, relations) - cell_secret:
             secret.iat[i, secret.columns.get_loc(c)] = True
@@ -205,8 +212,8 @@ def _period(theme: str, column: str, edition: int) -> tuple[str, str | None]:
     return str(edition), None
 
 
-def _long(values: pd.DataFrame, secret: pd.DataFrame, notes: dict[str, pd.Series], mapping: dict,
-          theme: str, edition: int) -> pd.DataFrame:
+def _long(values: pd.DataFrame, secret: pd.DataFrame, reasons: pd.DataFrame, notes: dict[str, pd.Series],
+          mapping: dict, theme: str, edition: int) -> pd.DataFrame:
     parts = []
     territories = values.index.to_numpy()
     for column in values.columns:
@@ -216,7 +223,7 @@ def _long(values: pd.DataFrame, secret: pd.DataFrame, notes: dict[str, pd.Series
         is_secret = secret[column].to_numpy()
         present = ~np.isnan(value) | is_secret
         note = notes.get(column, pd.Series([None] * len(values))).to_numpy(dtype=object)
-        note = np.where(is_secret, NOTE_EMPTY, note)
+        note = np.where(is_secret, reasons[column].to_numpy(dtype=object), note)
         if period_note:
             note = np.array([f"{period_note} {n}" if isinstance(n, str) else period_note for n in note],
                             dtype=object)

@@ -21,10 +21,17 @@ REFERENCE_EDITION = "cog"
 
 
 def save_indicators(cur: duckdb.DuckDBPyConnection, ids, batch_id: int) -> None:
-    catalogue.save_domains(cur)
-    wanted = [OFFICIAL_BY_ID[i] for i in sorted(set(ids)) if i in OFFICIAL_BY_ID]
-    # Refresh official entries (their wording may improve from one release to the next).
-    catalogue.save_indicators(cur, wanted, batch_id)
+    """Add the catalogue entries of the official indicators a file uses (those not there yet)."""
+    if not cur.execute("SELECT count(*) FROM domain").fetchone()[0]:
+        catalogue.save_domains(cur)
+    known = {row[0] for row in cur.execute("SELECT id FROM indicator").fetchall()}
+    wanted = [OFFICIAL_BY_ID[i] for i in sorted(set(ids)) if i in OFFICIAL_BY_ID and i not in known]
+    if not wanted:
+        return
+    frame = pd.DataFrame([{c: getattr(ind, c) for c in catalogue.INDICATOR_COLUMNS} for ind in wanted])
+    cur.register("incoming_indicators", frame.assign(batch_id=batch_id))
+    cur.execute("INSERT INTO indicator BY NAME SELECT * FROM incoming_indicators")
+    cur.unregister("incoming_indicators")
 
 
 def ensure_ensemble(cur: duckdb.DuckDBPyConnection, vintage: int, batch_id: int) -> str:
