@@ -23,10 +23,12 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
-frame.choose_workspace()
-if frame.workspace_ready():
+ready = frame.workspace_ready()
+if ready:
     st.sidebar.caption(f"Base ouverte : **{state.workspace_label()}**")
     frame.choose_quartier()
+frame.choose_workspace()
+if ready:
     if state.is_demo(state.data_key()):
         frame.demo_notice()
     page.run()

@@ -30,8 +30,11 @@ class PerimeterNotice:
 
 
 def perimeter_status(code: str) -> str | None:
+    """N, M, I or C for a 2024 code (`QNdddnnX`; fictional demo codes `QN…X` too), else None."""
     code = code.strip().upper()
-    return code[-1] if QP2024_CODE.match(code) else None
+    if QP2024_CODE.match(code) or (code.startswith("QN") and len(code) == 8 and code[-1] in STATUS_LABELS):
+        return code[-1]
+    return None
 
 
 def perimeter_notice(code: str, predecessors: list[tuple[str, str]] | None = None) -> PerimeterNotice | None:

@@ -195,3 +195,14 @@ def test_real_regional_extracts_read_with_their_row_counts():
         parsed = read_source(SourceFile(path.name, path=path))
         assert parsed.kind == "thematique", path.name
         assert len(parsed.payload.quartiers) == 78, path.name
+
+
+def test_official_modules_never_import_streamlit():
+    import subprocess
+    import sys
+
+    from tests.official_fixtures import ROOT
+    code = ("import sys, dq_core.official.importer, dq_core.official.fetch, dq_core.geography, dq_core.workspace; "
+            "print('streamlit' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
