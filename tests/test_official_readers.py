@@ -206,3 +206,27 @@ def test_official_modules_never_import_streamlit():
             "print('streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_official_indicator_is_documented_in_french():
+    from dq_core.catalogue import DOMAINS
+    from dq_core.official.catalogue import OFFICIAL_INDICATORS, THEME_COLUMNS
+
+    domains = {d for d, _ in DOMAINS}
+    ids = {ind.id for ind in OFFICIAL_INDICATORS}
+    assert len(ids) == len(OFFICIAL_INDICATORS)
+    for ind in OFFICIAL_INDICATORS:
+        assert ind.domain in domains and ind.label and ind.definition.endswith("."), ind.id
+        assert ind.producer and ind.dataset and ind.unit, ind.id
+        if ind.kind in {"rate", "ratio", "mean"}:
+            assert ind.scale and ind.numerator_label and ind.denominator_label, ind.id
+    for theme, columns in THEME_COLUMNS.items():
+        assert set(columns.values()) <= ids, theme
+
+
+def test_quality_notes_are_kept_on_the_columns_they_qualify():
+    header = "CODGEO;LIBGEO;TX_F;NOTE_RP;A;PERCOU;NOTE_CNAF;POP_MUN"
+    table = read_csv_text("\n".join([header, "QP044013;Malakoff;51,1;0;1\u202f301;2\u202f995;5;3\u202f486"]))
+    obs = thematic.read_thematic("DEMO_2022.csv", table, "DEMO").observations.set_index("indicator")
+    assert "« Caf »" in obs.loc["allocataires_caf", "note"] and "5" in obs.loc["allocataires_caf", "note"]
+    assert obs.loc["part_femmes", "note"] is None

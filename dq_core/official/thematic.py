@@ -165,9 +165,10 @@ def _notes(frame: pd.DataFrame, columns: dict[str, str], theme: str) -> dict[str
         codes = frame[columns[note_column]].astype("string").str.strip()
         text = ("Indicateur de qualité « " + producer + " » de l'Insee : " + codes +
                 " (0 = pas de réserve ; voir la documentation du fichier).")
-        text = text.where(codes.notna() & (codes != "") & (codes != "0"))
+        keep = (codes.notna() & (codes != "") & (codes != "0")).fillna(False).to_numpy(dtype=bool)
+        text = pd.Series(np.where(keep, text.to_numpy(dtype=object, na_value=None), None), dtype=object)
         for column in by_theme[theme]:
-            out[column] = text.reset_index(drop=True)
+            out[column] = text
     return out
 
 
