@@ -45,7 +45,7 @@ def perimeter_notice(code: str, predecessors: list[tuple[str, str]] | None = Non
     status = perimeter_status(code)
     if status is None:
         return None
-    names = ", ".join(f"{name} ({c})" for c, name in predecessors or [])
+    names = ", ".join(f"{name} ({c})" if name != c else c for c, name in predecessors or [])
     if status == "M":
         text = "Périmètre modifié en 2024 : comparer avec prudence avec les chiffres de la géographie 2015"
         text += f" (quartier 2015 : {names})." if names else "."
