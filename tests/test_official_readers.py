@@ -230,3 +230,41 @@ def test_quality_notes_are_kept_on_the_columns_they_qualify():
     obs = thematic.read_thematic("DEMO_2022.csv", table, "DEMO").observations.set_index("indicator")
     assert "« Caf »" in obs.loc["allocataires_caf", "note"] and "5" in obs.loc["allocataires_caf", "note"]
     assert obs.loc["part_femmes", "note"] is None
+
+
+def test_anct_geojson_zip_imports_the_whole_france_file_only():
+    import io
+    import zipfile
+
+    def collection(code):
+        return json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
+            "code_qp": code, "lib_qp": "Q", "insee_com": "44109", "lib_com": "Nantes"}, "geometry": {
+            "type": "Polygon", "coordinates": [[[-1.6, 47.2], [-1.59, 47.2], [-1.59, 47.21], [-1.6, 47.2]]]}}]})
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("GEOJSON/QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson", collection("QN04413M"))
+        z.writestr("GEOJSON/QP2024_LaReunion_WGS84.geojson", collection("QN97401I"))
+    sources = collect_uploads([("qpv-2024-geojson.zip", archive.getvalue())])
+    assert [s.name for s in sources] == ["qpv-2024-geojson.zip/GEOJSON/QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson"]
+    assert read_source(sources[0]).payload.frame["code"].tolist() == ["QN04413M"]
+
+
+def test_correspondence_xlsx_variant():
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    ws.title = "hexagone"
+    ws.append(["Liste de correspondance QP 2024 - QP 2015"])
+    ws.append([])
+    ws.append(["QP2024", "Nom QP 2024", "QP 2015 correspondant"])
+    ws.append(["QN04405M", "Bellevue", "QP044005, QP044006"])
+    ws.append(["QN04413M", "Malakoff", "QP044013"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = read_source(SourceFile("liste-correspondance-qp2024-qp2015-hexagone.xlsx", data=buffer.getvalue()))
+    assert parsed.kind == "correspondance"
+    assert parsed.payload.values.tolist() == [["QN04405M", "QP044005", "M"], ["QN04405M", "QP044006", "M"],
+                                              ["QN04413M", "QP044013", "M"]]
