@@ -33,6 +33,8 @@ def test_real_fiche_and_2024_notice(real_db):
         page.goto(f"{url}/fiche?quartier=QP044013")
         wait_for_app(page)
         assert page.locator("h1").first.inner_text().strip() == "Malakoff"
+        page.locator(".dq-head").first.wait_for()            # the header and tables are st.html blocks
+        page.get_by_text("Taux de pauvreté").first.wait_for()
         text = " ".join(page.locator("[data-testid='stMain']").inner_text().replace("\u202f", " ")
                         .replace("\u00a0", " ").split())
         assert "Population : 3 486 habitants (2018)" in text and "47,3 %" in text
@@ -40,5 +42,6 @@ def test_real_fiche_and_2024_notice(real_db):
         assert page_problems(page) == []
         page.goto(f"{url}/fiche?quartier=QN04413M")
         wait_for_app(page)
+        page.get_by_text("Périmètre modifié en 2024").first.wait_for()
         assert page.get_by_text("Périmètre modifié en 2024 : comparer avec prudence").count() == 1
         assert page_problems(page) == [] and page.outside_requests == []
