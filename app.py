@@ -14,15 +14,21 @@ PAGES = {
         st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
         st.Page("pages/fiche.py", title="Fiche quartier", icon=":material/description:"),
     ],
+    "Données": [
+        st.Page("pages/officiel.py", title="Données officielles", icon=":material/cloud_download:"),
+    ],
     "Aide": [
         st.Page("pages/catalogue.py", title="Catalogue des indicateurs", icon=":material/menu_book:"),
     ],
 }
 
 page = st.navigation(PAGES)
-if frame.workspace_ready():
+ready = frame.workspace_ready()
+if ready:
     st.sidebar.caption(f"Base ouverte : **{state.workspace_label()}**")
     frame.choose_quartier()
+frame.choose_workspace()
+if ready:
     if state.is_demo(state.data_key()):
         frame.demo_notice()
     page.run()
