@@ -2,34 +2,12 @@
 
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.factories import build_tiny_workspace
 from tests.test_official_readers import MALAKOFF_DEMO_2022, demo_csv
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches(tmp_path, monkeypatch):
-    # AppTest resets Streamlit's "pages directory" flag before every run, so every run starts in the
-    # legacy mode that app.py leaves with a rerun — and a rerun drops a button click. Start every run
-    # as a browser session does after its first request: in navigation mode.
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original_init = PagesManager.__init__
-
-    def init_in_navigation_mode(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-    monkeypatch.setattr(PagesManager, "__init__", init_in_navigation_mode)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    monkeypatch.setenv("DQ_WORKSPACES", str(tmp_path / "workspaces"))
-    yield
-    st.cache_resource.clear()
 
 
 def start(db_path, page: str | None = None, quartier: str | None = None) -> AppTest:
