@@ -73,6 +73,14 @@ def _build_parser() -> argparse.ArgumentParser:
     profile.add_argument("codes", nargs="+", metavar="CODE", help="code du quartier")
     profile.add_argument("--json", action="store_true", help="un objet JSON par ligne et par quartier")
     _add_import_commands(command)
+    official = command("import-official", "importe les fichiers officiels (Insee, ANCT) d'un dossier dans "
+                       "votre base (défaut : data/workspaces/donnees-officielles.duckdb)", _import_official)
+    official.add_argument("folder", type=Path, metavar="DOSSIER", help="dossier des fichiers téléchargés")
+    fetch = command("fetch-official", "télécharge les fichiers officiels à jour chez leurs producteurs, "
+                    "puis les importe", _fetch_official)
+    fetch.add_argument("--config", type=Path, help="fichier des adresses (défaut : data/official_sources.toml)")
+    fetch.add_argument("--dossier", dest="dest", type=Path,
+                       help="où enregistrer les fichiers téléchargés (défaut : un dossier temporaire)")
     return parser
 
 
@@ -263,3 +271,43 @@ def _template(args) -> int:
         build_template(cur, args.out)
     print(f"Modèle écrit : {args.out}", file=sys.stderr)
     return 0
+def _import_official(args) -> int:
+    from dq_core.official.importer import import_folder
+
+    target = workspace.official_target(args.db)
+    con = db.connect(target)
+    try:
+        report = import_folder(con.cursor(), args.folder, _print_progress)
+    finally:
+        con.close()
+    return _print_report(report, target)
+
+
+def _fetch_official(args) -> int:
+    import tempfile
+
+    from dq_core.official.fetch import fetch_official
+
+    target = workspace.official_target(args.db)
+    con = db.connect(target)
+    try:
+        if args.dest:
+            report = fetch_official(con.cursor(), args.dest, args.config, progress=_print_progress)
+        else:
+            with tempfile.TemporaryDirectory(prefix="dq-officiel-") as tmp:
+                report = fetch_official(con.cursor(), Path(tmp), args.config, progress=_print_progress)
+    finally:
+        con.close()
+    return _print_report(report, target)
+
+
+def _print_progress(done: int, total: int, name: str) -> None:
+    if name:
+        print(f"[{done + 1}/{total}] {name}", file=sys.stderr, flush=True)
+
+
+def _print_report(report, target: Path) -> int:
+    for outcome in report.outcomes:
+        print(f"{outcome.status_label.upper():<13} {outcome.name} — {outcome.message}")
+    print(f"{report.summary()} Base : {target}", file=sys.stderr)
+    return 1 if report.errors else 0

@@ -22,6 +22,11 @@ except DQError as exc:
 q = fiche.quartier
 st.title(plain(q.name), anchor=False)
 st.html(fiche_table.STYLE + fiche_table.header(fiche, VINTAGE_LABELS.get(q.vintage, "géographie non précisée")))
+notice = state.perimeter_notice(state.data_key(), q.code)
+if notice is not None and notice.caution:
+    st.info(plain(notice.text), icon=":material/history:")
+elif notice is not None:
+    st.caption(plain(notice.text))
 
 headline = fiche.headline(4)
 for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):

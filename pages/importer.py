@@ -204,7 +204,7 @@ else:
         "Secrètes": h.secret, "État": "annulé" if h.status == "undone" else "importé",
         "Commentaire": h.comment or "", "Empreinte (SHA-256)": (h.file_hash or "")[:12]}
         for h in history], hide_index=True, width="stretch", key="import_history")
-    active = [h for h in history if h.status == "imported"]
+    active = [h for h in history if h.undoable]
     if active:
         cols = st.columns([3, 1])
         chosen = cols[0].selectbox("Annuler un import", [h.id for h in active], index=None,

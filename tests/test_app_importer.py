@@ -14,27 +14,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/importer.py"
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()          # closes the workspace so that the test can read it
-
-
-@pytest.fixture(autouse=True)
-def no_legacy_rerun(monkeypatch):
-    """AppTest resets Streamlit's "pages directory" flag before every run, so app.py's hand-over
-    (`frame.leave_legacy_pages_mode`) reruns every run and a clicked button's value is lost in the
-    first pass; a real server sets the flag once. Here app.py is the entrypoint: no rerun needed."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    import ui.frame
-
-    monkeypatch.setattr(ui.frame, "leave_legacy_pages_mode",
-                        lambda: setattr(PagesManager, "uses_pages_directory", False))
-
-
 @pytest.fixture
 def workspace(tmp_path, monkeypatch):
     path = build_tiny_workspace(tmp_path / "app.duckdb", demo=False)

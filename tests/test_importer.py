@@ -532,3 +532,11 @@ def test_check_file_reports_without_storing(con):
     assert report.ok and report.status == "verifie" and "Rien n'a été enregistré" in report.summary()
     assert list(report.preview["Valeur"]) == ["3\u202f300"]
     assert database_checksum(con.cursor()) == before
+
+
+def test_batches_of_other_importers_are_not_undone_here(con):
+    batch = db.new_batch(con.cursor(), "officiel", file_name="base-cc-filosofi.csv")
+    with pytest.raises(DQError, match="ne peut pas être annulé ici"):
+        undo_import(con.cursor(), batch)
+    with pytest.raises(DQError, match="démonstration ne s'annulent pas"):
+        undo_import(con.cursor(), 1)

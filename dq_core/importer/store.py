@@ -160,7 +160,11 @@ class HistoryEntry:
     comment: str | None
     status: str              # 'imported' or 'undone'
     undone_at: datetime | None
-    mode: str | None
+    mode: str | None         # 'replace' / 'keep'; None for batches written by other importers
+
+    @property
+    def undoable(self) -> bool:
+        return self.status == "imported" and self.mode is not None
 
     def to_json(self) -> dict:
         return {"id": self.id, "file": self.file, "imported_at": self.imported_at.isoformat(timespec="seconds"),
@@ -185,16 +189,22 @@ def import_history(cur: duckdb.DuckDBPyConnection, *, include_demo: bool = False
 def undo_import(cur: duckdb.DuckDBPyConnection, batch_id: int) -> HistoryEntry:
     """Remove exactly the rows of an import and restore what it replaced; the history keeps it,
     marked undone. Refused while a later import still replaces some of its rows."""
-    row = _first(cur.execute("SELECT source, status, file_name FROM import_batch WHERE id = ?", [batch_id]))
+    row = _first(cur.execute("SELECT source, status, file_name, mode FROM import_batch WHERE id = ?", [batch_id]))
     if row is None:
         raise DQError(f"Aucun import n° {batch_id} dans cette base. Tapez `python -m dq_core history` "
                       "pour la liste des imports.")
-    source, status, file_name = row
+    source, status, file_name, mode = row
     if status == "undone":
         raise DQError(f"L'import n° {batch_id} (« {file_name} ») a déjà été annulé.")
     if source == "demo":
         raise DQError("Les données de démonstration ne s'annulent pas : reconstruisez la démonstration "
                       "avec `python -m dq_core init-demo`, ou ouvrez une autre base.")
+    if mode is None:
+        # Written by another importer (official data also adds territories and correspondences):
+        # undoing only its observations would not restore the previous state exactly.
+        raise DQError(f"L'import n° {batch_id} (« {file_name} ») n'a pas été fait par l'import de fichiers "
+                      "partenaires et ne peut pas être annulé ici. Pour des données officielles, importez une "
+                      "édition plus récente ou reconstruisez la base.")
     later = [r[0] for r in cur.execute("""
         SELECT DISTINCT r.replaced_by FROM replaced_observation r JOIN import_batch b ON b.id = r.replaced_by
         WHERE r.batch_id = ? AND b.status = 'imported' ORDER BY 1""", [batch_id]).fetchall()]
