@@ -6,7 +6,7 @@ Targets (issue 5): 1,000,000 rows validated and imported in ≤ 5 s; 10,000,000 
 peak memory ≤ 1.5 GB (peak resident set size of the importing process); the app stays responsive
 during a long import (a fiche is computed on another cursor while the import runs: its latency is
 printed). Each measured import runs in a fresh child process on a fresh workspace, exactly as
-`python -m dq_core import FILE --replace` does (DuckDB memory capped at 700 MB, spilling to disk beyond).
+`python -m dq_core import FILE --replace` does (DuckDB memory capped at 500 MB, spilling to disk beyond).
 The files are French-style: `;` separator, decimal comma, a few secret-size counts.
 """
 
@@ -75,7 +75,7 @@ def child(db_path: str, csv_path: str, probe: bool) -> None:
     from dq_core.importer import FileSource, ImportOptions, import_file
 
     con = db.connect(db_path)
-    con.execute("SET memory_limit = '700MB'")
+    con.execute("SET memory_limit = '500MB'")
     stages: list[tuple[float, str]] = []
     start = time.perf_counter()
     result: dict = {}

@@ -219,7 +219,7 @@ def _import(args) -> int:
     con = workspace.open_connection(args.db)
     try:
         # The import runs in this process alone: cap DuckDB's memory (it spills to disk beyond).
-        con.execute("SET memory_limit = '700MB'")
+        con.execute("SET memory_limit = '500MB'")
         with con.cursor() as cur:
             report = import_file(cur, source, options)
     finally:
