@@ -16,6 +16,7 @@ PAGES = {
     ],
     "Données": [
         st.Page("pages/officiel.py", title="Données officielles", icon=":material/cloud_download:"),
+        st.Page("pages/importer.py", title="Importer", icon=":material/upload_file:"),
     ],
     "Aide": [
         st.Page("pages/catalogue.py", title="Catalogue des indicateurs", icon=":material/menu_book:"),

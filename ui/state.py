@@ -97,3 +97,46 @@ def official_batches(key: tuple[str, str]):
 
     with cursor() as cur:
         return batches(cur)
+
+
+# --- partner imports (issue 5) ----------------------------------------------------------------
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def import_history(key: tuple[str, str]):
+    from dq_core.importer import import_history as history
+
+    with cursor() as cur:
+        return history(cur)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def partners(key: tuple[str, str]) -> list[str]:
+    from dq_core.importer import partners as known
+
+    with cursor() as cur:
+        return known(cur)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def indicator_labels(key: tuple[str, str]) -> dict[str, str]:
+    from dq_core.catalogue import load_indicators
+
+    with cursor() as cur:
+        return {ind.id: ind.label for ind in load_indicators(cur)}
+
+
+def template(kind: str) -> bytes:
+    """The import template (generated when the download button is clicked)."""
+    from dq_core.importer import build_template
+
+    with cursor() as cur:
+        return build_template(cur, kind=kind)
+
+
+@st.cache_data(max_entries=4, show_spinner="Lecture du fichier…")
+def inspect_upload(key: tuple[str, str], name: str, data: bytes, partner: str | None):
+    """Columns, first rows and proposed mapping of an uploaded file (read once, not at every click)."""
+    from dq_core.importer import FileSource, inspect_file
+
+    with cursor() as cur:
+        return inspect_file(cur, FileSource.from_bytes(name, data), partner)
