@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import openpyxl
 
-from dq_core.importer.points import wgs84_to_lambert93
+from dq_core.lambert import from_wgs84 as wgs84_to_lambert93
 
 HEADER = "code_territoire;indicateur;periode;valeur"
 

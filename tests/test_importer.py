@@ -31,7 +31,8 @@ from dq_core.importer import (
     undo_import,
 )
 from dq_core.importer.parsing import install_macros, parse_number, parse_period
-from dq_core.importer.points import lambert93_to_wgs84, wgs84_to_lambert93
+from dq_core.lambert import from_wgs84 as wgs84_to_lambert93
+from dq_core.lambert import to_wgs84 as lambert93_to_wgs84
 from tests.factories import build_tiny_workspace
 from tests.import_files import HEADER, PETIT, PLATEAU, TILLEULS, Text, csv_bytes, tiny_point, xlsx_bytes
 from tests.test_import_refusals import database_checksum

@@ -4,8 +4,9 @@ import json
 
 import pytest
 
+from dq_core import lambert
 from dq_core.errors import DQError
-from dq_core.official import correspondence, geography, lambert, thematic
+from dq_core.official import correspondence, geography, thematic
 from dq_core.official.importer import Parsed, SourceFile, collect_uploads, read_source
 from dq_core.official.text import NotRecognised, decode, numbers, pad_code, parse_number, read_csv_text
 from tests.official_fixtures import (

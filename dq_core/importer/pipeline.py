@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dq_core import fmt
+from dq_core import fmt, lambert
 from dq_core.catalogue import Indicator, load_indicators
 from dq_core.errors import DQError
 from dq_core.importer import checks, declarations, layouts, points, protect, readers, store
@@ -514,12 +514,12 @@ def _points_staging(cur, raw: readers.RawTable, mapping: Mapping, labels: dict[s
                                        f"{xr} ; {yr}", 1, raw.sheet))
     x, y = frame["x"].to_numpy(float), frame["y"].to_numpy(float)
     if mapping.crs == "lambert93":
-        if not points.looks_like_lambert93(x, y):
+        if not lambert.looks_like_lambert93(x, y):
             report.problems.append(Problem("coordonnees_hors_france", "ces coordonnées ne sont pas en "
                                            "Lambert-93 (x entre 0 et 1 300 000 m, y entre 6 000 000 et 7 200 000 m) ; "
                                            "en degrés, nommez les colonnes « latitude » et « longitude ».",
                                            ERROR, column=f"{mapping.columns['x']} / {mapping.columns['y']}"))
-        lon, lat = points.lambert93_to_wgs84(x, y)
+        lon, lat = lambert.to_wgs84(x, y)
     else:
         lon, lat = x, y
         wrong = frame[~np.isnan(x) & ((np.abs(x) > 180) | (np.abs(y) > 90))]

@@ -14,10 +14,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+import numpy as np
 import pandas as pd
 
+from dq_core import lambert
 from dq_core.errors import DQError
-from dq_core.official import lambert
 from dq_core.official.text import QP2015_CODE, QP2024_CODE, Table, pad_code, split_multi
 
 CODE_KEYS = ("code_qp", "codeqp", "code_qpv", "code")
@@ -126,9 +127,12 @@ def _first_position(coords):
 
 def _map_coordinates(geometry: dict, transform) -> dict:
     def walk(coords):
-        if coords and isinstance(coords[0], (int, float)):
-            x, y = transform(coords[0], coords[1])
-            return [round(x, COORD_DECIMALS), round(y, COORD_DECIMALS)]
+        if coords and isinstance(coords[0], (int, float)):                 # one position
+            return walk([coords])[0]
+        if coords and coords[0] and isinstance(coords[0][0], (int, float)):  # a ring: one array call
+            xy = np.asarray(coords, dtype=float)
+            x, y = transform(xy[:, 0], xy[:, 1])
+            return np.round(np.column_stack([x, y]), COORD_DECIMALS).tolist()
         return [walk(c) for c in coords]
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
 
