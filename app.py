@@ -14,6 +14,9 @@ PAGES = {
         st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
         st.Page("pages/fiche.py", title="Fiche quartier", icon=":material/description:"),
     ],
+    "Données": [
+        st.Page("pages/exporter.py", title="Exporter", icon=":material/download:"),
+    ],
     "Aide": [
         st.Page("pages/catalogue.py", title="Catalogue des indicateurs", icon=":material/menu_book:"),
     ],

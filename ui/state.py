@@ -71,3 +71,29 @@ def coverage(key: tuple[str, str]):
 
 def workspace_label() -> str:
     return summary(data_key()).name
+
+
+# Exports (issue 4) -------------------------------------------------------------------------------
+
+def fiche_workbook(code: str):
+    """A generator for the download button: builds the quartier's workbook when it is clicked.
+
+    Streamlit runs it on another thread, outside the script run: it takes its own cursor on the
+    workspace connection captured here, and calls no Streamlit function.
+    """
+    from dq_core import export
+
+    connection = _connection(str(workspace_path()))
+
+    def generate() -> bytes:
+        with connection.cursor() as cur:
+            return export.fiche_workbook_bytes(cur, code)
+    return generate
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def batch_scopes(key: tuple[str, str]) -> dict[str, list[tuple[str, str, int]]]:
+    from dq_core import export
+
+    with cursor() as cur:
+        return export.batch_scopes(cur)
