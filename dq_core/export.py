@@ -77,6 +77,9 @@ SERIES_STYLES = {          # one colour per territory, the quartier drawn thicke
     "france": {"color": "#333333", "width": 1.25, "dash_type": "long_dash"},
     "quartiers": {"color": "#d08c00", "width": 1.25, "dash_type": "round_dot"},
 }
+# Chart legends: short names of our own (the table's header row names the territories).
+SERIES_NAMES = {"quartier": "Quartier", "commune": "Commune", "epci": "EPCI", "departement": "Département",
+                "region": "Région", "france": "France", "quartiers": "Ensemble des quartiers"}
 ASSESSMENT_WORDS = {"better": "▲ plus favorable", "worse": "▼ moins favorable", "close": "≈ proche",
                     "higher": "▲ supérieur", "lower": "▼ inférieur"}
 TREND_WORDS = {"better": "▲ amélioration", "worse": "▼ dégradation", "stable": "≈ stable",
@@ -105,6 +108,7 @@ COL_REMARK = 1 + len(SERIES_KEYS)
 COL_CHART = COL_REMARK + 2
 COL_CHART_DATA = 24
 CHART_WIDTH, CHART_HEIGHT, CHART_ROWS = 620, 300, 15
+REMARK_WIDTH = 34
 
 
 # --------------------------------------------------------------------------------------------
@@ -250,7 +254,8 @@ class _Book:
     def fmt(self, **props) -> Any:
         key = tuple(sorted(props.items()))
         if key not in self._formats:
-            self._formats[key] = self.wb.add_format({"font_name": "Calibri", "font_size": 10, **props})
+            self._formats[key] = self.wb.add_format({"font_name": "Calibri", "font_size": 10,
+                                                     "valign": "vcenter", **props})
         return self._formats[key]
 
     def add_sheet(self, name: str) -> Worksheet:
@@ -456,7 +461,9 @@ def _fiche_row(book: _Book, ws: Worksheet, row: int, domain_label: str, line: In
         if comments and latest is not None and ref.period != latest.period:
             ws.write_comment(row, col, f"Valeur de {fmt.period(ref.period)} (pas de valeur pour "
                              f"{fmt.period(latest.period)}).", {"author": APP_NAME})
-    _assessment_cell(book, ws, row, COL_ASSESS, line.gap_with("commune"), ASSESSMENT_WORDS)
+    # A count is not compared with the commune's (a part is always smaller than its whole).
+    gap = line.gap_with("commune") if ind.kind != "count" else None
+    _assessment_cell(book, ws, row, COL_ASSESS, gap, ASSESSMENT_WORDS)
 
 
 def _change_cells(book: _Book, ws: Worksheet, row: int, col: int, delta: float | None,
@@ -513,7 +520,8 @@ def _identity_block(book: _Book, ws: Worksheet, row: int, data: QuartierExport, 
                       book.fmt(num_format="dd/mm/yyyy", align="left"))
     row += 1
     book.text(ws, row, 0, "Base de données", **label)
-    book.text(ws, row, 1, data.workspace_name + (" (démonstration)" if fiche.demo else ""))
+    demo_word = fiche.demo and "monstration" not in data.workspace_name.lower()
+    book.text(ws, row, 1, data.workspace_name + (" (démonstration)" if demo_word else ""))
     row += 1
     book.text(ws, row, 0, "Produit par", **label)
     book.text(ws, row, 1, f"{APP_NAME} {dq_core.__version__}")
@@ -563,7 +571,7 @@ def _legend(book: _Book, ws: Worksheet, row: int) -> None:
 def _series_headers(q: Quartier) -> list[tuple[str, float]]:
     headers: list[tuple[str, float]] = [("Période", 14), (f"Quartier : {q.name}", 14)]
     headers += [(reference_header(q, key), 13) for key in REFERENCE_KEYS]
-    headers.append(("Remarques (quartier)", 30))
+    headers.append(("Remarques (quartier)", REMARK_WIDTH))
     return headers
 
 
@@ -609,30 +617,48 @@ def _series_block(book: _Book, ws: Worksheet, row: int, data: QuartierExport,
     has_secret = {key: any(p[j] is not None and p[j].secret for _, p in points)
                   for j, key in enumerate(SERIES_KEYS)}
     first = row
-    for period, row_points in points:
-        book.text(ws, row, 0, fmt.period(period))
-        for j, (key, point) in enumerate(zip(SERIES_KEYS, row_points, strict=True)):
+    monthly = all(is_month(period) for _, period in periods)
+    # The hot loop of an export: formats looked up once, cells written directly.
+    plain_value = book.fmt(num_format=value_format)
+    bold_value = book.fmt(num_format=value_format, bold=True)
+    secret_format = book.fmt(align="right", italic=True)
+    month_format = book.fmt(num_format="mmmm yyyy", align="left")
+    period_format = book.fmt()
+    percent = ind.unit == "%"
+    for (start, period), (_, row_points) in zip(periods, points, strict=True):
+        if monthly:
+            # Real dates: French Excel shows "janvier 2018", and the chart gets a date axis.
+            ws.write_datetime(row, 0, datetime(start.year, start.month, start.day), month_format)
+        else:
+            ws.write_string(row, 0, fmt.period(period), period_format)   # a validated period code
+        for j, point in enumerate(row_points):
             if point is None:
                 continue
             if point.secret:
-                book.secret(ws, row, 1 + j)
+                ws.write_string(row, 1 + j, fmt.SECRET_MARK, secret_format)
             elif point.value is not None:
-                number = stored(point.value, ind.unit)
-                book.number(ws, row, 1 + j, number, value_format, bold=key == "quartier")
-                if has_secret[key]:
+                number = point.value / 100 if percent else point.value
+                ws.write_number(row, 1 + j, number, bold_value if j == 0 else plain_value)
+                if has_secret[SERIES_KEYS[j]]:
                     # The chart reads numbers only: its hidden copy leaves the secret cells empty.
                     ws.write_number(row, COL_CHART_DATA + j, number)
         remark = _remark(row_points[0])
         if remark:
-            book.text(ws, row, COL_REMARK, remark, font_color="#555555")
+            book.fit_row(ws, row, [(remark, REMARK_WIDTH)])
+            book.text(ws, row, COL_REMARK, remark, font_color="#555555", text_wrap=True)
         row += 1
     last = row - 1
-    if any(has_number.values()):
-        chart = _line_chart(book, ws, ind, title_row, first, last, has_number, has_secret,
-                            monthly=len(periods[0][1]) > 4)
+    # A count of the commune or of France dwarfs the quartier's: counts chart the quartier alone.
+    drawn = [key for key in SERIES_KEYS if has_number[key] and (ind.kind != "count" or key == "quartier")]
+    if drawn:
+        chart = _line_chart(book, ws, ind, title_row, first, last, drawn, has_secret, monthly=monthly)
         ws.insert_chart(title_row, COL_CHART, chart, {"x_offset": 4, "y_offset": 2,
                                                       "object_position": 1})
     return max(row, title_row + CHART_ROWS + 1) + 1
+
+
+def is_month(period: str) -> bool:
+    return len(period) == 7 and period[4] == "-" and period[5:].isdigit()
 
 
 def _remark(point: Point | None) -> str:
@@ -651,10 +677,11 @@ def _remark(point: Point | None) -> str:
 
 
 def _line_chart(book: _Book, ws: Worksheet, ind: Indicator, title_row: int, first: int, last: int,
-                has_number: dict[str, bool], has_secret: dict[str, bool], *, monthly: bool):
+                drawn: list[str], has_secret: dict[str, bool], *, monthly: bool):
     chart = book.wb.add_chart({"type": "line"})
+    first_series = True
     for j, key in enumerate(SERIES_KEYS):
-        if not has_number[key]:
+        if key not in drawn:
             continue
         col = COL_CHART_DATA + j if has_secret[key] else 1 + j
         style = SERIES_STYLES[key]
@@ -662,11 +689,15 @@ def _line_chart(book: _Book, ws: Worksheet, ind: Indicator, title_row: int, firs
         if "dash_type" in style:
             line["dash_type"] = style["dash_type"]
         series = {
-            "name": [ws.name, HEADER_ROW, 1 + j],            # a cell reference, never literal data
-            "categories": [ws.name, first, 0, last, 0],
+            "name": SERIES_NAMES[key],                       # our own words, never data
             "values": [ws.name, first, col, last, col],
             "line": line,
         }
+        if first_series:
+            # The category axis comes from the first series; repeating it on every series only
+            # repeats the cached labels in the file.
+            series["categories"] = [ws.name, first, 0, last, 0]
+            first_series = False
         if key == "quartier" and not monthly:
             series["marker"] = {"type": "circle", "size": 5, "fill": {"color": style["color"]},
                                 "border": {"color": style["color"]}}
@@ -675,9 +706,9 @@ def _line_chart(book: _Book, ws: Worksheet, ind: Indicator, title_row: int, firs
     axis_format = "0%" if ind.unit == "%" else ("#,##0.0" if ind.decimals else "#,##0")
     chart.set_y_axis({"num_format": axis_format, "num_font": {"size": 8},
                       "major_gridlines": {"visible": True, "line": {"color": "#dddddd"}}})
-    x_axis = {"num_font": {"size": 8, "rotation": -45 if monthly else 0}}
+    x_axis: dict[str, Any] = {"num_font": {"size": 8}}
     if monthly:
-        x_axis.update({"interval_unit": 12, "interval_tick": 12})
+        x_axis.update({"date_axis": True, "num_format": "yyyy", "major_unit": 1, "major_unit_type": "years"})
     chart.set_x_axis(x_axis)
     chart.set_legend({"position": "bottom", "font": {"size": 8}})
     chart.show_blanks_as("gap")
@@ -731,42 +762,71 @@ def _write_sources_sheet(book: _Book, ws: Worksheet, rows: list[list[str]], demo
     book.page_setup(ws, title, demo)
 
 
-WARNING_COLUMNS = [("Type", 20), ("Indicateur", 40), ("Territoire", 28), ("Période", 12), ("Détail", 70)]
+WARNING_COLUMNS = [("Type", 18), ("Indicateur", 40), ("Territoire", 30), ("Périodes", 16), ("Détail", 70)]
 WARNING_ORDER = ("Données fictives", "Secret statistique", "Rupture de série", "Valeur provisoire",
                  "Note", "Précaution")
 
 
 def _warnings(data: QuartierExport, *, references: bool = True) -> list[tuple[str, str, str, str, str]]:
     """Every secret cell, provisional value, break, note and caveat behind the workbook's figures
-    (those of the quartier, and of its references unless `references` is False)."""
+    (those of the quartier, and of its references unless `references` is False); the periods of one
+    kind of warning on one series are grouped on one row (`2015 à 2024`)."""
     fiche, q = data.fiche, data.quartier
-    rows: list[tuple[int, int, int, str, tuple[str, str, str, str, str]]] = []
     names = {"quartier": f"Quartier : {q.name}"}
-    names.update({k: f"{REFERENCE_LABELS[k]} : {t.name}" for k, t in q.references.items()})
+    names.update({k: reference_header(q, k) for k in q.references})
+    groups: dict[tuple[int, int, int, str], list[tuple[int, str]]] = {}
     for i, line in enumerate(fiche.lines()):
         ind = line.indicator
         for t, key in enumerate(SERIES_KEYS):
             if key != "quartier" and (not references or key not in q.references):
                 continue
-            for p in data.series(key, ind.id):
+            for position, p in enumerate(data.series(key, ind.id)):
                 for kind, detail in _point_warnings(p):
-                    rows.append((WARNING_ORDER.index(kind), i, t, p.period,
-                                 (kind, ind.label, names[key], fmt.period(p.period), detail)))
+                    groups.setdefault((WARNING_ORDER.index(kind), i, t, detail), []).append(
+                        (position, p.period))
         if ind.caveat:
-            rows.append((WARNING_ORDER.index("Précaution"), i, 0, "",
-                         ("Précaution", ind.label, "", "", ind.caveat)))
-    rows.sort(key=lambda r: r[:4])
-    result = [r[-1] for r in rows]
+            groups[(WARNING_ORDER.index("Précaution"), i, len(SERIES_KEYS), ind.caveat)] = []
+    lines = fiche.lines()
+    # The same warning on the same periods for several territories (a break in a national source)
+    # is one row.
+    merged: dict[tuple[int, int, str, str], list[int]] = {}
+    for (kind, i, t, detail), periods in sorted(groups.items()):
+        merged.setdefault((kind, i, period_runs(periods), detail), []).append(t)
+    shown = [k for k in SERIES_KEYS if k == "quartier" or (references and k in q.references)]
+    result = []
+    for (kind, i, periods, detail), territories in sorted(merged.items(), key=lambda m: (m[0][:2], m[1])):
+        keys = [SERIES_KEYS[t] for t in territories if t < len(SERIES_KEYS)]
+        if len(keys) > 2 and len(keys) == len(shown):
+            territory = "Le quartier et tous ses territoires de référence"
+        else:
+            territory = " ; ".join(names[k] for k in keys)
+        result.append((WARNING_ORDER[kind], lines[i].indicator.label, territory, periods, detail))
     if fiche.demo:
         result.insert(0, ("Données fictives", "", "", "", DEMO_BANNER))
     return result
 
 
+def period_runs(periods: list[tuple[int, str]]) -> str:
+    """`2015 à 2024`, `2016, 2018`: consecutive periods of a series as ranges."""
+    runs: list[list[tuple[int, str]]] = []
+    for position, period in periods:
+        if runs and position == runs[-1][-1][0] + 1:
+            runs[-1].append((position, period))
+        else:
+            runs.append([(position, period)])
+    parts = []
+    for run in runs:
+        first, last = fmt.period(run[0][1]), fmt.period(run[-1][1])
+        parts.append(first if len(run) == 1 else
+                     f"{first}, {last}" if len(run) == 2 else f"{first} à {last}")
+    return ", ".join(parts)
+
+
 def _point_warnings(p: Point) -> list[tuple[str, str]]:
     found = []
     if p.secret:
-        found.append(("Secret statistique", "valeur non diffusée (« s ») : moins de 11 personnes ou "
-                      "ménages, ou secret secondaire"))
+        found.append(("Secret statistique", "valeur non diffusée (moins de 11 personnes ou ménages, "
+                      "ou secret secondaire)"))
     if p.is_break:
         found.append(("Rupture de série", p.note or "non comparable avec la période précédente"))
     elif p.note:
@@ -797,13 +857,11 @@ def _write_warnings_sheet(book: _Book, ws: Worksheet, rows: Iterable[tuple[str, 
 
 def _warning_row(book: _Book, ws: Worksheet, row: int, values: Sequence[str]) -> None:
     colour = {"Données fictives": "#b00020", "Secret statistique": ORANGE}.get(values[0], "#1f2933")
-    book.fit_row(ws, row, [(values[-1], WARNING_COLUMNS[-1][1])])
+    book.fit_row(ws, row, zip(values, (width for _, width in WARNING_COLUMNS), strict=True))
     for col, value in enumerate(values):
-        props: dict[str, Any] = {"valign": "top"}
+        props: dict[str, Any] = {"valign": "top", "text_wrap": True}
         if col == 0:
             props.update(bold=True, font_color=colour)
-        if col == len(values) - 1:
-            props["text_wrap"] = True
         book.text(ws, row, col, value, **props)
 
 

@@ -239,20 +239,18 @@ def indicator_sentence(line: IndicatorLine, notes: list[str]) -> str | None:
         return None
     n = noun(ind.label)
     shown = fmt.value(latest.value, ind.unit, ind.decimals)
-    if latest.provisional:
-        shown += " (valeur provisoire)"
     custom = RATE_PHRASES.get(ind.id) if ind.unit == "%" else None
     if custom:
         main = custom.format(v=shown)
         reference_word = f"{'la' if n.gender == 'f' else 'le'} {n.head}"
     elif n.plural:
         main = f"le quartier compte {fmt.number(latest.value, ind.decimals)} {n.label}"
-        if latest.provisional:
-            main += " (valeur provisoire)"
         reference_word = n.pronoun
     else:
         main = f"{n.article} est de {shown} dans le quartier"
         reference_word = n.pronoun
+    if latest.provisional:
+        main += " (valeur provisoire)"
     text = f"{_in_period(latest.period).capitalize()}, {main}"
     if ind.kind != "count":
         text += _comparison(line, reference_word, notes)

@@ -119,8 +119,14 @@ def test_secret_cells_hold_s_and_never_a_number(cur):
 
 
 def _chart_refs(chart):
-    """(name, values, categories) references of each series (years cache as numbers, months as text)."""
-    return [(s.tx.strRef.f, s.val.numRef.f, (s.cat.strRef or s.cat.numRef).f) for s in chart.series]
+    """(name, values, categories) of each series: names are our own words; the categories (the
+    periods) are given on the first series, which sets the axis (years cache as numbers, months as text)."""
+    refs = []
+    for s in chart.series:
+        name = s.tx.v if s.tx.v is not None else s.tx.strRef.f
+        categories = (s.cat.strRef or s.cat.numRef).f if s.cat is not None else None
+        refs.append((name, s.val.numRef.f, categories))
+    return refs
 
 
 def _cells(ws, ref: str) -> list:
@@ -134,8 +140,8 @@ def test_domain_sheet_series_and_native_charts(cur):
     assert len(ws._charts) == 2
     poverty = next(c for c in ws._charts if _cells(ws, c.title.tx.strRef.f) == ["Taux de pauvreté (seuil à 60 %)"])
     refs = _chart_refs(poverty)
-    assert [_cells(ws, name)[0] for name, _, _ in refs] == [
-        "Quartier : Les Tilleuls", "Commune : Villeneuve-Test", "France (référence fictive)"]
+    assert [name for name, _, _ in refs] == ["Quartier", "Commune", "France"]
+    assert refs[1][2] is None and refs[2][2] is None
     name, values, categories = refs[0]
     assert _cells(ws, categories) == ["2016", "2017", "2018", "2019", "2020", "2021"]
     assert _cells(ws, values) == pytest.approx([0.40, 0.41, 0.42, 1300 / 3100, 1330 / 3100, 0.46])
@@ -372,6 +378,7 @@ def test_table_to_xlsx_with_chart_secret_and_safe_text():
     chart = ws._charts[0]
     refs = _chart_refs(chart)
     assert [_cells(ws, n)[0] for n, _, _ in refs] == ["Les Tilleuls", "Villeneuve-Test"]
+    assert refs[1][2] == refs[0][2]
     assert _cells(ws, refs[0][1]) == pytest.approx([0.40, None, 0.46], nan_ok=True)   # hidden copy
     assert _cells(ws, refs[1][1]) == pytest.approx([0.189, 0.19, 0.189])
     assert _cells(ws, refs[0][2]) == ["2019", "2020", "2021"]
@@ -399,3 +406,41 @@ def test_export_modules_never_import_streamlit():
     out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def _add_monthly_energy(cur) -> None:
+    from dq_core import catalogue
+    from dq_core.catalogue import Indicator
+
+    catalogue.save_indicators(cur, [Indicator(
+        "conso_elec_mensuelle", "Consommation d'électricité résidentielle", "energie", "MWh", "count",
+        "neutral", "Enedis", "Consommation mensuelle agrégée par maille", "Électricité du mois.",
+        periodicity="monthly", decimals=0)])
+    rows = []
+    for territory, base in (("QNX0101M", 150.0), ("X0101", 2000.0)):
+        for m in range(24):
+            year, month = 2023 + m // 12, m % 12 + 1
+            secret = territory == "QNX0101M" and m == 5
+            rows.append((territory, f"{year}-{month:02d}", date(year, month, 1), None if secret else base + m,
+                         secret))
+    frame = pd.DataFrame(rows, columns=["territory", "period", "period_start", "value", "is_secret"])
+    cur.register("incoming", frame)
+    cur.execute("INSERT INTO observation (territory, indicator, period, period_start, value, is_secret, "
+                "batch_id) SELECT territory, 'conso_elec_mensuelle', period, period_start, value, is_secret, 1 "
+                "FROM incoming")
+    cur.unregister("incoming")
+
+
+def test_monthly_counts_get_dates_and_a_chart_of_the_quartier_alone(cur):
+    _add_monthly_energy(cur)
+    ws = fiche_book(cur)["Énergie"]
+    first = row_of(ws, "Consommation d'électricité résidentielle", col=1) + 2
+    cell = ws.cell(first, 1)
+    assert cell.value.date() == date(2023, 1, 1) and cell.number_format == "mmmm yyyy"
+    assert ws.cell(first, 2).value == 150 and ws.cell(first, 3).value == 2000
+    assert ws.cell(first + 5, 2).value == "s"
+    (chart,) = ws._charts
+    refs = _chart_refs(chart)
+    assert [name for name, _, _ in refs] == ["Quartier"]           # a count: the commune's would dwarf it
+    assert _cells(ws, refs[0][1])[4:7] == [154, None, 156]         # the secret month is a gap
+    assert type(chart.x_axis).__name__ == "DateAxis"

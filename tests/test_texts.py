@@ -12,6 +12,9 @@ from dq_core.fiche import Fiche, build_fiche
 from dq_core.texts import HEAD_NOUNS, citation, dossier_text, noun, points, ratio_band
 
 NUMBER = r"[−+-]?\d{1,3}(?:[\u202f\u00a0 ]\d{3})*(?:,\d+)?"
+# Every wording of a ratio, longest first (the regex takes the first that matches).
+BANDS = "|".join(sorted({re.escape(ratio_band(r / 100)[0]) for r in range(1, 400)} | {r"environ \d+ fois"},
+                        key=len, reverse=True))
 
 
 def parse_number(text: str) -> float:
@@ -26,9 +29,9 @@ def parse_sentence(text: str) -> dict:
     found["period"] = head.group(1) if head else None
     value = re.search(rf"(?:, |est de |compte )({NUMBER})", text[head.end() - 2:] if head else text)
     found["value"] = parse_number(value.group(1)) if value else None
-    comparison = re.search(rf"soit (.+?) (?:celui|celle|ceux|celles|du|de la|des|de l'|le|la|l')\b.*? "
-                           rf"(?:de la commune|de l'agglomération|du département|de la France|"
-                           rf"de l'ensemble des quartiers prioritaires|de la région) \(({NUMBER})", text)
+    comparison = re.search(rf"soit ({BANDS}) .*? (?:de la commune|de l'agglomération|du département|"
+                           rf"de la France|de l'ensemble des quartiers prioritaires|de la région) "
+                           rf"\(({NUMBER})", text)
     if comparison:
         found["band"] = comparison.group(1)
         found["reference"] = parse_number(comparison.group(2))
