@@ -41,7 +41,11 @@ try:
             if not options:
                 st.info("Aucun territoire de ce niveau ne contient de quartier dans cette base.")
                 st.stop()
-            code = st.selectbox(CHOOSER_LABELS[scope], list(options),
+            # Start from the territory of the quartier chosen in the sidebar.
+            current = st.session_state.get(frame.QUARTIER_KEY)
+            around = state.fiche(key, current).quartier.references.get(scope) if current else None
+            index = list(options).index(around.code) if around and around.code in options else 0
+            code = st.selectbox(CHOOSER_LABELS[scope], list(options), index=index,
                                 format_func=lambda c: f"{options[c][0]} ({c}) — "
                                 f"{options[c][1]} quartier{'s' if options[c][1] > 1 else ''}",
                                 key=f"export_{scope}")
@@ -52,11 +56,22 @@ except DQError as exc:
     st.stop()
 
 kind = st.radio("Format", list(export.BATCH_KINDS), format_func=export.BATCH_KINDS.get, key="export_kind")
-st.caption(f"{fmt.number(len(codes), 0)} quartier{'s' if len(codes) > 1 else ''} à exporter. "
-           "Compter environ une seconde pour dix quartiers.")
+seconds = len(codes) * (0.2 if kind == "zip" else 0.05)
+duration = ("quelques secondes" if seconds < 10 else "moins d'une minute" if seconds < 60
+            else f"environ {round(seconds / 60)} minute{'s' if seconds >= 90 else ''}")
+st.caption(f"{fmt.number(len(codes), 0)} quartier{'s' if len(codes) > 1 else ''} à exporter "
+           f"(durée estimée : {duration}).")
 
 request = (key, scope, code, tuple(codes), kind)
-if st.button("Préparer l'export", type="primary", icon=":material/table_view:"):
+
+
+def _ask_for_export() -> None:
+    # A flag in the session rather than the button's own value: it survives a rerun of the page.
+    st.session_state["export_requested"] = True
+
+
+st.button("Préparer l'export", type="primary", icon=":material/table_view:", on_click=_ask_for_export)
+if st.session_state.pop("export_requested", False):
     bar = st.progress(0.0, text="Préparation…")
 
     def progress(done: int, total: int, what: str) -> None:

@@ -7,11 +7,9 @@ import openpyxl
 import pytest
 import streamlit as st
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests.factories import build_tiny_workspace
-from ui import frame
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,17 +21,9 @@ def fresh_caches():
     yield
 
 
-def _no_legacy_rerun() -> None:
-    PagesManager.uses_pages_directory = False
-
-
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("DQ_DB", str(build_tiny_workspace(tmp_path / "app.duckdb")))
-    # AppTest resets `PagesManager.uses_pages_directory` before every run, so the frame's one-time
-    # hand-over rerun (see ui/frame.py) would happen on each run and swallow button clicks; a real
-    # server does it once, on its first request. Keep the hand-over, without the rerun.
-    monkeypatch.setattr(frame, "leave_legacy_pages_mode", _no_legacy_rerun)
 
     def start(page: str, quartier: str = "QNX0101M") -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -94,6 +84,7 @@ def test_exporter_page_prepares_a_combined_workbook_of_all_quartiers(app):
 def test_exporter_page_by_commune(app):
     at = app("pages/exporter.py")
     at.radio(key="export_scope").set_value("commune").run()
+    assert at.selectbox(key="export_commune").value == "X0101"       # the chosen quartier's commune
     at.selectbox(key="export_commune").select("X0102").run()
     assert "2 quartiers à exporter" in at.caption[0].value
     at.button[0].click().run()
