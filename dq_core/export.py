@@ -16,9 +16,9 @@ Public API (no Streamlit; pages and the CLI call these):
 Rules every writer here follows:
 - Text that comes from data is written with `write_string`, never `write`; text starting with
   `=`, `+`, `-`, `@`, a tab or a carriage return also gets Excel's "quote prefix" so that editing
-  the cell keeps it text. Chart titles and series names that come from data are cell references,
-  never literal strings (XlsxWriter reads a literal starting with `=` as a formula). In CSV such
-  text is prefixed with an apostrophe.
+  the cell keeps it text. Chart titles that come from data are cell references, never literal
+  strings (XlsxWriter reads a literal starting with `=` as a formula); series names are our own
+  words. In CSV such text is prefixed with an apostrophe.
 - Secret cells are the string `s`, never a number; charts point at numeric ranges where a secret
   cell is empty (Excel would plot the text `s` as zero).
 - Number formats use Excel's US notation (`#,##0.0`, `0.0%`); French Excel and LibreOffice display
@@ -52,7 +52,7 @@ from dq_core.catalogue import Indicator, domain_labels, load_indicators
 from dq_core.errors import DQError
 from dq_core.fiche import Fiche, IndicatorLine, Point, assemble_fiche, observations_by_territory
 from dq_core.territories import REFERENCE_KEYS, REFERENCE_LABELS, VINTAGE_LABELS, Quartier, get_quartier
-from dq_core.texts import DossierText, dossier_text
+from dq_core.texts import DossierText, citation, dossier_text
 
 APP_NAME = "Data & Quartiers"
 DEMO_BANNER = "Données fictives de démonstration — territoires et chiffres inventés, à ne pas citer."
@@ -126,8 +126,11 @@ class QuartierExport:
         return self.fiche.quartier
 
     def series(self, key: str, indicator_id: str) -> list[Point]:
+        """The points of the quartier (`key` "quartier") or of one of its references."""
         if key == "quartier":
-            return next((ln.series for ln in self.fiche.lines() if ln.indicator.id == indicator_id), [])
+            if not hasattr(self, "_own"):
+                self._own = {ln.indicator.id: ln.series for ln in self.fiche.lines()}
+            return self._own.get(indicator_id, [])
         return self.reference_series.get(key, {}).get(indicator_id, [])
 
 
@@ -733,8 +736,6 @@ def _source_row(line: IndicatorLine, domain_label: str) -> list[str]:
 
 
 def source_row(ind: Indicator, domain_label: str, periods: str, last: str | None) -> list[str]:
-    from dq_core.texts import citation
-
     cite = (f"Source : {citation(ind, last)} ; traitement {APP_NAME}" if last
             else f"Source : {ind.producer}, {ind.dataset} ; traitement {APP_NAME}")
     return [domain_label, ind.label, ind.producer, ind.dataset, periods,
@@ -1288,8 +1289,6 @@ def table_to_xlsx(title: str, frame, chart: ChartSpec | None = None, *,
     for line in [*sources, *notes]:
         book.text(ws, row, 0, line, italic=True, font_color="#555555")
         row += 1
-    if demo:
-        book.text(ws, row, 0, DEMO_BANNER, bold=True, font_color="#b00020")
     if chart is not None and len(frame):
         _table_chart(book, ws, frame, columns, numeric, secret_cols, chart, units, last)
     book.page_setup(ws, title, demo)
