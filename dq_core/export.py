@@ -52,7 +52,7 @@ from dq_core.catalogue import Indicator, domain_labels, load_indicators
 from dq_core.errors import DQError
 from dq_core.fiche import Fiche, IndicatorLine, Point, assemble_fiche, observations_by_territory
 from dq_core.territories import REFERENCE_KEYS, REFERENCE_LABELS, VINTAGE_LABELS, Quartier, get_quartier
-from dq_core.texts import DossierText, citation, dossier_text
+from dq_core.texts import DEMO_NOTE, DossierText, citation, dossier_text
 
 APP_NAME = "Data & Quartiers"
 DEMO_BANNER = "Données fictives de démonstration — territoires et chiffres inventés, à ne pas citer."
@@ -541,7 +541,7 @@ def _text_block(book: _Book, ws: Worksheet, row: int, text: DossierText) -> int:
     if text.notes:
         paragraphs.append("À noter : " + " ".join(text.notes))
     if text.demo:
-        paragraphs.insert(0, "[Données fictives de démonstration : ces phrases ne doivent pas être citées.]")
+        paragraphs.insert(0, DEMO_NOTE)
     wrap = book.fmt(text_wrap=True, valign="top")
     # A merged cell does not grow by itself: size each row for its text.
     per_line = int(sum(width for _, width in FICHE_COLUMNS) * 1.1)

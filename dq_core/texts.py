@@ -65,6 +65,8 @@ RATE_PHRASES: dict[str, str] = {
 }
 
 SIMILAR = 0.03          # same tolerance as the fiche's "close" assessment
+# Heads the text of a demo workspace (worded apart from the app's banner, which appears once a page).
+DEMO_NOTE = "[Démonstration : territoires et chiffres fictifs, ces phrases ne doivent pas être citées.]"
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ class DossierText:
         """Plain text to paste: one paragraph per sentence, then the notes."""
         parts = []
         if self.demo:
-            parts.append("[Données fictives de démonstration : ces phrases ne doivent pas être citées.]")
+            parts.append(DEMO_NOTE)
         parts += [s.text for s in self.sentences]
         if self.notes:
             parts.append("À noter : " + " ".join(self.notes))

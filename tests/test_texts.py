@@ -104,7 +104,7 @@ def test_presentation_names_the_quartier_its_commune_and_population(cur):
     assert first.startswith("Le quartier prioritaire « Les Tilleuls » (QNX0101M, géographie prioritaire "
                             "2024) est situé à Villeneuve-Test ; il compte 3\u202f050\u00a0habitants en 2021")
     assert "(Source : Insee, Recensement de la population 2021)" in first
-    assert text.text.startswith("[Données fictives de démonstration")
+    assert text.text.startswith("[Démonstration : territoires et chiffres fictifs")
     two = dossier_text(build_fiche(cur, "QNX0102I")).sentences[0].text
     assert "à cheval sur les communes de Villeneuve-Test et Bourg-Test" in two
 
