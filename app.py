@@ -17,6 +17,7 @@ PAGES = {
     "Données": [
         st.Page("pages/officiel.py", title="Données officielles", icon=":material/cloud_download:"),
         st.Page("pages/importer.py", title="Importer", icon=":material/upload_file:"),
+        st.Page("pages/exporter.py", title="Exporter", icon=":material/download:"),
     ],
     "Aide": [
         st.Page("pages/catalogue.py", title="Catalogue des indicateurs", icon=":material/menu_book:"),

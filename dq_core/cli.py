@@ -81,6 +81,7 @@ def _build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--config", type=Path, help="fichier des adresses (défaut : data/official_sources.toml)")
     fetch.add_argument("--dossier", dest="dest", type=Path,
                        help="où enregistrer les fichiers téléchargés (défaut : un dossier temporaire)")
+    _add_export_command(command)
     return parser
 
 
@@ -311,3 +312,44 @@ def _print_report(report, target: Path) -> int:
         print(f"{outcome.status_label.upper():<13} {outcome.name} — {outcome.message}")
     print(f"{report.summary()} Base : {target}", file=sys.stderr)
     return 1 if report.errors else 0
+
+
+# Export (issue 4) ---------------------------------------------------------------------------------
+
+def _add_export_command(command: Callable) -> None:
+    sub = command("export", "exporte la fiche Excel d'un ou plusieurs quartiers", _export)
+    sub.add_argument("codes", nargs="*", metavar="CODE", help="code(s) du ou des quartiers")
+    sub.add_argument("--all", action="store_true", dest="all_quartiers", help="tous les quartiers de la base")
+    sub.add_argument("--commune", metavar="CODE", help="les quartiers d'une commune (code Insee)")
+    sub.add_argument("--epci", metavar="CODE", help="les quartiers d'un EPCI (SIREN)")
+    sub.add_argument("--departement", metavar="CODE", help="les quartiers d'un département")
+    sub.add_argument("--out", type=Path, required=True, metavar="CHEMIN",
+                     help="fichier .xlsx (un classeur ; pour plusieurs quartiers, une feuille par "
+                     "quartier et une vue d'ensemble), fichier .zip ou dossier (un classeur par quartier)")
+
+
+def _export(args) -> int:
+    from dq_core import export
+
+    selection = {"all_quartiers": args.all_quartiers, "commune": args.commune, "epci": args.epci,
+                 "departement": args.departement}
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int, what: str) -> None:
+        if interactive and total > 1:
+            print(f"\r{done}/{total} {what[:60]:<60}", end="", file=sys.stderr, flush=True)
+
+    with workspace.open_cursor(args.db) as cur:
+        codes = export.select_quartiers(cur, args.codes, **selection)
+        title = export.selection_label(cur, codes, **selection)
+        print(f"Export de {len(codes)} quartier{'s' if len(codes) > 1 else ''} vers {args.out}…",
+              file=sys.stderr)
+        files = export.export_to_path(cur, codes, args.out, progress=progress, title=title)
+    if interactive and len(codes) > 1:
+        print(file=sys.stderr)
+    for path in files:
+        print(path)
+    fiches = f"{len(codes)} fiche{'s' if len(codes) > 1 else ''} quartier"
+    written = f"{len(files)} fichier{'s' if len(files) > 1 else ''} écrit{'s' if len(files) > 1 else ''}"
+    print(f"Terminé : {fiches}, {written}.", file=sys.stderr)
+    return 0

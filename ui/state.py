@@ -140,3 +140,29 @@ def inspect_upload(key: tuple[str, str], name: str, data: bytes, partner: str | 
 
     with cursor() as cur:
         return inspect_file(cur, FileSource.from_bytes(name, data), partner)
+
+
+# Exports (issue 4) -------------------------------------------------------------------------------
+
+def fiche_workbook(code: str):
+    """A generator for the download button: builds the quartier's workbook when it is clicked.
+
+    Streamlit runs it on another thread, outside the script run: it takes its own cursor on the
+    workspace connection captured here, and calls no Streamlit function.
+    """
+    from dq_core import export
+
+    connection = _connection(str(workspace_path()))
+
+    def generate() -> bytes:
+        with connection.cursor() as cur:
+            return export.fiche_workbook_bytes(cur, code)
+    return generate
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def batch_scopes(key: tuple[str, str]) -> dict[str, list[tuple[str, str, int]]]:
+    from dq_core import export
+
+    with cursor() as cur:
+        return export.batch_scopes(cur)
