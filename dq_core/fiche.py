@@ -127,13 +127,36 @@ def observations_by_territory(cur: duckdb.DuckDBPyConnection, codes: list[str]
     return result
 
 
+# For each reference and indicator, only the row the fiche shows: the one at the quartier's latest
+# period when the reference has it, else the reference's own latest.
+_REFERENCE_ROWS_SQL = """
+WITH latest AS (SELECT unnest(?::VARCHAR[]) AS indicator, unnest(?::VARCHAR[]) AS period)
+SELECT o.territory, o.indicator, o.period, o.period_start, o.value, o.is_secret, o.is_provisional,
+       o.is_break, o.note
+FROM observation o LEFT JOIN latest l ON l.indicator = o.indicator
+WHERE o.territory = ANY(?::VARCHAR[])
+QUALIFY row_number() OVER (PARTITION BY o.territory, o.indicator
+                           ORDER BY o.period = l.period DESC NULLS LAST, o.period_start DESC) = 1
+"""
+
+
 def build_fiche(cur: duckdb.DuckDBPyConnection, code: str) -> Fiche:
-    """Everything the fiche of quartier `code` shows, computed once."""
+    """Everything the fiche of quartier `code` shows, computed once.
+
+    Two reads of the observations: the quartier's whole series, then one row per reference and
+    indicator (the reference's full series is not needed here, and fetching it would triple the
+    rows crossing into Python).
+    """
     quartier = get_quartier(cur, code)
     indicators = load_indicators(cur)
     labels = domain_labels(cur)
-    codes = [quartier.code] + [t.code for t in quartier.references.values()]
-    observations = observations_by_territory(cur, codes)
+    observations = observations_by_territory(cur, [quartier.code])
+    latest = {ind: series[-1].period for ind, series in observations[quartier.code].items()}
+    references = [t.code for t in quartier.references.values()]
+    for code_ in references:
+        observations[code_] = {}
+    for row in cur.execute(_REFERENCE_ROWS_SQL, [list(latest), list(latest.values()), references]).fetchall():
+        observations[row[0]][row[1]] = [Point._make(row[2:])]
     return assemble_fiche(quartier, indicators, labels, observations, db.is_demo(cur))
 
 
