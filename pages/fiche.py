@@ -42,9 +42,8 @@ for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):
 fiche_exports.dossier_text_box(fiche)
 st.html(fiche_table.domain_nav(fiche.domains))
 reference_names = {key: f"{REFERENCE_LABELS[key]} : {t.name}" for key, t in q.references.items()}
-for domain_id, label, lines in fiche.domains:
-    st.subheader(label, anchor=domain_id)
-    st.html(fiche_table.domain_table(lines, reference_names))
+# One HTML block for all domains: a single element to sanitise and lay out keeps a quartier switch fast.
+st.html(fiche_table.STYLE + fiche_table.domains_html(fiche.domains, reference_names))
 
 st.caption("**s** : secret statistique (moins de 11 personnes ou ménages, valeur non diffusée). "
            "« – » : pas de donnée. ▲ ▼ : plus ou moins favorable selon le sens de l'indicateur "

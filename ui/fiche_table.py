@@ -39,6 +39,7 @@ table.dq-fiche .info {cursor: help; display: inline-block; width: 1.05em; height
 .dq-head {line-height: 1.7; margin-bottom: 0.6rem} .dq-head abbr {text-decoration: underline dotted; cursor: help}
 .dq-head code {background: #eef2f6; padding: 1px 5px; border-radius: 3px}
 .dq-nav a {margin-right: 0.9rem; white-space: nowrap}
+h3.dq-domain {margin: 1.4rem 0 0.4rem; font-weight: 600; font-size: 1.45rem}
 </style>
 """
 
@@ -93,6 +94,12 @@ def header(fiche: Fiche, vintage_label: str) -> str:
 def domain_nav(domains: list[tuple[str, str, list]]) -> str:
     links = "".join(f"<a href='#{escape(d)}'>{escape(label)}</a>" for d, label, _ in domains)
     return f"<div class='dq-nav'>{links}</div>"
+
+
+def domains_html(domains: list[tuple[str, str, list[IndicatorLine]]], reference_names: dict[str, str]) -> str:
+    """Every domain's heading (anchored for the links above) and table."""
+    return "".join(f"<h3 id='{escape(domain_id)}' class='dq-domain'>{escape(label)}</h3>"
+                   f"{domain_table(lines, reference_names)}" for domain_id, label, lines in domains)
 
 
 def domain_table(lines: list[IndicatorLine], reference_names: dict[str, str]) -> str:
