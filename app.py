@@ -13,6 +13,9 @@ PAGES = {
     "Explorer": [
         st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
         st.Page("pages/fiche.py", title="Fiche quartier", icon=":material/description:"),
+        st.Page("pages/evolution.py", title="Évolution", icon=":material/show_chart:"),
+        st.Page("pages/comparer.py", title="Comparer", icon=":material/leaderboard:"),
+        st.Page("pages/carte.py", title="Carte", icon=":material/map:"),
     ],
     "Aide": [
         st.Page("pages/catalogue.py", title="Catalogue des indicateurs", icon=":material/menu_book:"),

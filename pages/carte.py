@@ -1,0 +1,140 @@
+"""Carte: an indicator over every quartier, on commune outlines, offline (no basemap needed)."""
+
+from html import escape
+
+import pydeck as pdk
+import streamlit as st
+
+from dq_core import compare, fmt, maps
+from dq_core.errors import DQError
+from dq_core.territories import VINTAGE_LABELS
+from ui import explore, frame, state, tables
+
+frame.require_app()
+key = state.data_key()
+code = st.session_state.get(frame.QUARTIER_KEY)
+st.title("Carte")
+if not code:
+    st.info("Choisissez un quartier dans le menu de gauche.")
+    st.stop()
+
+catalogue = {i.id: i for i in explore.indicators(key)}
+if not catalogue:
+    st.info("Aucun indicateur dans cette base.")
+    st.stop()
+label_of = explore.indicator_label(catalogue, explore.domains(key))
+places = explore.places(key)
+row = places.frame[places.frame["code"] == code].iloc[0]
+ALL = "toutes"
+vintages = [v for v, _ in compare.filter_options(places, compare.Filters())["vintage"]]
+default_indicator = next((i for i in ("taux_pauvrete",) if i in catalogue),
+                         next((i.id for i in catalogue.values() if i.is_key), next(iter(catalogue))))
+
+# --- view state: URL first, then this session, then defaults ----------------------------------------
+rejected = []
+for param, state_key, valid, default in (
+        ("indicateur", "map_indicateur", list(catalogue), default_indicator),
+        ("methode", "map_methode", list(maps.METHODS), maps.DEFAULT_METHOD),
+        ("classes", "map_classes", [str(k) for k in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)],
+         str(maps.DEFAULT_CLASSES)),
+        ("geographie", "map_geographie", [*vintages, ALL],
+         str(int(row["vintage"])) if row["vintage"] == row["vintage"] and str(int(row["vintage"])) in vintages
+         else ALL)):
+    value, bad = explore.url_value(param, valid)
+    rejected += [bad] if bad else []
+    explore.seed(state_key, value, default)
+explore.say_rejected("Valeur(s)", rejected)
+
+controls = st.columns([3, 2, 1, 1.4])
+controls[0].selectbox("Indicateur", list(catalogue), key="map_indicateur", format_func=label_of,
+                      on_change=explore.sync_callback("map_indicateur", "indicateur", lambda v: v))
+controls[1].selectbox("Classement", list(maps.METHODS), key="map_methode", format_func=maps.METHODS.get,
+                      on_change=explore.sync_callback("map_methode", "methode", lambda v: v),
+                      help="Quantiles : autant de quartiers dans chaque classe. Intervalles égaux : classes de "
+                      "même largeur. Seuils naturels (Jenks) : coupures là où les valeurs se séparent le mieux.")
+controls[2].selectbox("Classes", [str(k) for k in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)],
+                      key="map_classes", on_change=explore.sync_callback("map_classes", "classes", lambda v: v))
+controls[3].selectbox("Géographie prioritaire", [*vintages, ALL], key="map_geographie",
+                      format_func=lambda v: "Toutes" if v == ALL else VINTAGE_LABELS.get(int(v), v).capitalize(),
+                      on_change=explore.sync_callback("map_geographie", "geographie", lambda v: v))
+for param, state_key in (("indicateur", "map_indicateur"), ("methode", "map_methode"),
+                         ("classes", "map_classes"), ("geographie", "map_geographie")):
+    explore.write_url(param, st.session_state[state_key])
+
+indicator_id = st.session_state["map_indicateur"]
+vintage_value = st.session_state["map_geographie"]
+try:
+    choro = explore.choropleth(key, indicator_id, st.session_state["map_methode"],
+                               int(st.session_state["map_classes"]),
+                               int(vintage_value) if vintage_value != ALL else None)
+except DQError as exc:
+    frame.show_error(exc)
+    st.stop()
+ind = choro.indicator
+
+# --- the map --------------------------------------------------------------------------------------
+# Outlines take their width from line_width_min_pixels: with Streamlit 1.67's deck.gl,
+# line_width_units="pixels" paints the whole canvas in the line colour.
+communes = pdk.Layer("GeoJsonLayer", explore.commune_outlines(key), id="communes", pickable=False,
+                     stroked=True, filled=True, get_fill_color=[238, 241, 244, 255],
+                     get_line_color=[120, 128, 138, 255], line_width_min_pixels=1)
+quartiers = pdk.Layer("GeoJsonLayer", choro.features, id="quartiers", pickable=True, auto_highlight=True,
+                      highlight_color=[26, 90, 150, 120], stroked=True, filled=True,
+                      get_fill_color="properties.fill", get_line_color=[60, 60, 60, 255],
+                      line_width_min_pixels=1)
+own = [f for f in choro.features["features"] if f["properties"]["code"] == code]
+chosen_outline = pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": own}, id="choisi",
+                           pickable=False, stroked=True, filled=False, get_line_color=[0, 0, 0, 255],
+                           line_width_min_pixels=3)
+view = maps.view_for(choro.bounds)
+# No basemap: tiles need the network and, from Carto, now a key (STACK-NOTES C15). With no style
+# Streamlit's frontend still fetches Carto's style; this value of `mapStyle` is the one it reads as
+# "no basemap" (Streamlit 1.67, checked by tests/test_explore_browser.py: no outside request).
+NO_BASEMAP = "__MAP_STYLE__"
+deck = pdk.Deck(
+    layers=[communes, quartiers, chosen_outline], map_provider=None, map_style=NO_BASEMAP,
+    initial_view_state=pdk.ViewState(**view, pitch=0, bearing=0),
+    tooltip={"html": "<b>{nom}</b><br/>{commune}<br/>{indicateur} : <b>{valeur}</b><br/>{periode}",
+             "style": {"backgroundColor": "#ffffff", "color": "#1f2933", "fontSize": "13px",
+                       "border": "1px solid #9aa5b1", "padding": "6px"}})
+
+map_col, legend_col = st.columns([4, 1.3], gap="medium")
+with map_col:
+    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map_selection",
+                            height=560, alt=f"Carte des quartiers : {ind.label} ({fmt.period(choro.period or '')})")
+legend_rows = "".join(
+    f"<li><span style='display:inline-block;width:1.1rem;height:0.8rem;margin-right:0.4rem;vertical-align:middle;"
+    f"background:{item.colour};border:1px solid #555'></span>{escape(item.label)} "
+    f"<span style='color:#666'>({fmt.number(item.count, 0)})</span></li>" for item in choro.legend)
+legend_col.html(
+    f"<div style='font-size:0.86rem'><b>{escape(ind.label)}</b><br><span style='color:#555'>"
+    f"{escape(fmt.period(choro.period) if choro.period else 'pas de donnée')} · "
+    f"{escape(maps.METHODS[choro.method].split(' (')[0].lower())}</span>"
+    f"<ul style='list-style:none;padding-left:0;margin-top:0.5rem'>{legend_rows}</ul>"
+    f"<p style='color:#555'>{escape(choro.note)} Le quartier choisi est cerné de noir ; les communes sont en "
+    f"gris clair.</p><p style='color:#555'>Cliquez sur un quartier pour le choisir.</p></div>")
+
+# A click selects the quartier (it becomes the quartier of every page) and offers its fiche. The
+# selection stays in the widget after the click, so act only on a new one.
+picked = None
+objects = (event.selection or {}).get("objects", {}) if event is not None else {}
+if objects.get("quartiers"):
+    picked = (objects["quartiers"][0].get("properties") or {}).get("code")
+if picked and picked != st.session_state.get("map_last_pick"):
+    st.session_state["map_last_pick"] = picked
+    if picked != code and picked in set(places.frame["code"]):
+        st.query_params["quartier"] = picked
+        st.rerun()
+name = row["name"]
+with map_col:
+    st.page_link("pages/fiche.py", label=f"Ouvrir la fiche de {name}", icon=":material/description:",
+                 query_params={"quartier": code})
+for message in choro.messages:
+    st.caption(tables.md(message))
+
+explore.page_links("carte", [indicator_id])
+
+with st.expander(f"Tableau des valeurs ({fmt.number(len(choro.table), 0)} quartiers)"):
+    table = maps.map_table(choro)
+    st.dataframe(tables.styled(table, {"Valeur": ind.decimals}, highlight_code=code), hide_index=True,
+                 width="stretch", height=min(38 + 35 * len(table), 420))
