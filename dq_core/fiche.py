@@ -97,6 +97,12 @@ class Fiche:
     def lines(self) -> list[IndicatorLine]:
         return [line for _, _, lines in self.domains for line in lines]
 
+    def headline(self, count: int = 4) -> list[IndicatorLine]:
+        """The first key indicators that have a value: the figures quoted first."""
+        key = [line for line in self.lines() if line.indicator.is_key and line.has_value
+               and line.indicator.id != POPULATION_INDICATOR]
+        return key[:count]
+
     def line(self, indicator_id: str) -> IndicatorLine:
         return next(line for line in self.lines() if line.indicator.id == indicator_id)
 

@@ -6,6 +6,7 @@ from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.territories import REFERENCE_LABELS, VINTAGE_LABELS
 from ui import fiche_table, frame, state
+from ui.text import plain
 
 frame.require_app()
 code = st.session_state.get(frame.QUARTIER_KEY)
@@ -19,26 +20,25 @@ except DQError as exc:
     st.stop()
 
 q = fiche.quartier
-st.title(q.name)
-vintage = VINTAGE_LABELS.get(q.vintage, "géographie non précisée")
-refs = q.references
-population = (f"{fmt.value(fiche.population.value, 'habitants', 0)} ({fmt.period(fiche.population.period)})"
-              if fiche.population and fiche.population.value is not None else "population non disponible")
-st.markdown(
-    f"**{fiche_table.abbr('Quartier prioritaire', 'QPV')}** `{q.code}` · "
-    f"{fiche_table.abbr(vintage.capitalize(), 'Géographie prioritaire')}  \n"
-    f"**{'Communes' if len(q.communes) > 1 else 'Commune'}** : {q.commune_names} · "
-    f"**{fiche_table.abbr('EPCI')}** : {refs['epci'].name if 'epci' in refs else '–'} · "
-    f"**Département** : {refs['departement'].name if 'departement' in refs else '–'}  \n"
-    f"**Population** : {population}", unsafe_allow_html=True)
+st.title(plain(q.name), anchor=False)
+st.html(fiche_table.STYLE + fiche_table.header(fiche, VINTAGE_LABELS.get(q.vintage, "géographie non précisée")))
 
-reference_names = {key: f"{REFERENCE_LABELS[key]} : {t.name}" for key, t in refs.items()}
-st.html(fiche_table.STYLE)
+headline = fiche.headline(4)
+for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):
+    ind, latest = line.indicator, line.latest
+    delta = fmt.change(line.change_5y, ind.unit, ind.decimals) if line.change_5y is not None else None
+    column.metric(ind.label, fmt.value(latest.value, ind.unit, ind.decimals),
+                  delta=f"{delta} en 5 ans" if delta else None,
+                  delta_color={"higher_better": "normal", "higher_worse": "inverse"}.get(ind.direction, "off"),
+                  help=f"{fmt.period(latest.period)} — {ind.producer}, {ind.dataset}")
+
+st.html(fiche_table.domain_nav(fiche.domains))
+reference_names = {key: f"{REFERENCE_LABELS[key]} : {t.name}" for key, t in q.references.items()}
 for domain_id, label, lines in fiche.domains:
     st.subheader(label, anchor=domain_id)
     st.html(fiche_table.domain_table(lines, reference_names))
 
 st.caption("**s** : secret statistique (moins de 11 personnes ou ménages, valeur non diffusée). "
-           "« – » : pas de donnée. ▲▼ : plus ou moins favorable selon le sens de l'indicateur "
-           "(couleur bleue = plus favorable, orange = moins favorable). Survolez ⓘ pour la définition "
-           "et la source.")
+           "« – » : pas de donnée. ▲ ▼ : plus ou moins favorable selon le sens de l'indicateur "
+           "(bleu : plus favorable, orange : moins favorable). Survolez le **i** pour la définition "
+           "et la source, les mots soulignés en pointillé pour leur explication.")

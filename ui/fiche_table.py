@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from dq_core import fmt
-from dq_core.fiche import IndicatorLine, Point
+from dq_core.fiche import Fiche, IndicatorLine, Point
 from dq_core.glossary import GLOSSARY
 from dq_core.territories import REFERENCE_KEYS
 
@@ -29,7 +29,12 @@ table.dq-fiche .better {color: #1a5a96} table.dq-fiche .worse {color: #a63f00}
 table.dq-fiche td.better {background: #e3eef8} table.dq-fiche td.worse {background: #fbe6d6}
 table.dq-fiche .muted {color: #777; font-style: italic}
 table.dq-fiche abbr {text-decoration: underline dotted; cursor: help}
-table.dq-fiche .info {cursor: help; color: #555}
+table.dq-fiche .info {cursor: help; display: inline-block; width: 1.05em; height: 1.05em; line-height: 1.05em;
+  border: 1px solid #777; border-radius: 50%; text-align: center; font-size: 0.7rem; color: #555;
+  font-style: italic; font-family: Georgia, serif}
+.dq-head {line-height: 1.7; margin-bottom: 0.6rem} .dq-head abbr {text-decoration: underline dotted; cursor: help}
+.dq-head code {background: #eef2f6; padding: 1px 5px; border-radius: 3px}
+.dq-nav a {margin-right: 0.9rem; white-space: nowrap}
 </style>
 """
 
@@ -65,6 +70,27 @@ def abbr(word: str, term: str | None = None) -> str:
     return f'<abbr title="{escape(definition)}">{escape(word)}</abbr>'
 
 
+def header(fiche: Fiche, vintage_label: str) -> str:
+    """Identity of the quartier: code, geography, commune(s), EPCI, département, population."""
+    q, refs = fiche.quartier, fiche.quartier.references
+    population = ("non disponible" if fiche.population is None or fiche.population.value is None else
+                  f"{fmt.value(fiche.population.value, 'habitants', 0)} ({fmt.period(fiche.population.period)})")
+    communes = ", ".join(escape(c.name) for c in q.communes) or "–"
+    epci = escape(refs["epci"].name) if "epci" in refs else "–"
+    departement = escape(refs["departement"].name) if "departement" in refs else "–"
+    region = escape(refs["region"].name) if "region" in refs else "–"
+    return (f"<div class='dq-head'>{abbr('Quartier prioritaire', 'QPV')} <code>{escape(q.code)}</code> · "
+            f"{abbr(vintage_label, 'Géographie prioritaire')}<br>"
+            f"<b>{'Communes' if len(q.communes) > 1 else 'Commune'}</b> : {communes} · "
+            f"<b>{abbr('EPCI')}</b> : {epci} · <b>Département</b> : {departement} · "
+            f"<b>Région</b> : {region}<br><b>Population</b> : {escape(population)}</div>")
+
+
+def domain_nav(domains: list[tuple[str, str, list]]) -> str:
+    links = "".join(f"<a href='#{escape(d)}'>{escape(label)}</a>" for d, label, _ in domains)
+    return f"<div class='dq-nav'>{links}</div>"
+
+
 def domain_table(lines: list[IndicatorLine], reference_names: dict[str, str]) -> str:
     """The table of one domain: one row per indicator."""
     head = ["<th class='left'>Indicateur</th>", "<th>Valeur</th>", "<th>Depuis la valeur "
@@ -82,7 +108,7 @@ def _row(line: IndicatorLine) -> str:
     ind, latest = line.indicator, line.latest
     cells = [f"<td class='left label'>{escape(ind.label)} "
              f"<span class='info' title='{escape(_definition(line))}' "
-             f"aria-label='Définition et source'>ⓘ</span></td>"]
+             f"aria-label='Définition et source'>i</span></td>"]
     if latest is None:
         cells.append("<td class='muted' colspan='4'>Pas de donnée pour ce quartier</td>")
     else:
