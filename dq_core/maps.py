@@ -410,8 +410,8 @@ def assemble_choropleth(indicator: Indicator, frame: pd.DataFrame, values: pd.Da
     without_shape = len(frame) - len(shown_codes)
     table = pd.DataFrame({
         "Quartier": frame["name"].to_numpy(), "Code": codes, "Commune": frame["commune"].to_numpy(),
-        "Valeur": [fmt.SECRET_MARK if s else (None if np.isnan(v) else float(v)) for v, s in zip(value, secret,
-                                                                                                 strict=True)],
+        "Valeur": pd.Series([fmt.SECRET_MARK if s else (None if np.isnan(v) else float(v))
+                             for v, s in zip(value, secret, strict=True)], dtype=object),
         "Classe": [items[c].label if c >= 0 and not s else "" for c, s in zip(classes, secret, strict=True)],
     })
     table.attrs["title"] = f"{indicator.label} ({period_label})"

@@ -9,6 +9,7 @@ from dq_core import compare, fmt, maps
 from dq_core.errors import DQError
 from dq_core.territories import VINTAGE_LABELS
 from ui import explore, frame, state, tables
+from ui.text import plain
 
 frame.require_app()
 key = state.data_key()
@@ -127,10 +128,10 @@ if picked and picked != st.session_state.get("map_last_pick"):
         st.rerun()
 name = row["name"]
 with map_col:
-    st.page_link("pages/fiche.py", label=f"Ouvrir la fiche de {name}", icon=":material/description:",
+    st.page_link("pages/fiche.py", label=f"Ouvrir la fiche de {plain(name)}", icon=":material/description:",
                  query_params={"quartier": code})
 for message in choro.messages:
-    st.caption(tables.md(message))
+    st.caption(plain(message))
 
 explore.page_links("carte", [indicator_id])
 

@@ -6,6 +6,7 @@ from dq_core import compare, fmt
 from dq_core.errors import DQError
 from dq_core.territories import VINTAGE_LABELS
 from ui import charts, explore, frame, state, tables
+from ui.text import plain
 
 frame.require_app()
 key = state.data_key()
@@ -27,7 +28,7 @@ default_indicators = compare.default_similarity_indicators(list(catalogue.values
 rejected = []
 chosen_url, bad = explore.url_list("indicateurs", catalogue)
 rejected += bad
-explore.seed("cmp_indicateurs", chosen_url[:compare.MAX_INDICATORS] if chosen_url else None, default_indicators)
+explore.seed("cmp_indicateurs", None if chosen_url is None else chosen_url[:compare.MAX_INDICATORS], default_indicators)
 vintage_url, bad = explore.url_value("geographie", [*vintages, ALL])
 rejected += [bad] if bad else []
 own_vintage = str(int(quartier["vintage"])) if quartier["vintage"] == quartier["vintage"] else ALL
@@ -39,14 +40,14 @@ for level in compare.FILTER_LEVELS:
     explore.seed(f"cmp_{level}", value, None)
 similar_url, bad = explore.url_list("similaires", catalogue)
 rejected += bad
-explore.seed("cmp_similaires", similar_url[:compare.MAX_INDICATORS] if similar_url else None,
+explore.seed("cmp_similaires", None if similar_url is None else similar_url[:compare.MAX_INDICATORS],
              compare.default_similarity_indicators(list(catalogue.values())))
 k_url, bad = explore.url_value("voisins", [str(i) for i in range(3, 11)])
 explore.seed("cmp_voisins", int(k_url) if k_url else None, compare.DEFAULT_NEIGHBOURS)
 explore.say_rejected("Valeur(s)", rejected)
 
 st.caption(f"Tous les quartiers côte à côte, à la même période pour chaque indicateur. La ligne de "
-           f"**{tables.md(quartier['name'])}** est surlignée ; son rang est donné sous le tableau. Les "
+           f"**{plain(quartier['name'])}** est surlignée ; son rang est donné sous le tableau. Les "
            "valeurs couvertes par le secret statistique (s) ne sont ni classées ni placées sur les graphiques.")
 
 # --- filters (each level narrows the next) ---------------------------------------------------------
@@ -87,7 +88,7 @@ except DQError as exc:
 # --- the table of all quartiers --------------------------------------------------------------------
 st.subheader("Tous les quartiers")
 shown = compare.comparison_table(comparison)
-st.caption(f"{fmt.number(len(shown), 0)} quartiers · {tables.md(filters.describe(places.names))}. "
+st.caption(f"{fmt.number(len(shown), 0)} quartiers · {plain(filters.describe(places.names))}. "
            "Cliquez sur l'en-tête d'une colonne pour trier.")
 if not len(shown):
     st.info("Aucun quartier ne correspond à ces filtres.")
@@ -114,7 +115,7 @@ else:
         st.html(f"<p style='margin-bottom:0.2rem'><b>Rang de {tables.escape(quartier['name'])}</b></p>"
                 f"<ul style='font-size:0.9rem'>{''.join(lines)}</ul>")
     for note in comparison.notes:
-        st.caption(tables.md(note))
+        st.caption(plain(note))
 
 # --- distribution ---------------------------------------------------------------------------------
 if chosen and len(shown):
@@ -128,7 +129,7 @@ if chosen and len(shown):
     dist = explore.distribution(key, tuple(chosen), filters, code, st.session_state["cmp_distribution"])
     if dist.stats:
         st.altair_chart(charts.distribution_chart(dist), width="stretch")
-        st.caption(tables.md(dist.summary()))
+        st.caption(plain(dist.summary()))
         ind = dist.indicator
         marks = []
         if dist.selected:
@@ -172,7 +173,7 @@ else:
         frame.show_error(exc)
         st.stop()
     for note in similarity.notes:
-        st.caption(tables.md(note))
+        st.caption(plain(note))
     if not similarity.neighbours:
         st.info("Aucun quartier comparable avec ces indicateurs et ces filtres.")
     for rank, n in enumerate(similarity.neighbours, start=1):

@@ -7,6 +7,7 @@ from dq_core import groups as dq_groups
 from dq_core.errors import DQError
 from dq_core.territories import REFERENCE_KEYS, REFERENCE_LABELS
 from ui import charts, explore, frame, state, tables
+from ui.text import plain
 
 frame.require_app()
 key = state.data_key()
@@ -28,7 +29,7 @@ indicators_url, bad_indicators = explore.url_list("indicateurs", catalogue)
 others_url, bad_quartiers = explore.url_list("quartiers", quartiers)
 references_url, bad_references = explore.url_list("references", REFERENCE_KEYS)
 groups_url, bad_groups = explore.url_list("groupes", saved_groups)
-explore.seed("evo_indicateurs", indicators_url[:evolution.MAX_INDICATORS] if indicators_url else None,
+explore.seed("evo_indicateurs", None if indicators_url is None else indicators_url[:evolution.MAX_INDICATORS],
              DEFAULT_INDICATORS)
 explore.seed("evo_quartiers", others_url, [])
 explore.seed("evo_references", references_url, ["commune"])
@@ -41,7 +42,7 @@ for kind, rejected in (("Indicateur(s)", bad_indicators), ("Quartier(s)", bad_qu
                        ("Référence(s)", bad_references), ("Groupe(s)", bad_groups)):
     explore.say_rejected(kind, rejected)
 
-st.caption(f"**{quartiers[code].name}** et les territoires choisis ci-dessous, période par période. "
+st.caption(f"**{plain(quartiers[code].name)}** et les territoires choisis ci-dessous, période par période. "
            "Une année manquante laisse un trou dans la ligne (jamais de valeur inventée) ; les "
            "ruptures de série et les valeurs provisoires sont signalées ; les valeurs couvertes par le "
            "secret statistique sont absentes des lignes et listées sous le graphique.")
@@ -104,14 +105,14 @@ st.html(tables.STYLE)
 if not chosen:
     st.info("Choisissez au moins un indicateur.")
 for ind in evo.indicators:
-    st.subheader(tables.md(ind.label), anchor=ind.id)
+    st.subheader(plain(ind.label), anchor=ind.id)
     left, right = st.columns([3, 2], gap="medium")
     table = evolution.evolution_table(evo, ind.id)
     if evo.series(ind.id)["plot_value"].notna().any():
         left.altair_chart(charts.evolution_chart(evo, ind.id), width="stretch")
         reading = charts.evolution_key(evo, ind.id)
         if reading:
-            left.caption(tables.md(reading))
+            left.caption(plain(reading))
     else:
         left.info("Aucune valeur à tracer pour ces territoires.")
     unit = table.attrs.get("unit", ind.unit)
@@ -223,12 +224,12 @@ with st.expander("Groupes de quartiers : créer, modifier, supprimer",
                      format_func=lambda c: f"{level_words[places.levels[c]]} : {places.names[c]}",
                      placeholder="Une agglomération, une commune, un département…",
                      help="Ajoute les quartiers de même géographie prioritaire que le quartier choisi.")
-    add[1].button("Ajouter", on_click=_add_members, icon=":material/playlist_add:")
+    add[1].button("Ajouter", key="grp_add", on_click=_add_members, icon=":material/playlist_add:")
     buttons = st.columns([1, 1, 3])
     buttons[0].button("Enregistrer les modifications" if editing else "Enregistrer le groupe", type="primary",
-                      on_click=_save_group, icon=":material/save:")
+                      key="grp_save", on_click=_save_group, icon=":material/save:")
     if editing:
-        buttons[1].button("Annuler", on_click=_cancel_edit)
+        buttons[1].button("Annuler", key="grp_cancel", on_click=_cancel_edit)
     if saved_groups:
         st.markdown("**Groupes enregistrés**")
     for group in saved_groups.values():

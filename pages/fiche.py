@@ -5,7 +5,7 @@ import streamlit as st
 from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.territories import REFERENCE_LABELS, VINTAGE_LABELS
-from ui import fiche_table, frame, state
+from ui import explore, fiche_table, frame, state
 from ui.text import plain
 
 frame.require_app()
@@ -32,6 +32,7 @@ for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):
                   delta_color={"higher_better": "normal", "higher_worse": "inverse"}.get(ind.direction, "off"),
                   help=f"{fmt.period(latest.period)} — {ind.producer}, {ind.dataset}")
 
+explore.page_links("fiche")
 st.html(fiche_table.domain_nav(fiche.domains))
 reference_names = {key: f"{REFERENCE_LABELS[key]} : {t.name}" for key, t in q.references.items()}
 for domain_id, label, lines in fiche.domains:

@@ -35,7 +35,9 @@ FRENCH_LOCALE = {
 
 
 def _french(chart):
-    return chart.configure(locale=FRENCH_LOCALE).configure_legend(labelLimit=320, titleLimit=320)
+    """French numbers and dates; SVG rendering (readable by screen readers and by tests)."""
+    return chart.properties(usermeta={"embedOptions": {"renderer": "svg"}}).configure(
+        locale=FRENCH_LOCALE).configure_legend(labelLimit=320, titleLimit=320)
 
 
 def evolution_chart(evo: Evolution, indicator_id: str, height: int = 320):

@@ -7,7 +7,6 @@ these helpers only format them. Every text is escaped: names may come from impor
 from __future__ import annotations
 
 import math
-import re
 from html import escape
 
 import pandas as pd
@@ -31,15 +30,7 @@ table.dq-data .muted {color: #888}
 """
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md(text: str) -> str:
-    """Text from the database, safe inside Streamlit Markdown (no markup, links, emoji or LaTeX)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
-
-
-__all__ = ["STYLE", "cell_text", "escape", "html_table", "md", "styled"]
+__all__ = ["STYLE", "cell_text", "escape", "html_table", "styled"]
 
 
 def cell_text(value, decimals: int) -> str:
