@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 import duckdb
 
@@ -21,8 +22,8 @@ POPULATION_INDICATOR = "pop_totale"
 SIMILAR_TOLERANCE = 0.03
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
+    """One period of a series (a tuple: a fiche builds thousands of them per request)."""
     period: str
     period_start: date
     value: float | None
@@ -110,7 +111,7 @@ class Fiche:
 _OBSERVATIONS_SQL = """
 SELECT territory, indicator, period, period_start, value, is_secret, is_provisional, is_break, note
 FROM observation
-WHERE territory IN (SELECT unnest(?::VARCHAR[]))
+WHERE territory = ANY(?::VARCHAR[])
 ORDER BY territory, indicator, period_start
 """
 
@@ -119,10 +120,8 @@ def observations_by_territory(cur: duckdb.DuckDBPyConnection, codes: list[str]
                               ) -> dict[str, dict[str, list[Point]]]:
     """{territory: {indicator: [Point, ...] oldest first}} for the given territories."""
     result: dict[str, dict[str, list[Point]]] = {code: {} for code in codes}
-    for territory, indicator, period, start, value, secret, prov, brk, note in cur.execute(
-            _OBSERVATIONS_SQL, [codes]).fetchall():
-        result[territory].setdefault(indicator, []).append(
-            Point(period, start, value, secret, prov, brk, note))
+    for row in cur.execute(_OBSERVATIONS_SQL, [codes]).fetchall():
+        result[row[0]].setdefault(row[1], []).append(Point._make(row[2:]))
     return result
 
 

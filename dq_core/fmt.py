@@ -35,6 +35,27 @@ def value(x: float | None, unit: str, decimals: int = 1, *, secret: bool = False
     return f"{text}{NBSP}{unit}"
 
 
+# Units short enough to follow every figure in a table; longer ones go in the column or row label.
+SHORT_UNITS = {"%", "€", "€/m²", "km", "MWh"}
+
+
+def cell(x: float | None, unit: str, decimals: int = 1, *, secret: bool = False) -> str:
+    """A figure for a table cell: with its unit when short (`47,3 %`), the bare number otherwise."""
+    return value(x, unit if unit in SHORT_UNITS else "", decimals, secret=secret)
+
+
+def unit_note(unit: str) -> str | None:
+    """What a row label says when its cells carry no unit: `en habitants`."""
+    if unit in SHORT_UNITS or unit in ("", "ratio"):
+        return None
+    return f"en {unit}"
+
+
+def ascii_sign(text: str) -> str:
+    """Streamlit's metric arrows only read an ASCII minus."""
+    return text.replace("−", "-")
+
+
 def change(delta: float | None, unit: str, decimals: int = 1) -> str:
     """A signed change: points for rates (`+1,2 pt`), the unit otherwise."""
     if delta is None or (isinstance(delta, float) and math.isnan(delta)):

@@ -70,40 +70,46 @@ def list_quartiers(cur: duckdb.DuckDBPyConnection) -> list[Quartier]:
     return quartiers
 
 
-_ANCESTORS_SQL = """
+# One query: the quartier and its rank-1 ancestors (walk up), its communes, and the ensemble of the
+# quartiers of its geography vintage.
+_QUARTIER_SQL = """
 WITH RECURSIVE ancestor(code, depth) AS (
-    SELECT ?::VARCHAR, 0
+    SELECT $code::VARCHAR, 0
     UNION ALL
     SELECT l.parent, a.depth + 1
     FROM territory_link l JOIN ancestor a ON l.child = a.code
     WHERE l.rank = 1 AND a.depth < 6
-)
-SELECT DISTINCT t.code, t.level, t.name, t.vintage, a.depth
+),
+quartier AS (SELECT vintage FROM territory WHERE code = $code AND level = 'quartier')
+SELECT 'ancestor' AS role, t.code, t.level, t.name, t.vintage, a.depth AS rank
 FROM ancestor a JOIN territory t ON t.code = a.code
-ORDER BY a.depth
+UNION ALL
+SELECT 'commune', t.code, t.level, t.name, t.vintage, l.rank
+FROM territory_link l JOIN territory t ON t.code = l.parent AND t.level = 'commune'
+WHERE l.child = $code
+UNION ALL
+(SELECT 'ensemble', t.code, t.level, t.name, t.vintage, 0
+ FROM territory t, quartier q WHERE t.level = 'ensemble'
+ ORDER BY (t.vintage IS NOT DISTINCT FROM q.vintage) DESC, t.code LIMIT 1)
+ORDER BY role, rank
 """
 
 
 def get_quartier(cur: duckdb.DuckDBPyConnection, code: str) -> Quartier:
     """A quartier with its communes and its six reference territories (where they exist)."""
     code = code.strip().upper()
-    rows = cur.execute(_ANCESTORS_SQL, [code]).fetchall()
-    if not rows or rows[0][1] != "quartier":
+    rows = cur.execute(_QUARTIER_SQL, {"code": code}).fetchall()
+    ancestors = [r for r in rows if r[0] == "ancestor"]
+    if not ancestors or ancestors[0][2] != "quartier":
         raise DQError(f"Quartier inconnu : « {code} ». Tapez `python -m dq_core quartiers` pour la "
                       "liste des codes, ou choisissez le quartier dans l'application.")
-    _, _, name, vintage, _ = rows[0]
-    references: dict[str, Territory] = {}
-    for t_code, level, t_name, t_vintage, _depth in rows[1:]:
-        references.setdefault(level, Territory(t_code, level, t_name, t_vintage))
-    ensemble = cur.execute(
-        "SELECT code, name, vintage FROM territory WHERE level = 'ensemble' "
-        "ORDER BY (vintage IS NOT DISTINCT FROM ?) DESC, code LIMIT 1", [vintage]).fetchone()
-    if ensemble:
-        references["ensemble"] = Territory(ensemble[0], "ensemble", ensemble[1], ensemble[2])
-    communes = tuple(Territory(c, "commune", n) for c, n in cur.execute(
-        "SELECT t.code, t.name FROM territory_link l JOIN territory t ON t.code = l.parent "
-        "WHERE l.child = ? AND t.level = 'commune' ORDER BY l.rank", [code]).fetchall())
-    refs = {key: references[level] for key, level in _REFERENCE_LEVELS.items() if level in references}
+    _, _, _, name, vintage, _ = ancestors[0]
+    by_level: dict[str, Territory] = {}
+    for role, t_code, level, t_name, t_vintage, _rank in rows:
+        if role != "commune" and t_code != code:
+            by_level.setdefault(level, Territory(t_code, level, t_name, t_vintage))
+    communes = tuple(Territory(r[1], "commune", r[3]) for r in rows if r[0] == "commune")
+    refs = {key: by_level[level] for key, level in _REFERENCE_LEVELS.items() if level in by_level}
     return Quartier(code, name, vintage, communes, refs)
 
 

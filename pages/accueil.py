@@ -4,6 +4,7 @@ import streamlit as st
 
 from dq_core import fmt
 from ui import frame, state
+from ui.text import plain
 
 frame.require_app()
 summary = state.summary(state.data_key())
@@ -15,13 +16,15 @@ st.markdown(
     "département, sa région, la France et l'ensemble des quartiers.  \n"
     "Tout fonctionne sur cet ordinateur, sans connexion : les données restent chez vous.")
 
-kind = "démonstration (données fictives)" if summary.demo else "vos données"
 st.subheader("Base ouverte")
+kind = ("la **démonstration** : territoires et chiffres **fictifs**, pour apprendre à se servir de "
+        "l'outil" if summary.demo else "**vos données**")
+st.markdown(f"« {plain(summary.name)} » — {kind}.  \nFichier : `{state.workspace_path()}`")
 cols = st.columns(4)
-cols[0].metric("Base", kind)
-cols[1].metric("Quartiers", fmt.number(summary.quartiers, 0))
-cols[2].metric("Communes", fmt.number(summary.communes, 0))
-cols[3].metric("Indicateurs", fmt.number(summary.indicators, 0))
+cols[0].metric("Quartiers", fmt.number(summary.quartiers, 0))
+cols[1].metric("Communes", fmt.number(summary.communes, 0))
+cols[2].metric("Indicateurs", fmt.number(summary.indicators, 0))
+cols[3].metric("Observations", fmt.number(summary.observations, 0))
 
 st.subheader("Par où commencer")
 code = st.session_state.get(frame.QUARTIER_KEY)

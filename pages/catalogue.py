@@ -5,32 +5,42 @@ import streamlit as st
 from dq_core import fmt
 from dq_core.glossary import GLOSSARY
 from ui import frame, state
+from ui.text import plain
+
+KIND_LABELS = {"count": "effectif", "rate": "taux", "ratio": "rapport", "mean": "moyenne",
+               "median": "médiane (ne s'additionne pas)", "index": "indice (ne s'additionne pas)"}
+DIRECTION_LABELS = {"higher_better": "une valeur plus haute est plus favorable",
+                    "higher_worse": "une valeur plus haute est moins favorable",
+                    "neutral": "ni favorable ni défavorable en soi"}
 
 frame.require_app()
 st.title("Catalogue des indicateurs")
 coverage = state.coverage(state.data_key())
-KIND_LABELS = {"count": "effectif", "rate": "taux", "ratio": "rapport", "mean": "moyenne",
-               "median": "médiane", "index": "indice"}
-DIRECTION_LABELS = {"higher_better": "plus c'est haut, mieux c'est",
-                    "higher_worse": "plus c'est haut, moins c'est favorable", "neutral": "neutre"}
+st.caption(f"{len(coverage)} indicateurs. Chaque chiffre de l'application renvoie à l'une de ces définitions.")
 
-domains = ["Tous"] + list(dict.fromkeys(coverage["domain"]))
-domain = st.selectbox("Domaine", domains)
-shown = coverage if domain == "Tous" else coverage[coverage["domain"] == domain]
-table = shown.assign(
-    kind=shown["kind"].map(KIND_LABELS),
-    direction=shown["direction"].map(DIRECTION_LABELS),
-    periods=[f"{fmt.period(a)} – {fmt.period(b)}" if a else "aucune donnée"
-             for a, b in zip(shown["first_period"], shown["last_period"], strict=True)],
-)[["label", "domain", "unit", "kind", "direction", "producer", "dataset", "definition", "periods",
-   "quartiers", "caveat", "secret_rule", "id"]]
-st.dataframe(table, hide_index=True, width="stretch", column_config={
-    "label": st.column_config.TextColumn("Indicateur", width="medium"),
-    "domain": "Domaine", "unit": "Unité", "kind": "Nature", "direction": "Sens",
-    "producer": "Producteur", "dataset": "Source", "definition": st.column_config.TextColumn(
-        "Définition", width="large"),
-    "periods": "Périodes", "quartiers": st.column_config.NumberColumn("Quartiers couverts"),
-    "caveat": "Précautions", "secret_rule": "Secret statistique", "id": "Identifiant"})
+left, right = st.columns([2, 1])
+search = left.text_input("Rechercher", placeholder="pauvreté, logement, Caf…").strip().lower()
+domain = right.selectbox("Domaine", ["Tous les domaines", *dict.fromkeys(coverage["domain"])])
+shown = coverage if domain == "Tous les domaines" else coverage[coverage["domain"] == domain]
+if search:
+    text = (shown["label"] + " " + shown["definition"] + " " + shown["producer"] + " " + shown["dataset"])
+    shown = shown[text.str.lower().str.contains(search, regex=False)]
+if shown.empty:
+    st.info("Aucun indicateur ne correspond à cette recherche.")
+
+for row in shown.itertuples(index=False):
+    periods = (f"de {fmt.period(row.first_period)} à {fmt.period(row.last_period)}" if row.first_period
+               else "aucune donnée dans cette base")
+    with st.container(border=True):
+        st.markdown(f"**{plain(row.label)}** · {plain(row.domain)} · `{plain(row.id)}`  \n"
+                    f"{plain(row.definition)}")
+        st.caption(
+            f"Unité : {plain(row.unit)} · Nature : {KIND_LABELS.get(row.kind, row.kind)} · "
+            f"Sens : {DIRECTION_LABELS.get(row.direction, row.direction)}  \n"
+            f"Source : {plain(row.producer)}, {plain(row.dataset)} · Périodes : {periods} · "
+            f"{fmt.number(row.quartiers, 0)} quartiers couverts"
+            + (f"  \nSecret statistique : {plain(row.secret_rule)}" if row.secret_rule else "")
+            + (f"  \n**Précaution** : {plain(row.caveat)}" if row.caveat else ""))
 
 st.header("Glossaire")
 for term, definition in GLOSSARY.items():

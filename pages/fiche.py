@@ -28,7 +28,7 @@ for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):
     ind, latest = line.indicator, line.latest
     delta = fmt.change(line.change_5y, ind.unit, ind.decimals) if line.change_5y is not None else None
     column.metric(ind.label, fmt.value(latest.value, ind.unit, ind.decimals),
-                  delta=f"{delta} en 5 ans" if delta else None,
+                  delta=fmt.ascii_sign(f"{delta} en 5 ans") if delta else None,
                   delta_color={"higher_better": "normal", "higher_worse": "inverse"}.get(ind.direction, "off"),
                   help=f"{fmt.period(latest.period)} — {ind.producer}, {ind.dataset}")
 

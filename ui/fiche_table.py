@@ -6,6 +6,7 @@ are data, never markup.
 
 from __future__ import annotations
 
+import base64
 from html import escape
 
 from dq_core import fmt
@@ -16,13 +17,16 @@ from dq_core.territories import REFERENCE_KEYS
 # Colour-blind safe pair (blue / orange), always doubled by an arrow and a word.
 STYLE = """
 <style>
-table.dq-fiche {border-collapse: collapse; width: 100%; font-size: 0.86rem; margin-bottom: 0.5rem}
+table.dq-fiche {border-collapse: collapse; width: 100%; min-width: 54rem; table-layout: fixed;
+  font-size: 0.82rem; margin-bottom: 0.5rem}
 table.dq-fiche th {text-align: right; font-weight: 600; border-bottom: 2px solid #999;
   padding: 4px 6px; vertical-align: bottom}
 table.dq-fiche th.left, table.dq-fiche td.left {text-align: left}
 table.dq-fiche td {text-align: right; padding: 4px 6px; border-bottom: 1px solid #ddd;
-  vertical-align: middle; white-space: nowrap}
-table.dq-fiche td.label {white-space: normal; min-width: 14rem; max-width: 24rem}
+  vertical-align: middle}
+table.dq-fiche td.label {white-space: normal; min-width: 13rem; max-width: 22rem}
+table.dq-fiche td.assess {white-space: normal; min-width: 7.5rem}
+.dq-scroll {overflow-x: auto}
 table.dq-fiche td.value {font-weight: 700; font-size: 0.95rem}
 table.dq-fiche .period {display: block; font-size: 0.72rem; color: #666; font-weight: 400}
 table.dq-fiche .better {color: #1a5a96} table.dq-fiche .worse {color: #a63f00}
@@ -101,14 +105,19 @@ def domain_table(lines: list[IndicatorLine], reference_names: dict[str, str]) ->
         head.append(f"<th title='{title}'>{header}</th>")
     head.append("<th class='left'>Par rapport à la commune</th>")
     rows = "".join(_row(line) for line in lines)
-    return f"<table class='dq-fiche'><thead><tr>{''.join(head)}</tr></thead><tbody>{rows}</tbody></table>"
+    widths = [17, 8.5, 8, 8, 7.5] + [7] * len(REFERENCE_KEYS) + [9]
+    columns = "".join(f"<col style='width:{w}%'>" for w in widths)
+    return (f"<div class='dq-scroll'><table class='dq-fiche'><colgroup>{columns}</colgroup><thead><tr>{''.join(head)}</tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>")
 
 
 def _row(line: IndicatorLine) -> str:
     ind, latest = line.indicator, line.latest
+    unit = fmt.unit_note(ind.unit)
+    unit = f"<span class='period'>{escape(unit)}</span>" if unit else ""
     cells = [f"<td class='left label'>{escape(ind.label)} "
              f"<span class='info' title='{escape(_definition(line))}' "
-             f"aria-label='Définition et source'>i</span></td>"]
+             f"aria-label='Définition et source'>i</span>{unit}</td>"]
     if latest is None:
         cells.append("<td class='muted' colspan='4'>Pas de donnée pour ce quartier</td>")
     else:
@@ -139,7 +148,7 @@ def _value_cell(line: IndicatorLine) -> str:
     if latest.secret:
         return (f"<td class='value'><abbr title='{escape(GLOSSARY['Secret statistique'])}'>s</abbr>"
                 f"{period}</td>")
-    return f"<td class='value'>{escape(fmt.value(latest.value, ind.unit, ind.decimals))}{period}</td>"
+    return f"<td class='value'>{escape(fmt.cell(latest.value, ind.unit, ind.decimals))}{period}</td>"
 
 
 def _change_previous_cell(line: IndicatorLine) -> str:
@@ -149,7 +158,7 @@ def _change_previous_cell(line: IndicatorLine) -> str:
     since = f"<span class='period'>depuis {escape(fmt.period(line.previous.period))}</span>"
     if line.change_previous is None:
         return f"<td class='muted' title='Rupture de série'>non comparable{since}</td>"
-    return f"<td>{escape(fmt.change(line.change_previous, ind.unit, ind.decimals))}{since}</td>"
+    return f"<td>{escape(_change(line.change_previous, ind))}{since}</td>"
 
 
 def _change_5y_cell(line: IndicatorLine) -> str:
@@ -158,9 +167,13 @@ def _change_5y_cell(line: IndicatorLine) -> str:
         return "<td class='muted' title='Rupture de série : les valeurs ne se comparent pas.'>rupture de série</td>"
     if line.change_5y is None:
         return "<td class='muted' title='Pas de valeur cinq ans plus tôt.'>–</td>"
-    text = escape(fmt.change(line.change_5y, ind.unit, ind.decimals))
+    text = escape(_change(line.change_5y, ind))
     since = f"<span class='period'>depuis {escape(fmt.period(line.five_years_ago.period))}</span>"
     return f"<td>{text}{since}</td>"
+
+
+def _change(delta: float, ind) -> str:
+    return fmt.change(delta, ind.unit if ind.unit in fmt.SHORT_UNITS else "", ind.decimals)
 
 
 def _reference_cell(line: IndicatorLine, key: str) -> str:
@@ -168,7 +181,7 @@ def _reference_cell(line: IndicatorLine, key: str) -> str:
     ind = line.indicator
     if ref is None or (ref.value is None and not ref.secret):
         return "<td class='muted' title='Pas de donnée pour ce territoire'>–</td>"
-    shown = escape(fmt.value(ref.value, ind.unit, ind.decimals, secret=ref.secret))
+    shown = escape(fmt.cell(ref.value, ind.unit, ind.decimals, secret=ref.secret))
     other_period = line.latest is not None and ref.period != line.latest.period
     period = f"<span class='period'>{escape(fmt.period(ref.period))}</span>" if other_period else ""
     return f"<td title='{escape(ref.name)}'>{shown}{period}</td>"
@@ -185,10 +198,10 @@ def _assessment_cell(line: IndicatorLine) -> str:
         arrow, word, css = TREND_WORDS[trend]
         parts.append(f"<span class='period {css}'>tendance : {arrow} {word}</span>")
     css = ASSESSMENT_WORDS[gap][2] if gap else ""
-    return f"<td class='left {css}'>{''.join(parts) or '<span class=muted>–</span>'}</td>"
+    return f"<td class='left assess {css}'>{''.join(parts) or '<span class=muted>–</span>'}</td>"
 
 
-def sparkline(series: list[Point], width: int = 90, height: int = 22) -> str:
+def sparkline(series: list[Point], width: int = 64, height: int = 22) -> str:
     """A small inline SVG line; missing and secret periods leave a gap, never an interpolation."""
     known = [p for p in series if p.value is not None]
     if len(known) < 2:
@@ -218,5 +231,9 @@ def sparkline(series: list[Point], width: int = 90, height: int = 22) -> str:
     end = known[-1]
     x, y = xy(end).split(",")
     label = f"Évolution de {fmt.period(series[0].period)} à {fmt.period(series[-1].period)}"
-    return (f"<svg width='{width}' height='{height}' role='img' aria-label='{escape(label)}'>"
-            f"<title>{escape(label)}</title>{lines}<circle cx='{x}' cy='{y}' r='2' fill='#4a6f96'/></svg>")
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}'>{lines}"
+           f"<circle cx='{x}' cy='{y}' r='2' fill='#4a6f96'/></svg>")
+    # An <img> with a data URI survives Streamlit's HTML sanitiser, which drops inline <svg>.
+    data = base64.b64encode(svg.encode()).decode()
+    return (f"<img src='data:image/svg+xml;base64,{data}' width='{width}' height='{height}' "
+            f"alt='{escape(label)}' title='{escape(label)}'>")
