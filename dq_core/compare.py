@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dq_core import fmt
-from dq_core.catalogue import Indicator, load_indicators
+from dq_core.catalogue import ADDITIVE_KINDS, Indicator, load_indicators
 from dq_core.errors import DQError
 from dq_core.territories import REFERENCE_KEYS, REFERENCE_LABELS, VINTAGE_LABELS, get_quartier
 
@@ -23,6 +23,7 @@ FILTER_LEVELS = ("region", "departement", "epci", "commune")
 FILTER_LABELS = {"region": "Région", "departement": "Département", "epci": "Agglomération (EPCI)",
                  "commune": "Commune", "vintage": "Géographie prioritaire"}
 MAX_INDICATORS = 12
+MAX_SIMILARITY_INDICATORS = 24
 DEFAULT_NEIGHBOURS = 5
 
 
@@ -305,6 +306,11 @@ class Distribution:
     secret_count: int
     missing_count: int
 
+    @property
+    def references_on_scale(self) -> bool:
+        """A count of a commune or of France is not on the quartiers' scale: listed, not drawn."""
+        return self.indicator.kind not in ADDITIVE_KINDS
+
     def summary(self) -> str:
         ind = self.indicator
         if not self.stats:
@@ -419,7 +425,7 @@ def similar_quartiers(cur: duckdb.DuckDBPyConnection, code: str, indicator_ids: 
     """
     catalogue = load_indicators(cur)
     ids = indicator_ids if indicator_ids is not None else default_similarity_indicators(catalogue)
-    indicators = _check_indicators(cur, ids)[:MAX_INDICATORS]
+    indicators = _check_indicators(cur, ids)[:MAX_SIMILARITY_INDICATORS]
     quartier = get_quartier(cur, code)
     places = places or quartier_places(cur)
     view = apply_filters(places, filters)

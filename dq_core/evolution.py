@@ -369,7 +369,7 @@ def evolution_table(evolution: Evolution, indicator_id: str) -> pd.DataFrame:
     for period, period_label in zip(periods["period"], periods["period_label"], strict=True):
         cells = series[series["period"] == period].set_index("label")
         row: dict[str, object] = {"Période": period_label}
-        remarks = []
+        remarks: dict[str, list[str]] = {}
         for label in columns:
             if label not in cells.index:
                 row[label] = None
@@ -381,12 +381,12 @@ def evolution_table(evolution: Evolution, indicator_id: str) -> pd.DataFrame:
                 number = cell["index"] if evolution.base100 else cell["value"]
                 row[label] = None if number is None or pd.isna(number) else float(number)
             if cell["provisional"]:
-                remarks.append(f"{label} : provisoire")
+                remarks.setdefault("provisoire", []).append(label)
             if cell["is_break"]:
-                remarks.append(f"{label} : rupture de série")
+                remarks.setdefault("rupture de série", []).append(label)
             if cell["status"] in ("non_agregeable", "incomplet"):
-                remarks.append(f"{label} : {STATUS_LABELS[cell['status']]}")
-        row["Remarques"] = " ; ".join(remarks)
+                remarks.setdefault(STATUS_LABELS[cell["status"]], []).append(label)
+        row["Remarques"] = " ; ".join(f"{what} : {', '.join(labels)}" for what, labels in remarks.items())
         rows.append(row)
     table = pd.DataFrame(rows, columns=["Période", *columns, "Remarques"])
     table.attrs["title"] = ind.label

@@ -40,8 +40,8 @@ for level in compare.FILTER_LEVELS:
     explore.seed(f"cmp_{level}", value, None)
 similar_url, bad = explore.url_list("similaires", catalogue)
 rejected += bad
-explore.seed("cmp_similaires", None if similar_url is None else similar_url[:compare.MAX_INDICATORS],
-             compare.default_similarity_indicators(list(catalogue.values())))
+explore.seed("cmp_similaires", None if similar_url is None else similar_url[:compare.MAX_SIMILARITY_INDICATORS],
+             compare.default_similarity_indicators(list(catalogue.values()))[:compare.MAX_SIMILARITY_INDICATORS])
 k_url, bad = explore.url_value("voisins", [str(i) for i in range(3, 11)])
 explore.seed("cmp_voisins", int(k_url) if k_url else None, compare.DEFAULT_NEIGHBOURS)
 explore.say_rejected("Valeur(s)", rejected)
@@ -135,8 +135,12 @@ if chosen and len(shown):
         if dist.selected:
             own = fmt.value(dist.selected["value"], ind.unit, ind.decimals, secret=dist.selected["secret"])
             marks.append(f"<b>{tables.escape(dist.selected['name'])}</b> (trait plein orange) : {tables.escape(own)}")
-        marks += [f"{tables.escape(r['label'])} — {tables.escape(r['name'])} (tirets bleus) : "
+        drawn = " (tirets bleus)" if dist.references_on_scale else ""
+        marks += [f"{tables.escape(r['label'])} — {tables.escape(r['name'])}{drawn} : "
                   f"{tables.escape(fmt.value(r['value'], ind.unit, ind.decimals))}" for r in dist.references]
+        if dist.references and not dist.references_on_scale:
+            marks.append("<i>Effectifs des territoires de référence : cités ici, pas placés sur le graphique "
+                         "(ils ne sont pas à l'échelle d'un quartier).</i>")
         extra = []
         if dist.secret_count:
             extra.append(f"{fmt.number(dist.secret_count, 0)} quartier(s) couvert(s) par le secret statistique")
@@ -157,7 +161,7 @@ st.caption("Les quartiers qui ressemblent le plus à celui-ci sur les indicateur
            "quartiers retenus par les filtres. « Écart moyen » : 0 = identiques, 1 = un écart-type en moyenne.")
 sim_cols = st.columns([4, 1])
 sim_cols[0].multiselect("Indicateurs de ressemblance", list(catalogue), key="cmp_similaires", format_func=label_of,
-                        max_selections=compare.MAX_INDICATORS, placeholder="Choisissez des indicateurs",
+                        max_selections=compare.MAX_SIMILARITY_INDICATORS, placeholder="Choisissez des indicateurs",
                         on_change=explore.sync_callback("cmp_similaires", "similaires", explore.join))
 sim_cols[1].select_slider("Combien", list(range(3, 11)), key="cmp_voisins",
                           on_change=explore.sync_callback("cmp_voisins", "voisins", str))

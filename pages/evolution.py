@@ -110,6 +110,9 @@ for ind in evo.indicators:
     table = evolution.evolution_table(evo, ind.id)
     if evo.series(ind.id)["plot_value"].notna().any():
         left.altair_chart(charts.evolution_chart(evo, ind.id), width="stretch")
+        if ind.kind == "count" and not evo.base100 and len(set(evo.series(ind.id)["territory"])) > 1:
+            left.caption("Des effectifs de territoires de tailles très différentes se lisent mieux en "
+                         "**base 100** (au-dessus des graphiques).")
         reading = charts.evolution_key(evo, ind.id)
         if reading:
             left.caption(plain(reading))

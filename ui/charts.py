@@ -127,7 +127,7 @@ def distribution_chart(dist: Distribution, height: int = 170):
     marks = []
     if dist.selected and dist.selected["value"] is not None:
         marks.append({"value": dist.selected["value"], "who": dist.selected["name"], "kind": "Quartier choisi"})
-    for ref in dist.references:
+    for ref in dist.references if dist.references_on_scale else []:
         marks.append({"value": ref["value"], "who": f"{ref['label']} : {ref['name']}", "kind": "Référence"})
     if marks:
         frame = pd.DataFrame(marks)

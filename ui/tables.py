@@ -22,7 +22,8 @@ table.dq-data th {text-align: right; font-weight: 600; border-bottom: 2px solid 
   vertical-align: bottom; min-width: 4.5rem}
 table.dq-data td {text-align: right; padding: 3px 6px; border-bottom: 1px solid #e2e2e2; white-space: nowrap}
 table.dq-data th:first-child, table.dq-data td:first-child {text-align: left}
-table.dq-data td.note {text-align: left; white-space: normal; color: #555; font-size: 0.78rem}
+table.dq-data td.note {text-align: left; white-space: normal; color: #555; font-size: 0.78rem; min-width: 12rem}
+table.dq-data thead th {position: sticky; top: 0; background: #fff}
 table.dq-data th.note {text-align: left}
 table.dq-data abbr {text-decoration: underline dotted; cursor: help}
 table.dq-data .muted {color: #888}
@@ -52,7 +53,7 @@ def _header(label: str) -> str:
 
 
 def html_table(table: pd.DataFrame, decimals: int, caption: str | None = None,
-               note_columns: tuple[str, ...] = ("Remarques",)) -> str:
+               note_columns: tuple[str, ...] = ("Remarques",), max_height: str = "26rem") -> str:
     """A plain, accessible HTML table (screen readers, copy-paste into a document)."""
     head = "".join(f"<th scope='col' class='{'note' if c in note_columns else ''}'>{_header(str(c))}</th>"
                    for c in table.columns)
@@ -63,12 +64,13 @@ def html_table(table: pd.DataFrame, decimals: int, caption: str | None = None,
             if column in note_columns:
                 cells.append(f"<td class='note'>{escape(value or '')}</td>")
             elif i == 0:
-                cells.append(f"<th scope='row' style='text-align:left;font-weight:400'>{escape(str(value))}</th>")
+                cells.append(f"<th scope='row' style='text-align:left;font-weight:400;white-space:nowrap'>"
+                             f"{escape(str(value))}</th>")
             else:
                 cells.append(f"<td>{cell_text(value, decimals)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return (f"<div style='overflow-x:auto'><table class='dq-data'>{cap}<thead><tr>{head}</tr></thead>"
+    return (f"<div style='overflow:auto;max-height:{max_height}'><table class='dq-data'>{cap}<thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
