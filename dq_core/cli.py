@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from dq_core import db, fmt, workspace
+from dq_core import cli_explore, db, fmt, workspace
 from dq_core.errors import DQError
 from dq_core.fiche import Fiche, build_fiche
 from dq_core.territories import REFERENCE_KEYS, REFERENCE_LABELS, list_quartiers
@@ -72,6 +72,7 @@ def _build_parser() -> argparse.ArgumentParser:
     profile = command("profile", "affiche la fiche d'un ou plusieurs quartiers", _profile)
     profile.add_argument("codes", nargs="+", metavar="CODE", help="code du quartier")
     profile.add_argument("--json", action="store_true", help="un objet JSON par ligne et par quartier")
+    cli_explore.add_commands(command)          # groupes, evolution, similaires (dq_core/cli_explore.py)
     return parser
 
 

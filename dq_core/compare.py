@@ -167,16 +167,108 @@ FROM obs JOIN latest USING (indicator, period_start)
 """
 
 
-def latest_values(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str], codes: list[str]) -> pd.DataFrame:
+LATEST_COLUMNS = ["territory", "indicator", "period", "value", "is_secret", "is_provisional"]
+
+
+def latest_values(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str], codes: list[str],
+                  store: LatestStore | None = None) -> pd.DataFrame:
     """Long frame (territory, indicator, period, value, is_secret, is_provisional) at each indicator's
-    latest period among `codes`; secret cells carry no value."""
+    latest period among `codes`; secret cells carry no value. With a `store` (the latest cells of
+    every quartier, read once per workspace) the answer is the same, without reading the file."""
+    if store is not None:
+        frame, missing = store.select(indicator_ids, codes)
+        if not missing:
+            return frame
+        extra = latest_values(cur, missing, codes)
+        return pd.concat([frame, extra], ignore_index=True) if len(frame) else extra
     frame = cur.execute(_LATEST_SQL, [list(indicator_ids), list(codes)]).df()
     frame.loc[frame["is_secret"], "value"] = np.nan
     return frame
 
 
-def _check_indicators(cur, indicator_ids: list[str]) -> list[Indicator]:
-    catalogue = {i.id: i for i in load_indicators(cur)}
+_STORE_SQL = """
+WITH q AS (
+    SELECT code, coalesce(vintage, 0) AS vintage FROM territory WHERE level = 'quartier'
+), obs AS (
+    SELECT o.territory, o.indicator, q.vintage, o.period, o.period_start, o.value, o.is_secret, o.is_provisional
+    FROM observation o JOIN q ON q.code = o.territory
+), latest AS (
+    SELECT indicator, vintage, max(period_start) AS period_start FROM obs
+    WHERE value IS NOT NULL OR is_secret GROUP BY indicator, vintage
+)
+SELECT obs.territory, obs.indicator, obs.vintage, obs.period, obs.period_start, obs.value, obs.is_secret,
+       obs.is_provisional
+FROM obs JOIN latest USING (indicator, vintage, period_start)
+"""
+
+
+@dataclass
+class LatestStore:
+    """Every quartier's cells at the latest period of each indicator in its geography vintage.
+
+    For a set of quartiers, an indicator's latest period is the latest of its vintages' latest
+    periods at which one of them has data; when one vintage of the set has no data at its own latest
+    period, the store cannot tell and `select` leaves that indicator to an exact query.
+    """
+    frame: pd.DataFrame
+    universe: pd.Index = field(init=False, repr=False)        # every quartier code of the store
+    universe_list: list = field(init=False, repr=False)
+    vintage_of: np.ndarray = field(init=False, repr=False)    # vintage by position in `universe`
+    columns: dict = field(init=False, repr=False)             # indicator → {column: array}
+
+    def __post_init__(self) -> None:
+        first = self.frame.drop_duplicates("territory")
+        self.universe = pd.Index(first["territory"])
+        self.universe_list = list(first["territory"])
+        self.vintage_of = first["vintage"].to_numpy()
+        self.columns = {}
+        for indicator, rows in self.frame.groupby("indicator", sort=False):
+            self.columns[indicator] = {
+                "position": self.universe.get_indexer(rows["territory"]),
+                "territory": rows["territory"].to_numpy(object), "vintage": rows["vintage"].to_numpy(),
+                "period": rows["period"].to_numpy(object), "start": rows["period_start"].to_numpy(),
+                "value": rows["value"].to_numpy(float), "is_secret": rows["is_secret"].to_numpy(bool),
+                "is_provisional": rows["is_provisional"].to_numpy(bool)}
+
+    def select(self, indicator_ids: list[str], codes: list[str]) -> tuple[pd.DataFrame, list[str]]:
+        codes = set(codes)           # (pandas 3 string indexes are slow at isin: plain Python sets)
+        wanted = np.fromiter((c in codes for c in self.universe_list), dtype=bool, count=len(self.universe_list))
+        vintages = set(np.unique(self.vintage_of[wanted]))
+        parts, missing = [], []
+        for indicator in dict.fromkeys(indicator_ids):
+            col = self.columns.get(indicator)
+            if col is None:
+                missing.append(indicator)
+                continue
+            inside = wanted[col["position"]]
+            known = inside & (~np.isnan(col["value"]) | col["is_secret"])
+            if not known.any() or not set(np.unique(col["vintage"][known])) >= vintages:
+                missing.append(indicator)
+                continue
+            keep = inside & (col["start"] == col["start"][known].max())
+            parts.append({name: col[name][keep] for name in ("territory", "period", "value", "is_secret",
+                                                             "is_provisional")} | {"indicator": indicator})
+        if not parts:
+            return pd.DataFrame(columns=LATEST_COLUMNS), missing
+        frame = pd.DataFrame({
+            "territory": pd.Series(np.concatenate([p["territory"] for p in parts]), dtype=object),
+            "indicator": pd.Series(np.concatenate([np.full(len(p["territory"]), p["indicator"], dtype=object)
+                                                   for p in parts]), dtype=object),
+            "period": pd.Series(np.concatenate([p["period"] for p in parts]), dtype=object),
+            "value": np.concatenate([p["value"] for p in parts]),
+            "is_secret": np.concatenate([p["is_secret"] for p in parts]),
+            "is_provisional": np.concatenate([p["is_provisional"] for p in parts])})
+        return frame, missing
+
+
+def load_latest_store(cur: duckdb.DuckDBPyConnection) -> LatestStore:
+    frame = cur.execute(_STORE_SQL).df()
+    frame.loc[frame["is_secret"], "value"] = np.nan
+    return LatestStore(frame)
+
+
+def _check_indicators(cur, indicator_ids: list[str], catalogue: list[Indicator] | None = None) -> list[Indicator]:
+    catalogue = {i.id: i for i in (catalogue if catalogue is not None else load_indicators(cur))}
     unknown = [i for i in indicator_ids if i not in catalogue]
     if unknown:
         raise DQError(f"Indicateur inconnu : {', '.join(unknown)}.")
@@ -226,52 +318,83 @@ def ordinal(n: int) -> str:
 
 def rank_of(values: pd.Series, code: str, direction: str) -> Rank | None:
     """Rank and percentile of `code` among the values (index = codes, NaN excluded)."""
-    known = values.dropna()
-    if code not in known.index:
+    return _rank(values.index.tolist(), values.to_numpy(float), code, direction)
+
+
+def _rank(codes: list[str], values: np.ndarray, code: str, direction: str) -> Rank | None:
+    try:
+        at = codes.index(code)
+    except ValueError:
         return None
-    value = float(known[code])
-    others = known.drop(code)
-    higher = int((others > value).sum())
-    lower = int((others < value).sum())
-    n_others = len(others)
+    value = values[at]
+    if np.isnan(value):
+        return None
+    known = values[~np.isnan(values)]
+    higher = int((known > value).sum())
+    lower = int((known < value).sum())
+    n_others = len(known) - 1
     lower_share = 100.0 * lower / n_others if n_others else 0.0
     favourable = None
     if direction == "higher_worse" and n_others:
         favourable = 100.0 * higher / n_others
     elif direction == "higher_better" and n_others:
         favourable = lower_share
-    return Rank(value, higher + 1, len(known), lower_share, favourable)
+    return Rank(float(value), higher + 1, len(known), lower_share, favourable)
 
 
 def build_comparison(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str], filters: Filters = Filters(),
-                     selected: str | None = None, places: Places | None = None) -> Comparison:
-    indicators = _check_indicators(cur, indicator_ids)[:MAX_INDICATORS]
+                     selected: str | None = None, places: Places | None = None,
+                     store: LatestStore | None = None, catalogue: list[Indicator] | None = None) -> Comparison:
+    """The table of every quartier kept by the filters for the chosen indicators, and the selected
+    quartier's rank. `places`, `store` and `catalogue` are what the app caches per workspace."""
+    indicators = _check_indicators(cur, indicator_ids, catalogue)[:MAX_INDICATORS]
     places = places or quartier_places(cur)
     view = apply_filters(places, filters)
-    values = latest_values(cur, [i.id for i in indicators], list(view["code"])) if indicators and len(view) else \
-        pd.DataFrame(columns=["territory", "indicator", "period", "value", "is_secret", "is_provisional"])
+    values = latest_values(cur, [i.id for i in indicators], list(view["code"]), store) \
+        if indicators and len(view) else pd.DataFrame(columns=LATEST_COLUMNS)
     return assemble_comparison(indicators, filters, view, values, selected)
+
+
+def value_columns(values: pd.DataFrame, codes: list[str], indicator_ids: list[str]
+                  ) -> dict[str, tuple[np.ndarray, np.ndarray, str | None]]:
+    """{indicator: (values, secret flags, period)} aligned on `codes` (NaN / False where absent)."""
+    position = {c: i for i, c in enumerate(codes)}
+    out = {i: (np.full(len(codes), np.nan), np.zeros(len(codes), dtype=bool), None) for i in indicator_ids}
+    if not len(values):
+        return out
+    for indicator, cells in values.groupby("indicator", sort=False):
+        if indicator not in out:
+            continue
+        at = np.fromiter((position.get(t, -1) for t in cells["territory"].tolist()), dtype=int, count=len(cells))
+        ok = at >= 0
+        number, secret, _ = out[indicator]
+        number[at[ok]] = cells["value"].to_numpy(float)[ok]
+        secret[at[ok]] = cells["is_secret"].to_numpy(bool)[ok]
+        out[indicator] = (number, secret, cells["period"].iloc[0])
+    return out
 
 
 def assemble_comparison(indicators: list[Indicator], filters: Filters, view: pd.DataFrame,
                         values: pd.DataFrame, selected: str | None) -> Comparison:
     rows = view[["code", "name", "commune", "epci", "departement", "region", "vintage"]].reset_index(drop=True)
-    secret = pd.DataFrame({"code": rows["code"]})
+    codes = rows["code"].tolist()
+    columns = value_columns(values, codes, [i.id for i in indicators])
+    secret_columns = {"code": codes}
     periods: dict[str, str | None] = {}
     ranks: dict[str, Rank | None] = {}
     notes: list[str] = []
     for ind in indicators:
-        cells = values[values["indicator"] == ind.id].set_index("territory")
-        periods[ind.id] = cells["period"].iloc[0] if len(cells) else None
-        rows[ind.id] = rows["code"].map(cells["value"]).astype(float)
-        secret[ind.id] = rows["code"].map(cells["is_secret"]).fillna(False).astype(bool)
+        number, secret, period = columns[ind.id]
+        rows[ind.id] = number
+        secret_columns[ind.id] = secret
+        periods[ind.id] = period
         if selected:
-            ranks[ind.id] = rank_of(rows.set_index("code")[ind.id], selected, ind.direction)
-        if periods[ind.id] is None:
+            ranks[ind.id] = _rank(codes, number, selected, ind.direction)
+        if period is None:
             notes.append(f"« {ind.label} » : aucune donnée pour ces quartiers.")
-    if selected and selected not in set(rows["code"]):
+    if selected and selected not in codes:
         notes.append("Le quartier choisi n'est pas dans la sélection (filtres) : il n'a pas de rang.")
-    return Comparison(indicators, filters, rows, secret, periods, selected, ranks, notes)
+    return Comparison(indicators, filters, rows, pd.DataFrame(secret_columns), periods, selected, ranks, notes)
 
 
 def comparison_table(comparison: Comparison) -> pd.DataFrame:
@@ -415,7 +538,8 @@ def default_similarity_indicators(indicators: list[Indicator]) -> list[str]:
 
 def similar_quartiers(cur: duckdb.DuckDBPyConnection, code: str, indicator_ids: list[str] | None = None,
                       k: int = DEFAULT_NEIGHBOURS, filters: Filters = Filters(), *,
-                      include_self: bool = False, places: Places | None = None) -> Similarity:
+                      include_self: bool = False, places: Places | None = None,
+                      store: LatestStore | None = None, catalogue: list[Indicator] | None = None) -> Similarity:
     """The k quartiers most like `code` on the chosen indicators (default: the key indicators).
 
     Each indicator is standardised over the quartiers compared (counts on a log scale, so that size
@@ -423,20 +547,24 @@ def similar_quartiers(cur: duckdb.DuckDBPyConnection, code: str, indicator_ids: 
     quartiers have. A quartier sharing fewer than half of the selected quartier's indicators (and
     fewer than two) is left out. The selected quartier is always compared, filters or not.
     """
-    catalogue = load_indicators(cur)
+    catalogue = catalogue if catalogue is not None else load_indicators(cur)
     ids = indicator_ids if indicator_ids is not None else default_similarity_indicators(catalogue)
-    indicators = _check_indicators(cur, ids)[:MAX_SIMILARITY_INDICATORS]
-    quartier = get_quartier(cur, code)
+    indicators = _check_indicators(cur, ids, catalogue)[:MAX_SIMILARITY_INDICATORS]
     places = places or quartier_places(cur)
+    code = (code or "").strip().upper()
+    if code not in places.levels or places.levels[code] != "quartier":
+        code = get_quartier(cur, code).code                  # a French error for an unknown code
     view = apply_filters(places, filters)
-    if quartier.code not in set(view["code"]):
-        view = pd.concat([view, places.frame[places.frame["code"] == quartier.code]])
-    values = latest_values(cur, [i.id for i in indicators], list(view["code"])) if indicators else \
-        pd.DataFrame(columns=["territory", "indicator", "value"])
-    matrix = values.pivot_table(index="territory", columns="indicator", values="value", aggfunc="first")
-    matrix = matrix.reindex(index=list(view["code"]), columns=[i.id for i in indicators])
-    return nearest(quartier.code, matrix, indicators, view.set_index("code")[["name", "commune"]], k,
-                   include_self=include_self)
+    if code not in set(view["code"]):
+        view = pd.concat([view, places.frame[places.frame["code"] == code]])
+    codes = view["code"].tolist()
+    values = latest_values(cur, [i.id for i in indicators], codes, store) if indicators else \
+        pd.DataFrame(columns=LATEST_COLUMNS)
+    columns = value_columns(values, codes, [i.id for i in indicators])
+    matrix = pd.DataFrame({i.id: columns[i.id][0] for i in indicators}, index=pd.Index(codes, dtype=object))
+    labels = pd.DataFrame({"name": view["name"].tolist(), "commune": view["commune"].tolist()},
+                          index=pd.Index(codes, dtype=object))
+    return nearest(code, matrix, indicators, labels, k, include_self=include_self)
 
 
 def nearest(code: str, matrix: pd.DataFrame, indicators: list[Indicator], labels: pd.DataFrame, k: int,

@@ -364,17 +364,23 @@ def evolution_table(evolution: Evolution, indicator_id: str) -> pd.DataFrame:
     columns = [t.label for t in evolution.territories]
     if series.empty:
         return pd.DataFrame(columns=["Période", *columns, "Remarques"])
-    periods = series.drop_duplicates("period").sort_values("period_start")
+    cells: dict[str, dict[str, dict]] = {}
+    starts: dict[str, object] = {}
+    labels_of: dict[str, str] = {}
+    for cell in series[["period", "period_label", "period_start", "label", "value", "index", "secret",
+                        "provisional", "is_break", "status"]].to_dict("records"):
+        cells.setdefault(cell["period"], {})[cell["label"]] = cell
+        starts[cell["period"]] = cell["period_start"]
+        labels_of[cell["period"]] = cell["period_label"]
     rows = []
-    for period, period_label in zip(periods["period"], periods["period_label"], strict=True):
-        cells = series[series["period"] == period].set_index("label")
-        row: dict[str, object] = {"Période": period_label}
+    for period in sorted(cells, key=lambda p: starts[p]):
+        row: dict[str, object] = {"Période": labels_of[period]}
         remarks: dict[str, list[str]] = {}
         for label in columns:
-            if label not in cells.index:
+            cell = cells[period].get(label)
+            if cell is None:
                 row[label] = None
                 continue
-            cell = cells.loc[label]
             if cell["secret"]:
                 row[label] = fmt.SECRET_MARK
             else:

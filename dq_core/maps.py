@@ -20,7 +20,7 @@ import pandas as pd
 
 from dq_core import fmt
 from dq_core.catalogue import Indicator, load_indicators
-from dq_core.compare import Places, latest_values, quartier_places
+from dq_core.compare import LatestStore, Places, latest_values, quartier_places
 from dq_core.errors import DQError
 
 METHODS = {
@@ -32,6 +32,7 @@ DEFAULT_METHOD = "quantiles"
 MIN_CLASSES, MAX_CLASSES, DEFAULT_CLASSES = 3, 7, 5
 DEFAULT_TOLERANCE = 0.0002          # degrees (about 20 m): invisible at the scale of a quartier map
 COORD_DECIMALS = 5                  # about 1 m
+SMALL_RING = 24                     # rings with fewer vertices are kept as they are (rounded)
 
 # ColorBrewer sequential schemes (Cynthia Brewer, Apache-2.0), light → dark, all colour-blind safe.
 ORRD = {
@@ -217,9 +218,10 @@ def legend(indicator: Indicator, breaks: list[float], colours: list[str], counts
 
 def simplify_ring(ring, tolerance: float) -> list[list[float]]:
     """Douglas–Peucker on a closed ring; keeps at least 4 points (a triangle) and the closure."""
-    points = np.asarray(ring, dtype=float)
-    if len(points) <= 4 or tolerance <= 0:
-        return np.round(points, COORD_DECIMALS).tolist()
+    if len(ring) <= SMALL_RING or tolerance <= 0:
+        # Nothing to gain on a handful of vertices: round them (plain Python is faster here).
+        return [[round(float(x), COORD_DECIMALS), round(float(y), COORD_DECIMALS)] for x, y, *_ in ring]
+    points = np.asarray([p[:2] for p in ring], dtype=float)
     keep = np.zeros(len(points), dtype=bool)
     keep[0] = keep[-1] = True
     # A closed ring: split at the point farthest from the start so the two halves simplify well.
@@ -296,13 +298,21 @@ def load_geometries(cur: duckdb.DuckDBPyConnection, level: str, tolerance: float
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             continue
         simplified = simplify_geometry(geometry, tolerance)
-        before += len(_flatten(geometry["coordinates"])) // 2
-        after += len(_flatten(simplified["coordinates"])) // 2
+        rings = _rings(simplified)
+        before += sum(len(r) for r in _rings(geometry))
+        after += sum(len(r) for r in rings)
         shapes[code] = simplified
-        box = geometry_bounds(simplified)
-        if box:
-            bounds[code] = box
+        xs = [p[0] for r in rings for p in r]
+        ys = [p[1] for r in rings for p in r]
+        if xs:
+            bounds[code] = (min(xs), min(ys), max(xs), max(ys))
     return Geometries(shapes, bounds, before, after)
+
+
+def _rings(geometry: dict) -> list:
+    if geometry["type"] == "Polygon":
+        return geometry["coordinates"]
+    return [ring for polygon in geometry["coordinates"] for ring in polygon]
 
 
 def outlines(geometries: Geometries, names: dict[str, str] | None = None) -> dict:
@@ -358,16 +368,18 @@ class Choropleth:
 
 def build_choropleth(cur: duckdb.DuckDBPyConnection, indicator_id: str, method: str = DEFAULT_METHOD,
                      k: int = DEFAULT_CLASSES, *, vintage: int | None = None,
-                     geometries: Geometries | None = None, places: Places | None = None) -> Choropleth:
-    """The map of one indicator: latest period, every quartier (of one geography vintage if given)."""
-    catalogue = {i.id: i for i in load_indicators(cur)}
+                     geometries: Geometries | None = None, places: Places | None = None,
+                     store: LatestStore | None = None, catalogue: list[Indicator] | None = None) -> Choropleth:
+    """The map of one indicator: latest period, every quartier (of one geography vintage if given).
+    `geometries`, `places`, `store` and `catalogue` are what the app caches per workspace."""
+    catalogue = {i.id: i for i in (catalogue if catalogue is not None else load_indicators(cur))}
     if indicator_id not in catalogue:
         raise DQError(f"Indicateur inconnu : « {indicator_id} ».")
     indicator = catalogue[indicator_id]
     places = places or quartier_places(cur)
     geometries = geometries or load_geometries(cur, "quartier")
     frame = places.frame if vintage is None else places.frame[places.frame["vintage"] == vintage]
-    values = latest_values(cur, [indicator_id], list(frame["code"]))
+    values = latest_values(cur, [indicator_id], list(frame["code"]), store)
     return assemble_choropleth(indicator, frame, values, geometries, method, k)
 
 

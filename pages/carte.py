@@ -2,13 +2,13 @@
 
 from html import escape
 
-import pydeck as pdk
 import streamlit as st
 
 from dq_core import compare, fmt, maps
 from dq_core.errors import DQError
 from dq_core.territories import VINTAGE_LABELS
 from ui import explore, frame, state, tables
+from ui.deck import choropleth_deck
 from ui.text import plain
 
 frame.require_app()
@@ -74,30 +74,7 @@ except DQError as exc:
 ind = choro.indicator
 
 # --- the map --------------------------------------------------------------------------------------
-# Outlines take their width from line_width_min_pixels: with Streamlit 1.67's deck.gl,
-# line_width_units="pixels" paints the whole canvas in the line colour.
-communes = pdk.Layer("GeoJsonLayer", explore.commune_outlines(key), id="communes", pickable=False,
-                     stroked=True, filled=True, get_fill_color=[238, 241, 244, 255],
-                     get_line_color=[120, 128, 138, 255], line_width_min_pixels=1)
-quartiers = pdk.Layer("GeoJsonLayer", choro.features, id="quartiers", pickable=True, auto_highlight=True,
-                      highlight_color=[26, 90, 150, 120], stroked=True, filled=True,
-                      get_fill_color="properties.fill", get_line_color=[60, 60, 60, 255],
-                      line_width_min_pixels=1)
-own = [f for f in choro.features["features"] if f["properties"]["code"] == code]
-chosen_outline = pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": own}, id="choisi",
-                           pickable=False, stroked=True, filled=False, get_line_color=[0, 0, 0, 255],
-                           line_width_min_pixels=3)
-view = maps.view_for(choro.bounds)
-# No basemap: tiles need the network and, from Carto, now a key (STACK-NOTES C15). With no style
-# Streamlit's frontend still fetches Carto's style; this value of `mapStyle` is the one it reads as
-# "no basemap" (Streamlit 1.67, checked by tests/test_explore_browser.py: no outside request).
-NO_BASEMAP = "__MAP_STYLE__"
-deck = pdk.Deck(
-    layers=[communes, quartiers, chosen_outline], map_provider=None, map_style=NO_BASEMAP,
-    initial_view_state=pdk.ViewState(**view, pitch=0, bearing=0),
-    tooltip={"html": "<b>{nom}</b><br/>{commune}<br/>{indicateur} : <b>{valeur}</b><br/>{periode}",
-             "style": {"backgroundColor": "#ffffff", "color": "#1f2933", "fontSize": "13px",
-                       "border": "1px solid #9aa5b1", "padding": "6px"}})
+deck = choropleth_deck(choro, explore.commune_outlines(key), code)
 
 map_col, legend_col = st.columns([4, 1.3], gap="medium")
 with map_col:

@@ -18,8 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def databases(tmp_path_factory):
     folder = tmp_path_factory.mktemp("explore")
+    from dq_core.demo import build_demo
+
+    build_demo(folder / "demo.duckdb", scale="regional")
     return {"tiny": build_tiny_workspace(folder / "tiny.duckdb"),
-            "compare": build_compare_workspace(folder / "compare.duckdb")}
+            "compare": build_compare_workspace(folder / "compare.duckdb"), "demo": folder / "demo.duckdb"}
 
 
 @pytest.fixture(autouse=True)
@@ -247,3 +250,19 @@ def test_carte_on_the_tiny_workspace_with_every_geography(open_page):
     at = open_page("carte", quartier="QNX0103N", geographie="toutes", indicateur="demandeurs_emploi_abc")
     assert not at.error
     assert len(_deck(at)["layers"][1]["data"]["features"]) == 3
+
+
+# --- the regional demo (50 indicators, monthly series, secret cells, breaks) -------------------------
+
+@pytest.mark.parametrize("page, params", [
+    ("evolution", {"indicateurs": "taux_pauvrete,conso_elec_mensuelle,revenu_median_uc", "references": "commune,france",
+                   "quartiers": "QNX0102M"}),
+    ("evolution", {"indicateurs": "conso_gaz_mensuelle,part_c2s", "base100": "oui"}),
+    ("comparer", {}),
+    ("comparer", {"geographie": "toutes", "distribution": "pop_totale"}),
+    ("carte", {}),
+    ("carte", {"indicateur": "revenu_median_uc", "methode": "jenks", "classes": "7"}),
+])
+def test_pages_on_the_regional_demo(open_page, page, params):
+    at = open_page(page, "demo", quartier="QNX0101M", **params)
+    assert not at.error and not at.exception

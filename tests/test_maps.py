@@ -144,10 +144,13 @@ def test_simplification_keeps_a_closed_ring_close_to_the_original():
     assert min(radii) > 0.0097 and max(radii) < 0.0103
 
 
-def test_rings_never_collapse_below_a_triangle():
+def test_small_rings_are_kept_and_rings_never_collapse_below_a_triangle():
     square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
-    assert simplify_ring(square, 0.1) == square
-    assert len(simplify_ring(square, 10)) == 4
+    assert simplify_ring(square, 10) == square
+    circle = [[math.cos(a), math.sin(a)] for a in np.linspace(0, 2 * np.pi, 60)]
+    circle[-1] = circle[0]
+    collapsed = simplify_ring(circle, 100)
+    assert len(collapsed) == 4 and collapsed[0] == collapsed[-1]
     triangle_like = simplify_ring([[0, 0], [1, 0], [1, 1e-9], [0.5, 1e-9], [0, 1e-9], [0, 0]], 1)
     assert len(triangle_like) >= 4 and triangle_like[0] == triangle_like[-1]
 

@@ -33,6 +33,13 @@ def places(key: tuple[str, str]) -> compare.Places:
         return compare.quartier_places(cur)
 
 
+# Read-only, shared by every session (cache_resource): the latest cells of every quartier.
+@st.cache_resource(max_entries=4, show_spinner="Préparation des comparaisons…")
+def latest_store(key: tuple[str, str]) -> compare.LatestStore:
+    with state.cursor() as cur:
+        return compare.load_latest_store(cur)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def group_list(key: tuple[str, str]) -> list[groups.Group]:
     with state.cursor() as cur:
@@ -52,7 +59,8 @@ def evolution_view(key: tuple[str, str], indicator_ids: tuple[str, ...], quartie
 def comparison(key: tuple[str, str], indicator_ids: tuple[str, ...], filters: compare.Filters,
                selected: str | None) -> compare.Comparison:
     with state.cursor() as cur:
-        return compare.build_comparison(cur, list(indicator_ids), filters, selected, places(key))
+        return compare.build_comparison(cur, list(indicator_ids), filters, selected, places(key),
+                                        latest_store(key), indicators(key))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -66,7 +74,8 @@ def distribution(key: tuple[str, str], indicator_ids: tuple[str, ...], filters: 
 def similarity(key: tuple[str, str], code: str, indicator_ids: tuple[str, ...], k: int,
                filters: compare.Filters) -> compare.Similarity:
     with state.cursor() as cur:
-        return compare.similar_quartiers(cur, code, list(indicator_ids), k, filters, places=places(key))
+        return compare.similar_quartiers(cur, code, list(indicator_ids), k, filters, places=places(key),
+                                         store=latest_store(key), catalogue=indicators(key))
 
 
 # Shapes and maps are large and read-only: shared between sessions (cache_resource) rather than
@@ -87,7 +96,8 @@ def choropleth(key: tuple[str, str], indicator_id: str, method: str, k: int, vin
                ) -> maps.Choropleth:
     with state.cursor() as cur:
         return maps.build_choropleth(cur, indicator_id, method, k, vintage=vintage,
-                                     geometries=geometries(key, "quartier"), places=places(key))
+                                     geometries=geometries(key, "quartier"), places=places(key),
+                                     store=latest_store(key), catalogue=indicators(key))
 
 
 # --- view state in the URL ------------------------------------------------------------------------
