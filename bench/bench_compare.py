@@ -159,7 +159,7 @@ def main() -> None:
           .replace("_", " "))
     t = time.perf_counter()
     shapes = maps.load_geometries(cur, "quartier")
-    communes = maps.outlines(maps.load_geometries(cur, "commune"), places.names)
+    communes = maps.outlines(maps.load_geometries(cur, "commune"))
     shapes_ms = (time.perf_counter() - t) * 1000
     print(f"Une fois par base (caches de l'application) : lieux des quartiers {places_ms:.0f} ms, dernières "
           f"valeurs de chaque quartier {store_ms:.0f} ms, contours simplifiés {shapes_ms:.0f} ms "

@@ -1,7 +1,8 @@
 """Carte: choropleth GeoJSON of an indicator over every quartier, with its classes and French legend.
 
 Colours are computed here (tested, legend-consistent), not in the browser: each feature carries its
-`fill` RGBA and preformatted French tooltip fields. Palettes are ColorBrewer sequential schemes, safe
+`fill` RGBA and preformatted French tooltip fields (name, commune, value; the indicator and the
+period, the same for every quartier, are in `tooltip_html`). Palettes are ColorBrewer sequential schemes, safe
 for colour-blind readers; the darkest class is always the least favourable situation when the
 indicator has a direction (`higher_worse`: high values dark; `higher_better`: low values dark), the
 highest values otherwise. Secret cells are grey and never carry a value; quartiers without data are
@@ -10,6 +11,7 @@ drawn as an outline only. Geometry is simplified once per workspace (Douglas–P
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from dataclasses import dataclass, field
@@ -315,12 +317,17 @@ def _rings(geometry: dict) -> list:
     return [ring for polygon in geometry["coordinates"] for ring in polygon]
 
 
-def outlines(geometries: Geometries, names: dict[str, str] | None = None) -> dict:
-    """A FeatureCollection of outlines (communes), for context under the quartiers."""
-    names = names or {}
+def outlines(geometries: Geometries) -> dict:
+    """The outlines (communes) as a FeatureCollection of one MultiPolygon: context under the quartiers,
+    never picked, so one feature is enough — and a browser draws one feature much faster than a
+    thousand (deck.gl's GeoJSON processing is per feature)."""
+    polygons = []
+    for shape in geometries.shapes.values():
+        polygons += [shape["coordinates"]] if shape["type"] == "Polygon" else shape["coordinates"]
+    if not polygons:
+        return {"type": "FeatureCollection", "features": []}
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": shape, "properties": {"code": code, "nom": names.get(code, code)}}
-        for code, shape in geometries.shapes.items()]}
+        {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPolygon", "coordinates": polygons}}]}
 
 
 def view_for(bounds: tuple[float, float, float, float] | None, width_px: int = 640, height_px: int = 520
@@ -417,8 +424,7 @@ def assemble_choropleth(indicator: Indicator, frame: pd.DataFrame, values: pd.Da
             continue
         shown_codes.append(i)
         features.append({"type": "Feature", "geometry": shape, "properties": {
-            "code": row.code, "nom": row.name, "commune": row.commune, "indicateur": indicator.label,
-            "valeur": shown, "periode": period_label, "fill": colour}})
+            "code": row.code, "nom": row.name, "commune": row.commune, "valeur": shown, "fill": colour}})
     without_shape = len(frame) - len(shown_codes)
     table = pd.DataFrame({
         "Quartier": frame["name"].to_numpy(), "Code": codes, "Commune": frame["commune"].to_numpy(),
@@ -435,6 +441,18 @@ def assemble_choropleth(indicator: Indicator, frame: pd.DataFrame, values: pd.Da
     return Choropleth(indicator, period, method, breaks, items,
                       {"type": "FeatureCollection", "features": features}, table, bounds,
                       reading_note(indicator.direction), without_shape, messages)
+
+
+def tooltip_html(choropleth: Choropleth) -> str:
+    """The deck.gl tooltip template: {nom}, {commune}, {valeur} come from each quartier; the indicator
+    and the period are written in, escaped (a label from a partner's file is text, and its braces
+    must not be read as placeholders)."""
+    def text(value: str) -> str:
+        return html.escape(value).replace("{", "&#123;").replace("}", "&#125;")
+
+    period = fmt.period(choropleth.period) if choropleth.period else "pas de donnée"
+    return (f"<b>{{nom}}</b><br/>{{commune}}<br/>{text(choropleth.indicator.label)} : <b>{{valeur}}</b>"
+            f"<br/>{text(period)}")
 
 
 def map_table(choropleth: Choropleth) -> pd.DataFrame:

@@ -224,7 +224,7 @@ def test_carte_draws_quartiers_over_communes_without_basemap(open_page):
     assert len(quartiers) == 12
     assert deck["mapStyle"] == "__MAP_STYLE__" and "mapProvider" not in deck
     tooltip = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
-    assert "{nom}" in tooltip["html"] and "{valeur}" in tooltip["html"] and "{periode}" in tooltip["html"]
+    assert "{nom}" in tooltip["html"] and "{valeur}" in tooltip["html"] and "2021" in tooltip["html"]
     assert deck["layers"][2]["data"]["features"][0]["properties"]["code"] == "QC03"
     html = _html(at)
     assert "de " in html and "s : secret statistique" in html and "Taux de pauvreté" in html

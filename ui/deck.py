@@ -14,9 +14,8 @@ from dq_core import maps
 # as "no basemap" (Streamlit 1.67; tests/test_explore_browser.py checks that nothing is requested
 # outside 127.0.0.1).
 NO_BASEMAP = "__MAP_STYLE__"
-TOOLTIP = {"html": "<b>{nom}</b><br/>{commune}<br/>{indicateur} : <b>{valeur}</b><br/>{periode}",
-           "style": {"backgroundColor": "#ffffff", "color": "#1f2933", "fontSize": "13px",
-                     "border": "1px solid #9aa5b1", "padding": "6px"}}
+TOOLTIP_STYLE = {"backgroundColor": "#ffffff", "color": "#1f2933", "fontSize": "13px",
+                 "border": "1px solid #9aa5b1", "padding": "6px"}
 
 
 class CompactDeck(pdk.Deck):
@@ -44,5 +43,6 @@ def choropleth_deck(choro: maps.Choropleth, communes: dict, selected: str | None
         "GeoJsonLayer", {"type": "FeatureCollection", "features": own}, id="choisi", pickable=False,
         stroked=True, filled=False, get_line_color=[0, 0, 0, 255], line_width_min_pixels=3)
     return CompactDeck(layers=[commune_layer, quartier_layer, chosen_layer], map_provider=None,
-                       map_style=NO_BASEMAP, tooltip=TOOLTIP,
+                       map_style=NO_BASEMAP,
+                       tooltip={"html": maps.tooltip_html(choro), "style": TOOLTIP_STYLE},
                        initial_view_state=pdk.ViewState(**maps.view_for(choro.bounds), pitch=0, bearing=0))

@@ -88,7 +88,7 @@ def geometries(key: tuple[str, str], level: str) -> maps.Geometries:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def commune_outlines(key: tuple[str, str]) -> dict:
-    return maps.outlines(geometries(key, "commune"), places(key).names)
+    return maps.outlines(geometries(key, "commune"))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
