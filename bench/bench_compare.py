@@ -13,6 +13,7 @@ Targets (issue 3): each page ≤ 150 ms median; GeoJSON ≤ 500 ms; drawn in the
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import sys
@@ -99,19 +100,38 @@ def browser_draw(db_path: Path, codes: list[str], repeats: int = 5) -> None:
               f"froid), puis médiane {statistics.median(cold[1:]) / 1000:4.2f} s")
         context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 900})
         page = context.new_page()
-        times = []
-        for code in codes[:repeats]:
+        times, stalls = [], []
+        for i, code in enumerate(codes[:repeats]):
             page.goto(f"{url}/fiche?quartier={code}")
             page.wait_for_selector(APP_DONE, timeout=120_000)
             page.wait_for_timeout(300)
+            trace = CACHE / "carte-trace.json"
+            if i == repeats - 1:
+                browser.start_tracing(page=page, path=str(trace), categories=["devtools.timeline", "gpu"])
             start = time.perf_counter()
             page.locator("[data-testid='stSidebarNav'] a", has_text="Carte").click()
             _wait_painted(page, APP_DONE)
             times.append((time.perf_counter() - start) * 1000)
+            if i == repeats - 1:
+                browser.stop_tracing()
+                stalls.append(_readpixels_seconds(trace))
         browser.close()
     median = statistics.median(times) / 1000
     print(f"  de la fiche à la carte dessinée (menu, application ouverte) : médiane {median:4.2f} s sur "
           f"{len(times)} quartiers (cible ≤ 3 s){'  OK' if median <= 3 else '  TROP LENT'}")
+    if stalls:
+        print(f"    dont {stalls[0]:4.2f} s (dernière mesure) où la page attend le rendu WebGL logiciel de Chromium "
+              "(GLES2::ReadPixels : pas de carte graphique ici)")
+
+
+def _readpixels_seconds(trace: Path) -> float:
+    """Time the page's main thread spent waiting for WebGL pixels (software rendering) in a trace."""
+    events = json.loads(trace.read_text())
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    main = {(e["pid"], e["tid"]) for e in events
+            if e.get("name") == "thread_name" and e.get("args", {}).get("name") == "CrRendererMain"}
+    return sum(e.get("dur", 0) for e in events if e.get("name") == "GLES2::ReadPixels"
+               and (e.get("pid"), e.get("tid")) in main) / 1e6
 
 
 def _wait_painted(page, done: str) -> None:
