@@ -98,7 +98,8 @@ else:
     decimals = {compare.indicator_header(i, comparison.periods.get(i.id)): i.decimals for i in comparison.indicators}
     st.dataframe(tables.styled(shown, decimals, highlight_code=code), hide_index=True, width="stretch",
                  height=min(38 + 35 * len(shown), 460), key="cmp_table",
-                 column_config={"Code": st.column_config.TextColumn(width="small")})
+                 column_config={"Quartier": st.column_config.TextColumn(pinned=True),
+                                "Code": st.column_config.TextColumn(width="small")})
     lines = []
     for ind in comparison.indicators:
         rank = comparison.ranks.get(ind.id)

@@ -229,6 +229,10 @@ def test_carte_draws_quartiers_over_communes_without_basemap(open_page):
     html = _html(at)
     assert "de " in html and "s : secret statistique" in html and "Taux de pauvreté" in html
     assert at.query_params["indicateur"] == "taux_pauvrete" and at.query_params["methode"] == "quantiles"
+    assert not at.dataframe                                   # the table of values, on demand
+    at.toggle(key="map_tableau").set_value(True).run()
+    table = at.dataframe[0].value
+    assert len(table) == 12
 
 
 @pytest.mark.parametrize("method", ["quantiles", "intervalles", "jenks"])
