@@ -115,6 +115,6 @@ explore.page_links("carte", [indicator_id])
 # The table of 1,600 quartiers costs a few tenths of a second to send: built only when asked for.
 if st.toggle(f"Afficher le tableau des valeurs ({fmt.number(len(choro.table), 0)} quartiers)", key="map_tableau"):
     table = maps.map_table(choro)
-    st.dataframe(tables.styled(table, {"Valeur": ind.decimals}, highlight_code=code), hide_index=True,
+    st.dataframe(tables.styled(table, {"Valeur": ind.decimals}, highlight_code=code), hide_index=True, placeholder=tables.MISSING,
                  width="stretch", height=min(38 + 35 * len(table), 420),
                  column_config={"Quartier": st.column_config.TextColumn(pinned=True)})

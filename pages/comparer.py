@@ -96,7 +96,7 @@ elif not chosen:
     st.info("Choisissez au moins un indicateur.")
 else:
     decimals = {compare.indicator_header(i, comparison.periods.get(i.id)): i.decimals for i in comparison.indicators}
-    st.dataframe(tables.styled(shown, decimals, highlight_code=code), hide_index=True, width="stretch",
+    st.dataframe(tables.styled(shown, decimals, highlight_code=code), hide_index=True, width="stretch", placeholder=tables.MISSING,
                  height=min(38 + 35 * len(shown), 460), key="cmp_table",
                  column_config={"Quartier": st.column_config.TextColumn(pinned=True),
                                 "Code": st.column_config.TextColumn(width="small")})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+import numpy as np
 import pandas as pd
 
 from dq_core import fmt
@@ -31,7 +32,7 @@ table.dq-data .muted {color: #888}
 """
 
 
-__all__ = ["STYLE", "cell_text", "escape", "html_table", "styled"]
+__all__ = ["MISSING", "STYLE", "cell_text", "escape", "html_table", "styled"]
 
 
 def cell_text(value, decimals: int) -> str:
@@ -74,24 +75,32 @@ def html_table(table: pd.DataFrame, decimals: int, caption: str | None = None,
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
+MISSING = "–"        # st.dataframe(..., placeholder=MISSING): how an empty cell reads
+
+
 def styled(table: pd.DataFrame, decimals: dict[str, int], highlight_code: str | None = None,
            code_column: str = "Code"):
-    """A pandas Styler for st.dataframe: numeric columns stay numbers (sorting works), displayed the
-    French way, "s" shown for secret cells, the chosen quartier's row highlighted."""
-    numeric = pd.DataFrame(index=table.index)
-    secret_mask = pd.DataFrame(False, index=table.index, columns=list(decimals))
+    """A pandas Styler for st.dataframe (pass `placeholder=tables.MISSING`): numeric columns stay
+    numbers, so sorting works, displayed the French way; the chosen quartier's row is highlighted.
+
+    A secret cell must read "s": st.dataframe shows every empty cell with the same placeholder, so a
+    secret cell carries −∞ (no information, and it sorts with the other secret cells at one end) and
+    is displayed "s".
+    """
     data = table.copy()
+    secret_rows = {}
     for column in decimals:
-        secret_mask[column] = data[column].map(lambda v: isinstance(v, str) and v == fmt.SECRET_MARK)
-        data[column] = pd.to_numeric(data[column].where(~secret_mask[column], None), errors="coerce").astype(float)
-        numeric[column] = data[column]
+        secret = data[column].map(lambda v: isinstance(v, str) and v == fmt.SECRET_MARK).to_numpy(bool)
+        numbers = pd.to_numeric(data[column].where(~secret, None), errors="coerce").astype(float)
+        numbers[secret] = -np.inf
+        data[column] = numbers
+        secret_rows[column] = data.index[secret]
     styler = data.style
     for column, places in decimals.items():
-        styler = styler.format(lambda v, places=places: "–" if pd.isna(v) else fmt.number(v, places),
+        styler = styler.format(lambda v, places=places: MISSING if pd.isna(v) else fmt.number(v, places),
                                subset=[column])
-        secret_rows = secret_mask.index[secret_mask[column]]
-        if len(secret_rows):
-            styler = styler.format(lambda _v: fmt.SECRET_MARK, subset=pd.IndexSlice[secret_rows, [column]])
+        if len(secret_rows[column]):
+            styler = styler.format(lambda _v: fmt.SECRET_MARK, subset=pd.IndexSlice[secret_rows[column], [column]])
     if highlight_code is not None and code_column in data.columns:
         def mark(row):
             on = row[code_column] == highlight_code
