@@ -318,16 +318,17 @@ def _rings(geometry: dict) -> list:
 
 
 def outlines(geometries: Geometries) -> dict:
-    """The outlines (communes) as a FeatureCollection of one MultiPolygon: context under the quartiers,
-    never picked, so one feature is enough — and a browser draws one feature much faster than a
-    thousand (deck.gl's GeoJSON processing is per feature)."""
-    polygons = []
+    """The outlines (communes) as a FeatureCollection of one MultiLineString: context under the
+    quartiers, never picked, so one feature of lines is enough — a browser draws it much faster than
+    a thousand filled polygons (deck.gl's work grows with features and triangles)."""
+    lines = []
     for shape in geometries.shapes.values():
-        polygons += [shape["coordinates"]] if shape["type"] == "Polygon" else shape["coordinates"]
-    if not polygons:
+        polygons = [shape["coordinates"]] if shape["type"] == "Polygon" else shape["coordinates"]
+        lines += [polygon[0] for polygon in polygons if polygon]          # outer rings
+    if not lines:
         return {"type": "FeatureCollection", "features": []}
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPolygon", "coordinates": polygons}}]}
+        {"type": "Feature", "properties": {}, "geometry": {"type": "MultiLineString", "coordinates": lines}}]}
 
 
 def view_for(bounds: tuple[float, float, float, float] | None, width_px: int = 640, height_px: int = 520

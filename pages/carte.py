@@ -89,8 +89,8 @@ legend_col.html(
     f"{escape(fmt.period(choro.period) if choro.period else 'pas de donnée')} · "
     f"{escape(maps.METHODS[choro.method].split(' (')[0].lower())}</span>"
     f"<ul style='list-style:none;padding-left:0;margin-top:0.5rem'>{legend_rows}</ul>"
-    f"<p style='color:#555'>{escape(choro.note)} Le quartier choisi est cerné de noir ; les communes sont en "
-    f"gris clair.</p><p style='color:#555'>Cliquez sur un quartier pour le choisir.</p></div>")
+    f"<p style='color:#555'>{escape(choro.note)} Le quartier choisi est cerné de noir ; les limites des communes "
+    f"sont en gris.</p><p style='color:#555'>Cliquez sur un quartier pour le choisir.</p></div>")
 
 # A click selects the quartier (it becomes the quartier of every page) and offers its fiche. The
 # selection stays in the widget after the click, so act only on a new one.

@@ -163,7 +163,8 @@ def test_geometries_are_simplified_once_and_bounded(cur):
     assert len(shapes.shapes["QC05"]["coordinates"][0]) < 100
     assert shapes.bounds["QC01"] == pytest.approx((2.05, 45.05, 2.2, 45.2))
     communes = outlines(load_geometries(cur, "commune"))
-    assert len(communes["features"]) == 1                          # one MultiPolygon: fast to draw
+    assert len(communes["features"]) == 1                          # one feature of lines: fast to draw
+    assert communes["features"][0]["geometry"]["type"] == "MultiLineString"
     assert len(communes["features"][0]["geometry"]["coordinates"]) == 6
 
 

@@ -28,12 +28,12 @@ class CompactDeck(pdk.Deck):
 
 
 def choropleth_deck(choro: maps.Choropleth, communes: dict, selected: str | None) -> CompactDeck:
-    """Commune outlines, the coloured quartiers (pickable: tooltip and click), the chosen quartier
+    """Commune outlines (grey lines), the coloured quartiers (pickable: tooltip and click), the chosen quartier
     outlined in black. Line widths come from `line_width_min_pixels`: with Streamlit 1.67's deck.gl,
     `line_width_units="pixels"` paints the whole canvas in the line colour."""
     commune_layer = pdk.Layer(
-        "GeoJsonLayer", communes, id="communes", pickable=False, stroked=True, filled=True,
-        get_fill_color=[238, 241, 244, 255], get_line_color=[120, 128, 138, 255], line_width_min_pixels=1)
+        "GeoJsonLayer", communes, id="communes", pickable=False, stroked=True, filled=False,
+        get_line_color=[150, 158, 168, 255], line_width_min_pixels=1)
     quartier_layer = pdk.Layer(
         "GeoJsonLayer", choro.features, id="quartiers", pickable=True, auto_highlight=True,
         highlight_color=[26, 90, 150, 120], stroked=True, filled=True, get_fill_color="properties.fill",
