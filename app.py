@@ -17,15 +17,23 @@ PAGES = {
         st.Page("pages/comparer.py", title="Comparer", icon=":material/leaderboard:"),
         st.Page("pages/carte.py", title="Carte", icon=":material/map:"),
     ],
+    "Données": [
+        st.Page("pages/officiel.py", title="Données officielles", icon=":material/cloud_download:"),
+        st.Page("pages/importer.py", title="Importer", icon=":material/upload_file:"),
+        st.Page("pages/exporter.py", title="Exporter", icon=":material/download:"),
+    ],
     "Aide": [
         st.Page("pages/catalogue.py", title="Catalogue des indicateurs", icon=":material/menu_book:"),
     ],
 }
 
 page = st.navigation(PAGES)
-if frame.workspace_ready():
+ready = frame.workspace_ready()
+if ready:
     st.sidebar.caption(f"Base ouverte : **{state.workspace_label()}**")
     frame.choose_quartier()
+frame.choose_workspace()
+if ready:
     if state.is_demo(state.data_key()):
         frame.demo_notice()
     page.run()

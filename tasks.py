@@ -58,7 +58,8 @@ def run_tests(args: list[str]) -> int:
     lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "."], cwd=ROOT)
     if lint:
         return lint
-    return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
+    # Two workers: the suite's browser tests wait on their own app servers, so both cores stay busy.
+    return subprocess.call([str(PYTHON), "-m", "pytest", "-n", "2", *args], cwd=ROOT)
 
 
 def main() -> int:

@@ -72,6 +72,16 @@ def _build_parser() -> argparse.ArgumentParser:
     profile = command("profile", "affiche la fiche d'un ou plusieurs quartiers", _profile)
     profile.add_argument("codes", nargs="+", metavar="CODE", help="code du quartier")
     profile.add_argument("--json", action="store_true", help="un objet JSON par ligne et par quartier")
+    _add_import_commands(command)
+    official = command("import-official", "importe les fichiers officiels (Insee, ANCT) d'un dossier dans "
+                       "votre base (défaut : data/workspaces/donnees-officielles.duckdb)", _import_official)
+    official.add_argument("folder", type=Path, metavar="DOSSIER", help="dossier des fichiers téléchargés")
+    fetch = command("fetch-official", "télécharge les fichiers officiels à jour chez leurs producteurs, "
+                    "puis les importe", _fetch_official)
+    fetch.add_argument("--config", type=Path, help="fichier des adresses (défaut : data/official_sources.toml)")
+    fetch.add_argument("--dossier", dest="dest", type=Path,
+                       help="où enregistrer les fichiers téléchargés (défaut : un dossier temporaire)")
+    _add_export_command(command)
     cli_explore.add_commands(command)          # groupes, evolution, similaires (dq_core/cli_explore.py)
     return parser
 
@@ -169,3 +179,178 @@ def fiche_to_text(fiche: Fiche) -> str:
             out.append(f"  {ind.label[:58]:<58} {fmt.period(latest.period) if latest else '–':<9} "
                        f"{shown:>14}  | {refs}")
     return "\n".join(out)
+
+
+# --- partner imports (issue 5) ----------------------------------------------------------------
+
+def _add_import_commands(command: Callable) -> None:
+    imp = command("import", "vérifie et importe un fichier de données (CSV ou Excel)", _import)
+    imp.add_argument("file", type=Path, metavar="FICHIER", help="fichier CSV ou XLSX")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="vérifie seulement : rien n'est enregistré (mode validateur)")
+    choice = imp.add_mutually_exclusive_group()
+    choice.add_argument("--replace", action="store_true",
+                        help="remplace les valeurs déjà présentes (elles reviennent si l'import est annulé)")
+    choice.add_argument("--keep", action="store_true", help="garde les valeurs déjà présentes")
+    imp.add_argument("--partner", metavar="NOM", help="nom du partenaire (mémorise sa présentation de fichier et son seuil)")
+    imp.add_argument("--comment", metavar="TEXTE", help="commentaire gardé dans l'historique")
+    imp.add_argument("--indicators", type=Path, metavar="FICHIER",
+                     help="fichier joint déclarant de nouveaux indicateurs")
+    imp.add_argument("--period", metavar="PERIODE", help="période de tout le fichier quand il n'a pas de colonne période")
+    imp.add_argument("--secret-threshold", type=int, metavar="N",
+                     help="seuil du secret statistique pour ce fichier (défaut : celui du partenaire, sinon 11)")
+    history = command("history", "liste les imports, du plus récent au plus ancien", _history)
+    history.add_argument("--json", action="store_true", help="un objet JSON par ligne")
+    undo = command("undo", "annule un import (ses valeurs sont retirées, celles qu'il remplaçait reviennent)",
+                   _undo)
+    undo.add_argument("batch_id", type=int, metavar="NUMERO", help="numéro de l'import (voir history)")
+    template = command("template", "écrit le modèle de fichier à remplir (CSV ou XLSX)", _template)
+    template.add_argument("--out", type=Path, required=True, metavar="CHEMIN",
+                          help="fichier à écrire : .csv ou .xlsx")
+
+
+def _import(args) -> int:
+    from dq_core.importer import FileSource, ImportOptions, import_file
+
+    source = FileSource.from_path(args.file)
+    options = ImportOptions(
+        mode="replace" if args.replace else "keep" if args.keep else None, dry_run=args.dry_run,
+        partner=args.partner, comment=args.comment, period=args.period,
+        secret_threshold=args.secret_threshold,
+        indicators_file=FileSource.from_path(args.indicators) if args.indicators else None)
+    con = workspace.open_connection(args.db)
+    try:
+        # The import runs in this process alone: cap DuckDB's memory (it spills to disk beyond).
+        con.execute("SET memory_limit = '500MB'")
+        with con.cursor() as cur:
+            report = import_file(cur, source, options)
+    finally:
+        con.close()
+    if report.status in ("importe", "verifie"):
+        print(report.text())
+        return 0
+    print(report.text(), file=sys.stderr)
+    if report.status == "a_choisir":
+        print("Relancez avec --replace ou --keep.", file=sys.stderr)
+    return 1
+
+
+def _history(args) -> int:
+    from dq_core.importer import import_history
+
+    with workspace.open_cursor(args.db) as cur:
+        entries = import_history(cur)
+    for entry in entries:
+        if args.json:
+            print(json.dumps(entry.to_json(), ensure_ascii=False))
+        else:
+            state = "annulé" if entry.status == "undone" else "importé"
+            print(f"{entry.id}\t{entry.imported_at:%d/%m/%Y %H:%M}\t{entry.file or ''}\t"
+                  f"{fmt.number(entry.rows, 0)} valeurs\t{state}\t{entry.comment or ''}")
+    if not entries and not args.json:
+        print("Aucun import dans cette base.", file=sys.stderr)
+    return 0
+
+
+def _undo(args) -> int:
+    from dq_core.importer import undo_import
+
+    with workspace.open_cursor(args.db) as cur:
+        entry = undo_import(cur, args.batch_id)
+    print(f"Import n° {entry.id} (« {entry.file} ») annulé : {fmt.number(entry.rows, 0)} valeurs retirées"
+          + (f", {fmt.number(entry.replaced, 0)} valeurs remplacées restaurées" if entry.replaced else "") + ".")
+    return 0
+
+
+def _template(args) -> int:
+    from dq_core.importer import build_template
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise DQError(f"Extension « {suffix or '(aucune)'} » non prise en charge : le modèle s'écrit en .csv "
+                      "ou en .xlsx.")
+    with workspace.open_cursor(args.db) as cur:
+        build_template(cur, args.out)
+    print(f"Modèle écrit : {args.out}", file=sys.stderr)
+    return 0
+def _import_official(args) -> int:
+    from dq_core.official.importer import import_folder
+
+    target = workspace.official_target(args.db)
+    con = db.connect(target)
+    try:
+        report = import_folder(con.cursor(), args.folder, _print_progress)
+    finally:
+        con.close()
+    return _print_report(report, target)
+
+
+def _fetch_official(args) -> int:
+    import tempfile
+
+    from dq_core.official.fetch import fetch_official
+
+    target = workspace.official_target(args.db)
+    con = db.connect(target)
+    try:
+        if args.dest:
+            report = fetch_official(con.cursor(), args.dest, args.config, progress=_print_progress)
+        else:
+            with tempfile.TemporaryDirectory(prefix="dq-officiel-") as tmp:
+                report = fetch_official(con.cursor(), Path(tmp), args.config, progress=_print_progress)
+    finally:
+        con.close()
+    return _print_report(report, target)
+
+
+def _print_progress(done: int, total: int, name: str) -> None:
+    if name:
+        print(f"[{done + 1}/{total}] {name}", file=sys.stderr, flush=True)
+
+
+def _print_report(report, target: Path) -> int:
+    for outcome in report.outcomes:
+        print(f"{outcome.status_label.upper():<13} {outcome.name} — {outcome.message}")
+    print(f"{report.summary()} Base : {target}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+# Export (issue 4) ---------------------------------------------------------------------------------
+
+def _add_export_command(command: Callable) -> None:
+    sub = command("export", "exporte la fiche Excel d'un ou plusieurs quartiers", _export)
+    sub.add_argument("codes", nargs="*", metavar="CODE", help="code(s) du ou des quartiers")
+    sub.add_argument("--all", action="store_true", dest="all_quartiers", help="tous les quartiers de la base")
+    sub.add_argument("--commune", metavar="CODE", help="les quartiers d'une commune (code Insee)")
+    sub.add_argument("--epci", metavar="CODE", help="les quartiers d'un EPCI (SIREN)")
+    sub.add_argument("--departement", metavar="CODE", help="les quartiers d'un département")
+    sub.add_argument("--out", type=Path, required=True, metavar="CHEMIN",
+                     help="fichier .xlsx (un classeur ; pour plusieurs quartiers, une feuille par "
+                     "quartier et une vue d'ensemble), fichier .zip ou dossier (un classeur par quartier)")
+
+
+def _export(args) -> int:
+    from dq_core import export
+
+    selection = {"all_quartiers": args.all_quartiers, "commune": args.commune, "epci": args.epci,
+                 "departement": args.departement}
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int, what: str) -> None:
+        if interactive and total > 1:
+            print(f"\r{done}/{total} {what[:60]:<60}", end="", file=sys.stderr, flush=True)
+
+    with workspace.open_cursor(args.db) as cur:
+        codes = export.select_quartiers(cur, args.codes, **selection)
+        title = export.selection_label(cur, codes, **selection)
+        print(f"Export de {len(codes)} quartier{'s' if len(codes) > 1 else ''} vers {args.out}…",
+              file=sys.stderr)
+        files = export.export_to_path(cur, codes, args.out, progress=progress, title=title)
+    if interactive and len(codes) > 1:
+        print(file=sys.stderr)
+    for path in files:
+        print(path)
+    fiches = f"{len(codes)} fiche{'s' if len(codes) > 1 else ''} quartier"
+    written = f"{len(files)} fichier{'s' if len(files) > 1 else ''} écrit{'s' if len(files) > 1 else ''}"
+    print(f"Terminé : {fiches}, {written}.", file=sys.stderr)
+    return 0

@@ -115,9 +115,38 @@ ALTER TABLE observation ADD COLUMN edition VARCHAR;
 ALTER TABLE replaced_observation ADD COLUMN edition VARCHAR;
 """
 
+_SCHEMA_V3_PARTNER_IMPORTS = """
+-- Partner imports (issue 5): what each import counted, the mappings the assistant remembers per
+-- partner and file layout, each partner's secrecy threshold, and "total = sum of parts" relations
+-- between indicators (used by secondary suppression).
+ALTER TABLE import_batch ADD COLUMN partner VARCHAR;
+ALTER TABLE import_batch ADD COLUMN mode VARCHAR;                 -- replace, keep
+ALTER TABLE import_batch ADD COLUMN rows_read BIGINT DEFAULT 0;
+ALTER TABLE import_batch ADD COLUMN rows_kept BIGINT DEFAULT 0;   -- conflicting rows left as stored
+ALTER TABLE import_batch ADD COLUMN rows_secret BIGINT DEFAULT 0;
+ALTER TABLE import_batch ADD COLUMN indicators_added INTEGER DEFAULT 0;
+CREATE TABLE import_partner (
+    name VARCHAR PRIMARY KEY,
+    secret_threshold INTEGER       -- NULL: the catalogue's threshold of each indicator
+);
+CREATE TABLE import_mapping (
+    partner VARCHAR NOT NULL,
+    signature VARCHAR NOT NULL,    -- the file's normalised column names
+    mapping VARCHAR NOT NULL,      -- JSON, see dq_core.importer.layouts.Mapping
+    updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (partner, signature)
+);
+CREATE TABLE indicator_sum (
+    total VARCHAR NOT NULL,        -- indicator id of the total
+    part VARCHAR NOT NULL,         -- indicator id of one of its parts
+    batch_id INTEGER
+);
+"""
+
 # Ordered migrations: MIGRATIONS[i] brings a database from version i to i + 1. Never edit a released
 # entry: add a new one, so that a file made by any earlier version still opens.
-MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [_SCHEMA_V1, _SCHEMA_V2]
+MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
+    _SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_PARTNER_IMPORTS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

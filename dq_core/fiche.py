@@ -73,6 +73,8 @@ class IndicatorLine:
     def gap_with(self, key: str = "commune") -> str | None:
         """'better', 'worse' or 'close' compared with a reference, by the indicator's direction."""
         ref = self.references.get(key)
+        if self.indicator.kind == "count":      # a quartier's count is smaller than its commune's by nature
+            return None
         if not self.has_value or ref is None or ref.value in (None, 0):
             return None
         return _assess(self.latest.value - ref.value, abs(ref.value), self.indicator.direction,

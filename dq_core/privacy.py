@@ -10,7 +10,7 @@ checked on the whole system of relations, so that no combination of subtractions
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +35,8 @@ def primary_secret(count: float | None, threshold: int | None = DEFAULT_THRESHOL
 
 
 def secondary_suppression(values: Mapping[Hashable, float | None], secret: Iterable[Hashable],
-                          relations: Iterable[Relation]) -> set[Hashable]:
+                          relations: Iterable[Relation],
+                          prefer: Callable[[Hashable], bool] | None = None) -> set[Hashable]:
     """The full set of cells to hide: the given secret cells plus complementary ones, so that no
     hidden cell can be recovered by combining the relations (not only one subtraction at a time).
 
@@ -43,7 +44,8 @@ def secondary_suppression(values: Mapping[Hashable, float | None], secret: Itera
     hidden cell, but it is not returned). While some hidden cell is determined by the relations and
     the visible cells, the smallest visible part of a relation involving a determined cell is hidden
     too (parts before totals: a published total is the figure people use most).
-    Deterministic: ties are broken by the key's text.
+    Deterministic: ties are broken by the key's text. `prefer(cell)` True marks the cells to hide
+    first (an import hides its own cells before cells already published).
     """
     hidden = set(secret)
     relations = [r for r in relations if all(cell in values for cell in r.cells)]
@@ -58,7 +60,8 @@ def secondary_suppression(values: Mapping[Hashable, float | None], secret: Itera
         if not visible:
             return hidden
         totals = {r.total for r in relations}
-        hidden.add(min(visible, key=lambda c: (c in totals, values[c], str(c))))
+        hidden.add(min(visible, key=lambda c: (prefer is not None and not prefer(c), c in totals,
+                                               values[c], str(c))))
 
 
 def recoverable_cells(values: Mapping[Hashable, float | None], hidden: Iterable[Hashable],

@@ -5,7 +5,7 @@ import streamlit as st
 from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.territories import REFERENCE_LABELS, VINTAGE_LABELS
-from ui import explore, fiche_table, frame, state
+from ui import explore, fiche_exports, fiche_table, frame, state
 from ui.text import plain
 
 frame.require_app()
@@ -22,16 +22,24 @@ except DQError as exc:
 q = fiche.quartier
 st.title(plain(q.name), anchor=False)
 st.html(fiche_table.STYLE + fiche_table.header(fiche, VINTAGE_LABELS.get(q.vintage, "géographie non précisée")))
+notice = state.perimeter_notice(state.data_key(), q.code)
+if notice is not None and notice.caution:
+    st.info(plain(notice.text), icon=":material/history:")
+elif notice is not None:
+    st.caption(plain(notice.text))
+fiche_exports.download_button(fiche)
 
 headline = fiche.headline(4)
 for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):
     ind, latest = line.indicator, line.latest
     delta = fmt.change(line.change_5y, ind.unit, ind.decimals) if line.change_5y is not None else None
-    column.metric(ind.label, fmt.value(latest.value, ind.unit, ind.decimals),
+    unit = fmt.unit_note(ind.unit)
+    column.metric(f"{ind.label} ({unit})" if unit else ind.label, fmt.cell(latest.value, ind.unit, ind.decimals),
                   delta=fmt.ascii_sign(f"{delta} en 5 ans") if delta else None,
                   delta_color={"higher_better": "normal", "higher_worse": "inverse"}.get(ind.direction, "off"),
                   help=f"{fmt.period(latest.period)} — {ind.producer}, {ind.dataset}")
 
+fiche_exports.dossier_text_box(fiche)
 explore.page_links("fiche")
 st.html(fiche_table.domain_nav(fiche.domains))
 reference_names = {key: f"{REFERENCE_LABELS[key]} : {t.name}" for key, t in q.references.items()}

@@ -39,6 +39,7 @@ def test_fiche_shows_the_quartier_and_a_known_figure_then_follows_the_choice(tin
         page.goto(f"{url}/fiche?quartier=QNX0101M")
         wait_for_app(page)
         assert page.locator("h1").first.inner_text().strip() == "Les Tilleuls"
+        page.get_by_text("46,0\u00a0%").first.wait_for()   # st.html blocks may render after the run ends
         assert page.get_by_text("46,0\u00a0%").count() >= 1
         assert page.get_by_text("Données fictives de démonstration").count() == 1
         page.locator(".st-key-quartier input").click()

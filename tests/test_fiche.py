@@ -71,3 +71,7 @@ def test_median_changes_are_differences_of_the_same_territory(cur):
 def test_unknown_code_is_a_french_error(cur):
     with pytest.raises(DQError, match="Quartier inconnu"):
         build_fiche(cur, "QP999999")
+
+
+def test_counts_are_not_judged_against_the_commune(cur):
+    assert build_fiche(cur, "QNX0101M").line("pop_totale").gap_with("commune") is None

@@ -51,6 +51,54 @@ def _sync_url() -> None:
     st.query_params[QUARTIER_KEY] = st.session_state[QUARTIER_KEY]
 
 
+def choose_workspace() -> None:
+    """Which workspace is open, and switching to another or creating one (kept for the session)."""
+    from pathlib import Path
+
+    from dq_core import workspace
+
+    current = state.workspace_path().resolve()
+    options = [str(p) for p in workspace.list_workspaces()]
+    if str(current) not in options:
+        options.append(str(current))
+    if st.session_state.get("workspace_choice") not in options:
+        st.session_state["workspace_choice"] = str(current)
+
+    def label(path: str) -> str:
+        p = Path(path)
+        return "Démonstration (données fictives)" if workspace.is_demo_path(p) else p.stem
+
+    def switch() -> None:
+        st.session_state[state.WORKSPACE_KEY] = st.session_state["workspace_choice"]
+        st.session_state.pop(QUARTIER_KEY, None)
+
+    st.sidebar.selectbox("Espace de travail", options, key="workspace_choice", format_func=label,
+                         on_change=switch, help="Vos données réelles vivent dans votre propre espace de "
+                         "travail (un fichier .duckdb) ; la démonstration reste à part.")
+    with st.sidebar.popover("Nouvel espace ou autre fichier", icon=":material/add:"):
+        name = st.text_input("Nom du nouvel espace de travail", key="new_workspace_name",
+                             placeholder="Par exemple : Contrat de ville de Rennes")
+        if st.button("Créer et ouvrir", key="create_workspace"):
+            try:
+                open_workspace(workspace.create_workspace(name))
+            except DQError as exc:
+                show_error(exc)
+        other = st.text_input("Ou ouvrir une base existante (chemin du fichier .duckdb)", key="other_workspace")
+        if st.button("Ouvrir", key="open_workspace") and other.strip():
+            target = Path(other.strip()).expanduser()
+            if target.suffix != ".duckdb" or not target.is_file():
+                show_error(DQError(f"« {target} » n'est pas un fichier .duckdb existant."))
+            else:
+                open_workspace(target.resolve())
+
+
+def open_workspace(path) -> None:
+    st.session_state[state.WORKSPACE_KEY] = str(path)
+    st.session_state.pop(QUARTIER_KEY, None)
+    st.session_state.pop("workspace_choice", None)
+    st.rerun()
+
+
 def demo_notice() -> None:
     """Said on every page while the demo workspace is open."""
     st.info("**Données fictives de démonstration** — territoires et chiffres inventés, à ne pas "

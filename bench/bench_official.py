@@ -1,0 +1,81 @@
+"""Benchmark: importing the national official files, then the fiche of real quartiers.
+
+    python bench/bench_official.py [--official ../shared/data/official] [--n 200]
+
+Imports the 19 national thematic files (DEMO, IPRO, REVN 2017-2022 and INSEE's data_DEMO) plus the 2024
+geography into a fresh workspace in one go (target: <= 30 s), then times `build_fiche` on real quartiers
+(target: the foundation's <= 20 ms median in-process), and a re-import of the same folder (a no-op).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dq_core import db  # noqa: E402
+from dq_core.fiche import build_fiche  # noqa: E402
+from dq_core.official.importer import import_folder  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--official", type=Path, default=ROOT.parent / "shared" / "data" / "official")
+    parser.add_argument("--n", type=int, default=200)
+    args = parser.parse_args()
+    national = args.official / "insee_qpv2015_thematiques" / "national"
+    geography = args.official / "qpv2024" / "qpv2024_bretagne_pdl_official_layout_DERIVED.geojson"
+    if not national.is_dir():
+        sys.exit(f"Fichiers officiels absents : {national}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "files"
+        folder.mkdir()
+        files = sorted(national.glob("*.csv"))
+        for path in files:
+            shutil.copy(path, folder / path.name)
+        shutil.copy(geography, folder / geography.name)
+        size = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+        con = db.connect(Path(tmp) / "bench.duckdb")
+        cur = con.cursor()
+        with db.transaction(cur):
+            db.set_meta(cur, "workspace_kind", "user")
+
+        t = time.perf_counter()
+        report = import_folder(cur, folder)
+        took = time.perf_counter() - t
+        rows = cur.execute("SELECT count(*) FROM observation").fetchone()[0]
+        print(f"import: {len(report.imported)} fichiers ({len(files)} thématiques + contours 2024 ; {size:.1f} Mo) ; "
+              f"{rows:,} observations en {took:.1f} s (cible <= 30 s) ; erreurs : {len(report.errors)}"
+              .replace(",", "\u202f"))
+
+        t = time.perf_counter()
+        again = import_folder(cur, folder)
+        print(f"ré-import du même dossier : {time.perf_counter() - t:.2f} s, "
+              f"{len(again.by_status('deja_importe'))} fichiers déjà importés (rien écrit)")
+
+        codes = [r[0] for r in cur.execute("SELECT code FROM territory WHERE level = 'quartier' "
+                                           "AND vintage = 2015 ORDER BY code").fetchall()]
+        sample = ["QP044013"] + random.Random(1).choices(codes, k=args.n)
+        build_fiche(cur, sample[0])
+        times = []
+        for code in sample:
+            t = time.perf_counter()
+            build_fiche(cur, code)
+            times.append((time.perf_counter() - t) * 1000)
+        median = statistics.median(times)
+        p95 = sorted(times)[int(0.95 * (len(times) - 1))]
+        print(f"fiche d'un quartier réel : médiane {median:.1f} ms, p95 {p95:.1f} ms sur {len(times)} fiches "
+              f"(cible <= 20 ms)")
+        con.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,595 @@
+"""The import pipeline: read → map to long rows → check → protect → write (one transaction) → report.
+
+    report = check_file(cur, source, options)        # validator mode: stores nothing
+    report = import_file(cur, source, options)       # stores when the file is valid
+
+Both return an `ImportReport` (French summary, every problem with line/column/value, a preview of
+the rows as they would be stored). Work tables (`dq_raw`, `dq_rows`, …) are temporary tables of the
+given cursor: use a fresh cursor per import (the CLI and the page do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from dq_core import fmt, lambert
+from dq_core.catalogue import Indicator, load_indicators
+from dq_core.errors import DQError
+from dq_core.importer import checks, declarations, layouts, points, protect, readers, store
+from dq_core.importer.layouts import Mapping
+from dq_core.importer.parsing import (
+    MISSING_TOKENS,
+    SECRET_TOKENS,
+    install_macros,
+    normalise_text,
+    parse_period,
+)
+from dq_core.importer.report import CHOICE, ERROR, WARNING, ImportReport, Problem
+from dq_core.importer.sources import KIND_MESSAGES, FileSource, sniff_kind
+from dq_core.importer.sql import first as _first
+from dq_core.importer.template import HELPER_COLUMNS
+
+STATUS_WORDS = {
+    "s": "secret", "secret": "secret", "c": "secret", "confidentiel": "secret", "secret_statistique": "secret",
+    "p": "provisional", "provisoire": "provisional", "e": "estimated", "estime": "estimated",
+    "estimation": "estimated", "r": "break", "rupture": "break", "rupture_de_serie": "break",
+    "d": "final", "definitif": "final", "ok": "final", "": "final",
+}
+
+
+@dataclass
+class ImportOptions:
+    """How to import a file. `mode`: 'replace' or 'keep' the values already stored for the same
+    territory, indicator and period (None: ask when there are some)."""
+    mode: str | None = None
+    dry_run: bool = False
+    partner: str | None = None             # the source: its remembered mapping and secrecy threshold
+    comment: str | None = None
+    mapping: Mapping | None = None         # the assistant's mapping (else remembered, else guessed)
+    remember_mapping: bool = True
+    secret_threshold: int | None = None    # overrides the partner's and the catalogue's thresholds
+    period: str | None = None              # period of the whole file when it has no period column
+    indicators_file: FileSource | None = None
+    source: str = "partenaire"
+    progress: Callable[[float, str], None] | None = None
+    fault: Callable[[str], None] | None = field(default=None, repr=False)   # test hook (writes)
+
+
+@dataclass
+class FileInfo:
+    """What the assistant shows before mapping: columns, first rows, the proposed mapping."""
+    kind: str
+    headers: list[str]
+    preview: pd.DataFrame
+    mapping: Mapping
+    remembered: bool
+    rows: int
+
+
+def split_uploads(sources: list[FileSource]) -> tuple[FileSource | None, FileSource | None]:
+    """(data file, indicator declarations file) among the files a user dropped together."""
+    data, declared = None, None
+    for source in sources:
+        is_declarations = False
+        if source.size < 2_000_000 and sniff_kind(source) in ("csv", "xlsx"):
+            con = duckdb.connect()
+            try:
+                cur = con.cursor()
+                install_macros(cur)
+                raw = readers.read_raw(cur, source, sniff_kind(source), {})
+                is_declarations = declarations.is_declaration_header(raw.headers)
+            except DQError:
+                pass
+            finally:
+                con.close()
+        if is_declarations and declared is None:
+            declared = source
+        elif data is None:
+            data = source
+        else:
+            raise DQError("Déposez un seul fichier de données à la fois (plus, si besoin, un fichier "
+                          "déclarant les nouveaux indicateurs).")
+    if data is None and declared is not None:
+        data, declared = declared, None
+    return data, declared
+
+
+def check_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
+               options: ImportOptions | None = None) -> ImportReport:
+    """Validator mode: every check and the privacy rules, nothing stored."""
+    return import_file(cur, source, replace(options or ImportOptions(), dry_run=True))
+
+
+def inspect_file(cur: duckdb.DuckDBPyConnection, source: FileSource, partner: str | None = None) -> FileInfo:
+    """Read a file's columns and first rows and propose a mapping (raises DQError when unreadable)."""
+    kind = sniff_kind(source)
+    if kind not in ("csv", "xlsx"):
+        raise DQError(_kind_message(kind, source.name))
+    install_macros(cur)
+    catalogue = _catalogue_labels(cur)
+    raw = readers.read_raw(cur, source, kind, catalogue)
+    remembered = layouts.recall_mapping(cur, partner, raw.headers)
+    mapping = remembered or layouts.guess_mapping(raw.headers, catalogue)
+    rows = cur.execute("SELECT * EXCLUDE (line) FROM dq_raw ORDER BY line LIMIT 20").fetchall()
+    preview = pd.DataFrame(rows, columns=raw.headers, dtype="string")
+    return FileInfo(kind, raw.headers, preview, mapping, remembered is not None, raw.rows)
+
+
+def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
+                options: ImportOptions | None = None) -> ImportReport:
+    """Check, protect and (unless `dry_run`, an error, or an unanswered conflict) store a file."""
+    options = options or ImportOptions()
+    progress = options.progress or (lambda fraction, label: None)
+    report = ImportReport(source.name, mode=options.mode)
+    if options.mode not in (None, "replace", "keep"):
+        raise DQError("Mode inconnu : choisissez « remplacer » ou « garder ».")
+    progress(0.0, "Lecture du fichier…")
+    kind = sniff_kind(source)
+    report.file_kind = kind if kind in ("csv", "xlsx") else ""
+    if kind == "empty":
+        report.problems.append(Problem("fichier_vide", "Le fichier est vide : il ne contient aucune donnée."))
+        return _finish(report)
+    if kind not in ("csv", "xlsx"):
+        report.problems.append(Problem("type_fichier", _kind_message(kind, source.name)))
+        return _finish(report)
+    report.file_hash = source.sha256
+    install_macros(cur)
+    stored = {ind.id: ind for ind in load_indicators(cur)}
+    labels = {i: ind.label for i, ind in stored.items()}
+    try:
+        raw = readers.read_raw(cur, source, kind, labels)
+    except DQError as exc:
+        report.problems.append(Problem("fichier_illisible", exc.message))
+        return _finish(report)
+    report.encoding, report.delimiter = raw.encoding, raw.delimiter
+    report.rows_read = raw.rows
+    progress(0.15, "Contrôle des colonnes…")
+
+    # New indicators: a sheet of the workbook, or a companion file.
+    declared: list[Indicator] = []
+    sums: list[tuple[str, str]] = []
+    decl_rows, decl_where = raw.declarations, raw.declarations_sheet
+    if options.indicators_file is not None:
+        decl_rows, decl_where = _companion_rows(options.indicators_file, labels, report)
+    if declarations.is_declaration_header(raw.headers) and not options.indicators_file:
+        report.problems.append(Problem(
+            "fichier_indicateurs_seul", "Ce fichier déclare des indicateurs mais ne contient pas de "
+            "valeurs : importez-le avec le fichier de données (feuille « indicateurs » du classeur, ou "
+            "fichier d'indicateurs joint)."))
+        return _finish(report)
+    if decl_rows:
+        parsed = declarations.parse_declarations(decl_rows, stored, partner=options.partner, where=decl_where)
+        declared, sums = parsed.indicators, parsed.sums
+        report.problems.extend(parsed.problems)
+        report.new_indicators = [ind.id for ind in declared]
+    all_labels = {**labels, **{ind.id: ind.label for ind in declared}}
+
+    if raw.rows == 0:
+        report.problems.append(Problem("fichier_vide", "Le fichier ne contient aucune ligne de données sous "
+                                       "la ligne d'en-tête." + (f" (en-tête trouvé ligne {raw.header_line})"
+                                                                 if raw.header_line > 1 else "")))
+        return _finish(report)
+
+    # Mapping: the assistant's, else the partner's remembered one, else a guess.
+    mapping = options.mapping or layouts.recall_mapping(cur, options.partner, raw.headers) \
+        or layouts.guess_mapping(raw.headers, all_labels)
+    if options.period and mapping.layout in ("wide_indicator", "points") and "period" not in mapping.columns:
+        mapping = replace(mapping, fixed={**mapping.fixed, "period": options.period})
+    report.layout, report.mapping = mapping.layout, _mapping_dict(mapping)
+    mapping_errors = layouts.mapping_problems(mapping, raw.headers)
+    if mapping_errors:
+        report.problems.append(Problem(
+            "colonnes", "Colonnes attendues introuvables : " + " ; ".join(mapping_errors) + ". Colonnes du "
+            "fichier (ligne " + str(raw.header_line) + ") : " + ", ".join(f"« {h} »" for h in raw.headers)
+            + ". Le format attendu est : code_territoire ; indicateur ; periode ; valeur (voir le modèle)."))
+        return _finish(report)
+    if raw.extra_columns:
+        report.problems.append(Problem("colonnes_en_trop", "cette ligne a plus de valeurs que l'en-tête n'a de "
+                                       "colonnes (séparateur dans une valeur ? guillemets manquants ?).",
+                                       ERROR, tuple(raw.extra_lines), None, None, raw.extra_columns, raw.sheet))
+    if raw.truncated_line is not None:
+        report.problems.append(Problem("fichier_tronque", "la dernière ligne du fichier s'arrête au milieu : le "
+                                       "fichier semble tronqué (copie ou envoi interrompu). Renvoyez le fichier "
+                                       "complet.", ERROR, (raw.truncated_line,)))
+    if raw.open_quote_lines:
+        report.problems.append(Problem("guillemet", "un guillemet (\") ouvre une valeur qui n'est jamais refermée : "
+                                       "la suite du fichier est lue comme une seule valeur. Retirez ce guillemet "
+                                       "ou refermez-le.", ERROR, tuple(raw.open_quote_lines[:8]), None, None,
+                                       len(raw.open_quote_lines)))
+    if raw.notes:
+        report.problems.append(Problem("notes", "lignes sous le tableau (notes, sources) mises de côté : « "
+                                       + " » ; « ".join(_clip(t) for _, t in raw.notes[:3]) + " ».", WARNING,
+                                       tuple(n for n, _ in raw.notes[:8]), None, None, len(raw.notes), raw.sheet))
+    report.problems.extend(protect.personal_data_problems(cur, raw.headers, mapping.layout,
+                                                          mapping.columns.get("period")))
+    _unused_columns(raw.headers, mapping, report)
+
+    # Shape the file into long rows, parsed.
+    progress(0.3, "Contrôle des valeurs…")
+    threshold = options.secret_threshold or layouts.partner_threshold(cur, options.partner)
+    _indicator_table(cur, stored, declared, sums, threshold)
+    if mapping.is_points:
+        _points_staging(cur, raw, mapping, all_labels, report)
+    else:
+        _staging_view(cur, raw.headers, mapping)
+    _parse_rows(cur)
+    report.rows_ignored = _first(cur.execute("SELECT count(*) FROM dq_rows WHERE skip"))[0] + len(raw.notes)
+    if report.rows_ignored - len(raw.notes) and mapping.layout == "long":
+        n = report.rows_ignored - len(raw.notes)
+        report.problems.append(Problem("valeur_vide", f"{fmt.number(n, 0)} ligne{'s' if n > 1 else ''} sans "
+                                       "valeur ni statut : ignorée" + ("s" if n > 1 else "") + ".", WARNING,
+                                       _lines(cur, "skip"), raw.headers and mapping.columns.get("value"),
+                                       None, n, raw.sheet))
+    report.problems.extend(checks.run_checks(cur, mapping, raw.sheet))
+    report.rows_valid = _first(cur.execute("SELECT count(*) FROM dq_rows WHERE NOT skip"))[0]
+    if report.rows_valid == 0 and not report.errors:
+        report.problems.append(Problem("fichier_vide", "Aucune valeur à importer : toutes les lignes sont vides."))
+
+    # Conflicts with stored data.
+    progress(0.55, "Comparaison avec la base…")
+    if report.ok:
+        conflicts, identical = _first(cur.execute("""
+            SELECT count(*), count(*) FILTER (WHERE o.value IS NOT DISTINCT FROM r.value)
+            FROM dq_rows r JOIN observation o USING (territory, indicator, period) WHERE NOT r.skip"""))
+        report.rows_conflicting, report.rows_identical = conflicts, identical
+        if conflicts:
+            examples = cur.execute("""
+                SELECT r.line, r.territory, r.indicator, r.period FROM dq_rows r
+                JOIN observation o USING (territory, indicator, period) WHERE NOT r.skip
+                ORDER BY r.line LIMIT 8""").fetchall()
+            plural = conflicts > 1
+            said = (f"{fmt.number(conflicts, 0)} valeur{'s' if plural else ''} du fichier "
+                    f"existe{'nt' if plural else ''} déjà dans la base (même territoire, indicateur et "
+                    f"période ; {fmt.number(identical, 0)} identique{'s' if identical > 1 else ''}), par exemple "
+                    + ", ".join(f"{t} {i} {fmt.period(p)}" for _, t, i, p in examples[:3]))
+            if options.mode is None:
+                said += (". Choisissez « remplacer » (les valeurs de la base sont mises de côté et reviennent "
+                         "si l'import est annulé) ou « garder » (les valeurs de la base restent).")
+            elif options.mode == "replace":
+                said += " : elles seront remplacées (et reviendront si l'import est annulé)."
+            else:
+                said += " : les valeurs de la base sont gardées, celles du fichier ne sont pas enregistrées."
+            report.problems.append(Problem("conflit", said, CHOICE if options.mode is None else WARNING,
+                                           tuple(x[0] for x in examples if x[0] is not None), None, None,
+                                           conflicts))
+
+    # Secret statistique: primary (SQL), then secondary across relations.
+    progress(0.65, "Secret statistique…")
+    cur.execute("CREATE OR REPLACE TEMP TABLE dq_hide (territory VARCHAR, indicator VARCHAR, period VARCHAR, hide BOOLEAN)")
+    protect_stored: set = set()
+    if report.ok:
+        report.rows_secret = _first(cur.execute("SELECT count(*) FROM dq_rows WHERE NOT skip AND (primary_secret OR status_secret)"))[0]
+        file_cells, protect_stored = protect.secondary_cells(cur, options.mode)
+        if file_cells:
+            cur.register("dq_hide_df", pd.DataFrame([(c.territory, c.indicator, c.period, True) for c in file_cells],
+                                                    columns=["territory", "indicator", "period", "hide"]))
+            cur.execute("INSERT INTO dq_hide SELECT * FROM dq_hide_df")
+            cur.unregister("dq_hide_df")
+        report.rows_secret_secondary = len(file_cells)
+        report.stored_cells_protected = len(protect_stored)
+        report.problems.extend(protect.secrecy_warnings(cur))
+        if protect_stored:
+            report.problems.append(Problem("secret_secondaire_base", f"{len(protect_stored)} valeur(s) déjà "
+                                           "enregistrée(s) seront masquées pour que les valeurs secrètes du fichier "
+                                           "ne puissent pas être retrouvées par soustraction.", WARNING,
+                                           count=len(protect_stored)))
+    report.preview = _preview(cur)
+    if not report.ok or options.dry_run or (report.rows_conflicting and options.mode is None):
+        return _finish(report)
+
+    # Write: one transaction.
+    progress(0.7, "Enregistrement…")
+
+    def write_progress(fraction: float, label: str) -> None:
+        progress(0.7 + 0.3 * fraction, label)
+    result = store.write_import(
+        cur, source=options.source, file_name=source.name, file_hash=report.file_hash,
+        comment=options.comment, partner=options.partner, mode=options.mode or "replace",
+        rows_read=report.rows_read, new_indicators=declared, sums=sums, protect_stored=protect_stored,
+        progress=write_progress, fault=options.fault)
+    if options.partner and options.remember_mapping:
+        layouts.remember_mapping(cur, options.partner, raw.headers, mapping)
+    report.batch_id, report.mode = result.batch_id, options.mode or "replace"
+    report.rows_inserted, report.rows_replaced, report.rows_kept = result.inserted, result.replaced, result.kept
+    report.status = "importe"
+    return report
+
+
+def _finish(report: ImportReport) -> ImportReport:
+    if report.errors:
+        report.status = "refuse"
+    elif report.rows_conflicting and report.mode is None:
+        report.status = "a_choisir"
+    else:
+        report.status = "verifie"
+    return report
+
+
+def _kind_message(kind: str, name: str) -> str:
+    if kind == "empty":
+        return "Le fichier est vide : il ne contient aucune donnée."
+    return f"« {name} » n'est pas un fichier CSV ou Excel (.xlsx) lisible. " + KIND_MESSAGES.get(kind, KIND_MESSAGES["binary"])
+
+
+def _clip(text: str, limit: int = 50) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _lines(cur, where: str) -> tuple[int, ...]:
+    return tuple(r[0] for r in cur.execute(f"SELECT line FROM dq_rows WHERE {where} AND line IS NOT NULL "
+                                           "ORDER BY line LIMIT 8").fetchall())
+
+
+def _catalogue_labels(cur) -> dict[str, str]:
+    return {ind.id: ind.label for ind in load_indicators(cur)}
+
+
+def _mapping_dict(mapping: Mapping) -> dict:
+    return {"layout": mapping.layout, "columns": dict(mapping.columns), "fixed": dict(mapping.fixed),
+            "value_columns": dict(mapping.value_columns)}
+
+
+def _companion_rows(companion: FileSource, labels: dict[str, str], report: ImportReport):
+    kind = sniff_kind(companion)
+    if kind not in ("csv", "xlsx"):
+        report.problems.append(Problem("type_fichier", "Fichier d'indicateurs : " + _kind_message(kind, companion.name)))
+        return None, None
+    try:
+        headers, rows = readers.read_rows(companion, kind, labels)
+    except DQError as exc:
+        report.problems.append(Problem("fichier_illisible", f"Fichier d'indicateurs « {companion.name} » : {exc.message}"))
+        return None, None
+    if not declarations.is_declaration_header(headers):
+        report.problems.append(Problem("colonnes", f"Le fichier d'indicateurs « {companion.name} » doit avoir les "
+                                       "colonnes : " + " ; ".join(declarations.DECLARATION_HEADER) + "."))
+        return None, None
+    return rows, companion.name
+
+
+def _unused_columns(headers: list[str], mapping: Mapping, report: ImportReport) -> None:
+    used = set(mapping.columns.values()) | set(mapping.value_columns)
+    unused = [h for h in headers if h not in used and not h.startswith("colonne ")
+              and normalise_text(h) not in HELPER_COLUMNS]
+    if unused:
+        report.problems.append(Problem("colonne_ignoree", "colonne(s) non utilisée(s), ignorée(s) : "
+                                       + ", ".join(f"« {_clip(h)} »" for h in unused) + ".", WARNING))
+
+
+def _indicator_table(cur, stored: dict[str, Indicator], declared: list[Indicator],
+                     sums: list[tuple[str, str]], threshold: int | None) -> None:
+    rows = [(i.id, i.label, i.kind, i.scale, i.unit, threshold or i.secret_threshold, i.periodicity)
+            for i in [*stored.values(), *declared]]
+    frame = pd.DataFrame(rows, columns=["id", "label", "kind", "scale", "unit", "threshold", "periodicity"])
+    frame["threshold"] = frame["threshold"].astype("Int64")
+    frame["scale"] = frame["scale"].astype("Float64")
+    cur.register("dq_ind_df", frame)
+    cur.execute("CREATE OR REPLACE TEMP TABLE dq_ind AS SELECT * FROM dq_ind_df")
+    cur.unregister("dq_ind_df")
+    stored_sums = cur.execute("SELECT total, part FROM indicator_sum").fetchall()
+    sums_frame = pd.DataFrame(sorted(set(stored_sums) | set(sums)), columns=["total", "part"], dtype="string")
+    cur.register("dq_sums_df", sums_frame)
+    cur.execute("CREATE OR REPLACE TEMP TABLE dq_sums AS SELECT total::VARCHAR AS total, part::VARCHAR AS part FROM dq_sums_df")
+    cur.unregister("dq_sums_df")
+
+
+def _register(cur, name: str, frame: pd.DataFrame) -> None:
+    cur.register(f"{name}_df", frame)
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
+    cur.unregister(f"{name}_df")
+
+
+def _staging_view(cur, headers: list[str], mapping: Mapping) -> None:
+    """`dq_staging(line, value_column, t, i, p, v, n, d, s)`: every value cell as one long row."""
+    col = {role: f"c{headers.index(name)}" for role, name in mapping.columns.items()}
+    _register(cur, "dq_fixed", pd.DataFrame([{"indicator": mapping.fixed.get("indicator"),
+                                              "period": mapping.fixed.get("period")}], dtype="string"))
+
+    def c(role: str) -> str:
+        return col.get(role, "NULL::VARCHAR")
+    if mapping.layout == "long":
+        cur.execute(f"""CREATE OR REPLACE TEMP VIEW dq_staging AS
+            SELECT line, NULL::VARCHAR AS value_column, {c('territory')} AS t, {c('indicator')} AS i,
+                   {c('period')} AS p, {c('value')} AS v, {c('numerator')} AS n, {c('denominator')} AS d,
+                   {c('status')} AS s FROM dq_raw""")
+        return
+    value_cols = [(f"c{headers.index(h)}", h, target) for h, target in mapping.value_columns.items()]
+    _register(cur, "dq_value_columns", pd.DataFrame(
+        [(name, header, target) for name, header, target in value_cols],
+        columns=["name", "header", "target"], dtype="string"))
+    if mapping.layout == "wide_period":
+        i_expr, p_expr = "coalesce(u.ci, f.indicator)", "m.target"
+    else:
+        i_expr, p_expr = "m.target", "coalesce(u.cp, f.period)"
+    on = ", ".join(name for name, _, _ in value_cols)
+    cur.execute(f"""CREATE OR REPLACE TEMP VIEW dq_staging AS
+        SELECT u.line, m.header AS value_column, u.t, {i_expr} AS i, {p_expr} AS p,
+               u.v, NULL::VARCHAR AS n, NULL::VARCHAR AS d, u.s
+        FROM (SELECT * FROM (SELECT line, {c('territory')} AS t, {c('indicator')} AS ci, {c('period')} AS cp,
+                                    {c('status')} AS s, {on} FROM dq_raw)
+              UNPIVOT (v FOR name IN ({on}))) u
+        JOIN dq_value_columns m ON m.name = u.name
+        CROSS JOIN dq_fixed f
+        WHERE trim(u.v) <> ''""")
+
+
+def _parse_rows(cur) -> None:
+    """`dq_rows`: the staging rows with codes resolved, periods and numbers parsed, flags set."""
+    for column, name in (("i", "dq_ind_names"), ("p", "dq_period_names"), ("s", "dq_status_names")):
+        values = [r[0] for r in cur.execute(f"SELECT DISTINCT trim({column}) FROM dq_staging").fetchall()]
+        if name == "dq_ind_names":
+            ids = {r[0]: r[1] for r in cur.execute("SELECT id, label FROM dq_ind").fetchall()}
+            by_norm = {normalise_text(i): i for i in ids} | {normalise_text(lbl): i for i, lbl in ids.items()}
+            frame = pd.DataFrame([(v, by_norm.get(normalise_text(v)) if v else None) for v in values],
+                                 columns=["raw", "id"], dtype="string")
+        elif name == "dq_period_names":
+            parsed = [(v, parse_period(v)) for v in values]
+            frame = pd.DataFrame([(v, p.code if p else None, p.start if p else None) for v, p in parsed],
+                                 columns=["raw", "code", "start"])
+            frame["raw"] = frame["raw"].astype("string")
+            frame["code"] = frame["code"].astype("string")
+            frame["start"] = pd.to_datetime(frame["start"])
+        else:
+            rows = []
+            for v in values:
+                words = [normalise_text(w) for w in str(v or "").replace("+", ",").replace("/", ",").split(",")]
+                flags = [STATUS_WORDS.get(w) for w in words] if any(words) else ["final"]
+                rows.append((normalise_text(v or ""), all(f is not None for f in flags), "secret" in flags,
+                             "provisional" in flags, "estimated" in flags, "break" in flags))
+            frame = pd.DataFrame(rows, columns=["raw", "ok", "secret", "provisional", "estimated", "brk"])
+            frame = frame.drop_duplicates("raw")
+            frame["raw"] = frame["raw"].astype("string")
+        _register(cur, name, frame)
+    # Words meaning "secret" or "no value" in a number cell (constants of this module, not user text).
+    secret_words = ", ".join("'" + t.replace("'", "''") + "'" for t in sorted(SECRET_TOKENS))
+    missing_words = ", ".join("'" + t.replace("'", "''") + "'" for t in sorted(MISSING_TOKENS))
+
+    def token(column: str) -> str:
+        return (f"CASE WHEN {column} IS NULL THEN 'missing' WHEN dq_token({column}) IN ({secret_words}) THEN 'secret' "
+                f"WHEN dq_token({column}) IN ({missing_words}) THEN 'missing' END")
+    cur.execute(f"""CREATE OR REPLACE TEMP TABLE dq_rows AS
+        WITH parsed AS (
+            SELECT s.line, s.value_column, upper(trim(s.t)) AS territory, trim(s.i) AS indicator_raw,
+                   n.id::VARCHAR AS indicator, trim(s.p) AS period_raw, p.code::VARCHAR AS period,
+                   p.start::DATE AS period_start, s.v AS v_text, dq_number(s.v) AS value,
+                   s.n AS n_text, dq_number(s.n) AS numerator, s.d AS d_text, dq_number(s.d) AS denominator,
+                   s.s AS status_raw, coalesce(st.ok, true) AS status_ok,
+                   coalesce(st.secret, false) AS st_secret, coalesce(st.provisional, false) AS is_provisional,
+                   coalesce(st.estimated, false) AS is_estimated, coalesce(st.brk, false) AS is_break
+            FROM dq_staging s
+            LEFT JOIN dq_ind_names n ON n.raw = trim(s.i)
+            LEFT JOIN dq_period_names p ON p.raw = trim(s.p)
+            LEFT JOIN dq_status_names st ON st.raw = {_normalised_sql('s.s')}),
+        tokens AS (
+            SELECT *, CASE WHEN value IS NULL THEN {token('v_text')} END AS v_token,
+                   CASE WHEN numerator IS NULL THEN {token('n_text')} END AS n_token,
+                   CASE WHEN denominator IS NULL THEN {token('d_text')} END AS d_token
+            FROM parsed),
+        flagged AS (
+            SELECT line, value_column, territory,
+                   CASE WHEN indicator IS NULL THEN indicator_raw END AS indicator_raw, indicator,
+                   CASE WHEN period IS NULL THEN period_raw END AS period_raw, period, period_start,
+                   value, CASE WHEN value IS NULL AND v_token IS NULL THEN v_text END AS value_raw,
+                   numerator, CASE WHEN numerator IS NULL AND n_token IS NULL THEN n_text END AS numerator_raw,
+                   denominator, CASE WHEN denominator IS NULL AND d_token IS NULL THEN d_text END AS denominator_raw,
+                   CASE WHEN NOT status_ok THEN status_raw END AS status_raw, status_ok,
+                   st_secret OR v_token IS NOT DISTINCT FROM 'secret' AS status_secret,
+                   is_provisional, is_estimated, is_break,
+                   value IS NULL AND v_token IS NOT DISTINCT FROM 'missing' AND NOT st_secret AS skip
+            FROM tokens)
+        SELECT r.*, coalesce({protect.PRIMARY_SQL}, false) AS primary_secret
+        FROM flagged r LEFT JOIN dq_ind i ON i.id = r.indicator""")
+    cur.execute("DROP VIEW IF EXISTS dq_staging")
+    cur.execute("DROP TABLE IF EXISTS dq_raw")        # everything needed is in dq_rows now (memory)
+
+
+def _normalised_sql(expr: str) -> str:
+    """SQL twin of normalise_text for short status words."""
+    return (f"trim(regexp_replace(lower(strip_accents(coalesce({expr}, ''))), '[^a-z0-9]+', '_', 'g'), '_')")
+
+
+def _points_staging(cur, raw: readers.RawTable, mapping: Mapping, labels: dict[str, str],
+                    report: ImportReport) -> None:
+    """Aggregate point rows (coordinates + counts) to quartiers; `dq_staging` holds only the sums."""
+    headers = raw.headers
+    col = {role: f"c{headers.index(name)}" for role, name in mapping.columns.items()}
+    value_cols = list(mapping.value_columns.items())
+    xs, ys = ("lon", "lat") if mapping.crs == "wgs84" else ("x", "y")
+    select = ["line", f"dq_number({col[xs]}) AS x", f"dq_number({col[ys]}) AS y",
+              f"{col[xs]} AS x_raw", f"{col[ys]} AS y_raw",
+              f"{col['period']} AS period" if "period" in col else "NULL::VARCHAR AS period"]
+    for k, (header, _) in enumerate(value_cols):
+        cname = f"c{headers.index(header)}"
+        select += [f"dq_number({cname}) AS v{k}", f"{cname} AS r{k}"]
+    frame = cur.execute(f"SELECT {', '.join(select)} FROM dq_raw ORDER BY line").df()
+    bad_xy = frame[frame["x"].isna() | frame["y"].isna()]
+    for line, xr, yr in bad_xy[["line", "x_raw", "y_raw"]].head(200).itertuples(index=False):
+        report.problems.append(Problem("coordonnees_illisibles", "coordonnées illisibles (des nombres sont attendus).",
+                                       ERROR, (int(line),), f"{mapping.columns[xs]} / {mapping.columns[ys]}",
+                                       f"{xr} ; {yr}", 1, raw.sheet))
+    x, y = frame["x"].to_numpy(float), frame["y"].to_numpy(float)
+    if mapping.crs == "lambert93":
+        if not lambert.looks_like_lambert93(x, y):
+            report.problems.append(Problem("coordonnees_hors_france", "ces coordonnées ne sont pas en "
+                                           "Lambert-93 (x entre 0 et 1 300 000 m, y entre 6 000 000 et 7 200 000 m) ; "
+                                           "en degrés, nommez les colonnes « latitude » et « longitude ».",
+                                           ERROR, column=f"{mapping.columns['x']} / {mapping.columns['y']}"))
+        lon, lat = lambert.to_wgs84(x, y)
+    else:
+        lon, lat = x, y
+        wrong = frame[~np.isnan(x) & ((np.abs(x) > 180) | (np.abs(y) > 90))]
+        for line, xr, yr in wrong[["line", "x_raw", "y_raw"]].head(50).itertuples(index=False):
+            report.problems.append(Problem("coordonnees_hors_bornes", "longitude ou latitude hors des bornes "
+                                           "(longitude entre -180 et 180, latitude entre -90 et 90).", ERROR,
+                                           (int(line),), f"{mapping.columns['lon']} / {mapping.columns['lat']}",
+                                           f"{xr} ; {yr}", 1, raw.sheet))
+    quartiers = cur.execute("SELECT code, geometry FROM territory WHERE level = 'quartier' "
+                            "AND geometry IS NOT NULL").fetchall()
+    if not quartiers:
+        report.problems.append(Problem("pas_de_contours", "les quartiers de cette base n'ont pas de contours : "
+                                       "impossible de placer les points dans les quartiers."))
+    index = points.quartier_index(quartiers)
+    frame["quartier"] = points.locate(lon, lat, index)
+    located = frame[frame["quartier"].notna()]
+    report.points_outside = int((frame["quartier"].isna() & frame["x"].notna() & frame["y"].notna()).sum())
+    if report.points_outside:
+        report.problems.append(Problem("points_hors_quartiers", f"{fmt.number(report.points_outside, 0)} point"
+                                       f"{'s' if report.points_outside > 1 else ''} hors de tout quartier prioritaire : "
+                                       "non compté" + ("s" if report.points_outside > 1 else "") + ".", WARNING,
+                                       tuple(int(v) for v in frame.loc[frame['quartier'].isna() & frame['x'].notna(), 'line'].head(8)),
+                                       count=report.points_outside))
+    rows = []
+    for k, (header, indicator) in enumerate(value_cols):
+        unreadable = frame[frame[f"v{k}"].isna() & frame[f"r{k}"].notna() & (frame[f"r{k}"].str.strip() != "")]
+        for line, value in unreadable[["line", f"r{k}"]].head(200).itertuples(index=False):
+            report.problems.append(Problem("valeur_illisible", "ce n'est pas un nombre lisible.", ERROR,
+                                           (int(line),), header, str(value), 1, raw.sheet))
+        negative = frame[frame[f"v{k}"] < 0]
+        for line, value in negative[["line", f"v{k}"]].head(200).itertuples(index=False):
+            report.problems.append(Problem("effectif_negatif", "un effectif ne peut pas être négatif.", ERROR,
+                                           (int(line),), header, fmt.number(value, 0), 1, raw.sheet))
+        if protect.one_row_per_person(frame[f"v{k}"].tolist()):
+            report.problems.append(Problem("donnees_individuelles", "presque toutes les lignes comptent 0 ou 1 : "
+                                           "le fichier semble décrire des personnes ou des ménages un par un. "
+                                           "L'application n'accepte que des chiffres agrégés (par exemple par "
+                                           "résidence ou par immeuble).", ERROR, column=header,
+                                           count=len(frame)))
+        period_series = located["period"] if "period" in col else pd.Series(mapping.fixed.get("period"), index=located.index)
+        grouped = located.assign(p=period_series.fillna("").astype(str)).groupby(["quartier", "p"])
+        for (quartier, period), group in grouped:
+            rows.append((int(group["line"].min()), header, quartier, indicator, period or mapping.fixed.get("period"),
+                         _sum_text(group[f"v{k}"])))
+    frame_rows = pd.DataFrame(rows, columns=["line", "value_column", "t", "i", "p", "v"])
+    for name in ("n", "d", "s"):
+        frame_rows[name] = None
+    for name in ("value_column", "t", "i", "p", "v", "n", "d", "s"):
+        frame_rows[name] = frame_rows[name].astype("string")
+    frame_rows["line"] = frame_rows["line"].astype("Int64")
+    _register(cur, "dq_points_rows", frame_rows)
+    cur.execute("CREATE OR REPLACE TEMP VIEW dq_staging AS SELECT * FROM dq_points_rows")
+
+
+def _sum_text(values: pd.Series) -> str:
+    total = values.dropna().sum()
+    return str(int(total)) if float(total).is_integer() else str(total).replace(".", ",")
+
+
+def _preview(cur, limit: int = 50) -> pd.DataFrame:
+    """The first rows as they would be stored (secret cells without a figure)."""
+    rows = cur.execute(f"""
+        SELECT r.line, r.territory, r.indicator, r.period,
+               CASE WHEN r.primary_secret OR r.status_secret OR coalesce(x.hide, false) THEN NULL ELSE r.value END,
+               r.primary_secret OR r.status_secret OR coalesce(x.hide, false)
+        FROM dq_rows r LEFT JOIN dq_hide x USING (territory, indicator, period)
+        WHERE NOT r.skip ORDER BY r.line NULLS LAST LIMIT {int(limit)}""").fetchall()
+    frame = pd.DataFrame(rows, columns=["Ligne", "Territoire", "Indicateur", "Période", "Valeur", "Secret"])
+    frame["Période"] = [fmt.period(p) if isinstance(p, str) else "" for p in frame["Période"]]
+    frame["Valeur"] = ["s" if secret else ("–" if v is None else fmt.number(v, 2).rstrip("0").rstrip(","))
+                       for v, secret in zip(frame["Valeur"], frame["Secret"], strict=True)]
+    return frame.drop(columns=["Secret"]).astype("string")
+

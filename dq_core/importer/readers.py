@@ -1,0 +1,366 @@
+"""Read a CSV or XLSX file into a temporary DuckDB table of text cells, with file line numbers.
+
+The result, `dq_raw(line, c0, c1, …)`, is the same whatever the file looked like: title lines above
+the header and notes below it are set aside, blank lines skipped, every cell kept as text (numbers
+and codes are parsed later, with a message when they cannot be). A clean CSV (no quotes, no blank
+lines) is read by DuckDB at full speed with exact line numbers; any other goes through Python's csv
+module in batches — both stream, so a file larger than memory is fine.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import duckdb
+import pandas as pd
+
+from dq_core.errors import DQError
+from dq_core.importer.layouts import ROLE_SYNONYMS, indicator_of
+from dq_core.importer.parsing import normalise_text, number_to_text, parse_period
+from dq_core.importer.sources import FileSource, TextFile, scan_from, to_utf8
+from dq_core.importer.sql import first as _first
+
+DELIMITERS = (";", "\t", ",", "|")
+DELIMITER_NAMES = {";": "point-virgule", "\t": "tabulation", ",": "virgule", "|": "barre verticale"}
+BATCH_ROWS = 200_000
+HEADER_SEARCH_ROWS = 30
+# Sheets of a workbook that are not data: the indicator declarations, and the template's help sheets.
+INDICATOR_SHEETS = ("indicateurs", "nouveaux_indicateurs", "indicateurs_nouveaux", "declarations")
+HELP_SHEETS = ("catalogue", "territoires", "mode_d_emploi", "notice", "lisez_moi", "aide", "notes")
+
+
+@dataclass
+class RawTable:
+    """`dq_raw` in the cursor: column `c{i}` holds the file column `headers[i]`."""
+    headers: list[str]
+    rows: int
+    header_line: int                        # file line of the header (1-based)
+    notes: list[tuple[int, str]] = field(default_factory=list)   # (line, text) set aside below the data
+    extra_columns: int = 0                  # rows with more cells than the header (non-empty)
+    extra_lines: list[int] = field(default_factory=list)
+    open_quote_lines: list[int] = field(default_factory=list)   # a quote opened and never closed
+    truncated_line: int | None = None       # the last line stops mid-row (file cut short?)
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    declarations: list[dict] | None = None  # rows of an "indicateurs" sheet, if any
+    declarations_sheet: str | None = None
+
+
+def read_raw(cur: duckdb.DuckDBPyConnection, source: FileSource, kind: str,
+             indicators: dict[str, str]) -> RawTable:
+    """Fill `dq_raw` from a CSV or XLSX source (kind from `sources.sniff_kind`)."""
+    if kind == "xlsx":
+        return _read_xlsx(cur, source, indicators)
+    text = to_utf8(source)
+    try:
+        return _read_csv(cur, text, indicators)
+    finally:
+        text.cleanup()
+
+
+def read_rows(source: FileSource, kind: str, indicators: dict[str, str]) -> tuple[list[str], list[dict]]:
+    """A small table (a companion file of indicator declarations) as header + list of row dicts."""
+    con = duckdb.connect()
+    try:
+        cur = con.cursor()
+        raw = read_raw(cur, source, kind, indicators)
+        rows = cur.execute("SELECT * FROM dq_raw ORDER BY line").fetchall()
+    finally:
+        con.close()
+    return raw.headers, [{"_line": r[0], **{h: r[i + 1] for i, h in enumerate(raw.headers)}} for r in rows]
+
+
+# --- header detection -------------------------------------------------------------------------
+
+_KNOWN_NAMES = {name for names in ROLE_SYNONYMS.values() for name in names} | {
+    "libelle", "domaine", "unite", "nature", "sens", "source", "definition", "producteur"}
+
+
+def find_header(rows: list[list[str]], indicators: dict[str, str]) -> int:
+    """Index of the header row: the first row naming known columns, periods or indicators, below
+    any title lines; else the first row as wide as the table."""
+    def filled(row):
+        return [c for c in row if c is not None and str(c).strip()]
+    widths = [len(filled(r)) for r in rows]
+    widest = max(widths, default=0)
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cells = filled(row)
+        if len(cells) < 2:
+            continue
+        known = sum(1 for c in cells if normalise_text(c) in _KNOWN_NAMES
+                    or parse_period(c) is not None or indicator_of(str(c), indicators))
+        if known >= 1 and not all(parse_period(c) for c in cells):
+            return i
+    for i, width in enumerate(widths[:HEADER_SEARCH_ROWS]):
+        if width >= max(2, widest * 0.6):
+            return i
+    return 0
+
+
+def _headers(cells: list[str]) -> list[str]:
+    """Column names as written; blanks and repeats get a name the user can find (`colonne 5`)."""
+    names: list[str] = []
+    for i, cell in enumerate(cells):
+        name = str(cell).strip() if cell is not None else ""
+        name = re.sub(r"\s+", " ", name) or f"colonne {i + 1}"
+        while name in names:
+            name = f"{name} ({i + 1})"
+        names.append(name)
+    return names
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+def sniff_delimiter(sample: str) -> str:
+    lines = [line for line in sample.splitlines()[:80] if line.strip()]
+    if len(lines) > 1 and len(sample) >= 200_000:
+        lines = lines[:-1]                              # the sample may cut the last line
+    best, best_score = ";", 0
+    for delimiter in DELIMITERS:
+        counts = [len(r) for r in csv.reader(lines, delimiter=delimiter)]
+        common = Counter(c for c in counts if c >= 2).most_common(1)
+        score = common[0][1] if common else 0
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(cur: duckdb.DuckDBPyConnection, text: TextFile, indicators: dict[str, str]) -> RawTable:
+    delimiter = sniff_delimiter(text.sample)
+    sample_lines = text.sample.splitlines()[:HEADER_SEARCH_ROWS + 5]
+    sample_rows = list(csv.reader(sample_lines, delimiter=delimiter))
+    header_index = find_header(sample_rows, indicators)
+    headers = _headers(sample_rows[header_index]) if sample_rows else []
+    while len(headers) > 1 and headers[-1] == f"colonne {len(headers)}":
+        headers.pop()                                   # a trailing ';' on the header line
+    if not headers:
+        headers = ["colonne 1"]
+    header_chars = sum(len(line) for line in text.sample.splitlines(keepends=True)[:header_index + 1])
+    quote, blank = scan_from(text.path, header_chars, text.sample)
+    columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
+    raw = RawTable(headers, 0, header_index + 1, encoding=text.encoding, delimiter=delimiter)
+    _create_raw(cur, len(headers))
+    fast = not quote and not blank
+    if fast:
+        try:
+            cur.execute(
+                f"""INSERT INTO dq_raw SELECT {header_index + 1} + row_number() OVER () AS line, *
+                    FROM read_csv(?, delim=?, quote='', escape='', header=false, skip=?,
+                                  auto_detect=false, null_padding=true, columns=?)""",
+                [str(text.path), delimiter, header_index + 1, columns])
+        except duckdb.Error:
+            cur.execute("DELETE FROM dq_raw")
+            fast = False
+    if not fast:
+        _read_csv_python(cur, text, delimiter, header_index, raw)
+    tail = _last_line(text.path)
+    if tail is not None and raw.headers:
+        cells = next(csv.reader([tail], delimiter=delimiter), [])
+        if 0 < len(cells) < len(raw.headers):
+            raw.truncated_line = _first(cur.execute("SELECT max(line) FROM dq_raw"))[0]
+    _set_aside_notes(cur, raw)
+    return raw
+
+
+def _last_line(path) -> str | None:
+    """The file's last line when the file does not end with a line break, else None."""
+    with open(path, "rb") as f:
+        f.seek(0, 2)
+        size = f.tell()
+        f.seek(max(0, size - 65536))
+        tail = f.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return None
+    return tail.splitlines()[-1].decode("utf-8", errors="replace")
+
+
+def _read_csv_python(cur, text: TextFile, delimiter: str, header_index: int, raw: RawTable) -> None:
+    width = len(raw.headers)
+    with open(text.path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter)
+        batch: list[list] = []
+        line_before = 0
+        pending_quote = None
+        for index, row in enumerate(reader):
+            first_line = line_before + 1
+            line_before = reader.line_num
+            if index <= header_index:
+                continue
+            if not any(cell.strip() for cell in row):
+                continue
+            # A field running over several lines up to the end of the file: a quote never closed.
+            pending_quote = first_line if any("\n" in c or "\r" in c for c in row) else None
+            if len(row) > width:
+                if any(cell.strip() for cell in row[width:]):
+                    raw.extra_columns += 1
+                    if len(raw.extra_lines) < 8:
+                        raw.extra_lines.append(first_line)
+                row = row[:width]
+            elif len(row) < width:
+                row = row + [None] * (width - len(row))
+            batch.append([first_line, *row])
+            if len(batch) >= BATCH_ROWS:
+                _append(cur, batch, width)
+                batch = []
+        if batch:
+            _append(cur, batch, width)
+        if pending_quote is not None:
+            raw.open_quote_lines.append(pending_quote)
+
+
+def _create_raw(cur, width: int) -> None:
+    cols = ", ".join(f"c{i} VARCHAR" for i in range(width))
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE dq_raw (line BIGINT, {cols})")
+
+
+def _append(cur, batch: list[list], width: int) -> None:
+    frame = pd.DataFrame(batch, columns=["line", *(f"c{i}" for i in range(width))])
+    for column in frame.columns[1:]:
+        frame[column] = frame[column].astype("string")
+    cur.register("dq_batch", frame)
+    cur.execute("INSERT INTO dq_raw SELECT * FROM dq_batch")
+    cur.unregister("dq_batch")
+
+
+NOTES_WINDOW = 10_000     # notes sit below the table: only its last rows are examined
+
+
+def _set_aside_notes(cur, raw: RawTable) -> None:
+    """Drop rows with no value at all; set aside the rows below the data that hold one cell only
+    (notes, sources)."""
+    width = len(raw.headers)
+    filled = " + ".join(f"(CASE WHEN trim(coalesce(c{i}, '')) <> '' THEN 1 ELSE 0 END)" for i in range(width))
+    empty_row = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(width))
+    total, last_line, empty = _first(cur.execute(
+        f"SELECT count(*), max(line), count(*) FILTER (WHERE {empty_row}) FROM dq_raw"))
+    if empty:
+        cur.execute(f"DELETE FROM dq_raw WHERE {empty_row} OR {filled} = 0")
+    if width >= 2 and last_line is not None:
+        tail = cur.execute(f"SELECT line, {filled} AS n, {' || '.join(f'coalesce(c{i}, {chr(39)}{chr(39)})' for i in range(width))} "
+                           f"FROM dq_raw ORDER BY line DESC LIMIT {NOTES_WINDOW}").fetchall()
+        notes = []
+        for line, n, text in tail:
+            if n >= 2:
+                break
+            if n == 1:
+                notes.append((line, text))
+        if notes and len(notes) < total:
+            raw.notes = sorted(notes)
+            cur.execute("DELETE FROM dq_raw WHERE line >= ?", [raw.notes[0][0]])
+    raw.rows = _first(cur.execute("SELECT count(*) FROM dq_raw"))[0]
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+def cell_text(value, number_format: str | None = None) -> str | None:
+    """A spreadsheet cell as the text the importer parses (numbers written back exactly; a cell
+    formatted as a percentage, which Excel stores as 0.125, is read as `12,5 %`)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        if number_format and "%" in number_format:
+            return number_to_text(round(value * 100, 10)) + " %"
+        return number_to_text(value)
+    if isinstance(value, datetime):
+        return f"{value.year}-{value.month:02d}" if value.day == 1 else value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
+        return f"{value.year}-{value.month:02d}" if value.day == 1 else value.strftime("%d/%m/%Y")
+    if isinstance(value, time):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(cur: duckdb.DuckDBPyConnection, source: FileSource, indicators: dict[str, str]) -> RawTable:
+    import openpyxl
+
+    try:
+        with source.open() as f:
+            workbook = openpyxl.load_workbook(f, read_only=True, data_only=True)
+            try:
+                return _read_workbook(cur, workbook, indicators)
+            finally:
+                workbook.close()
+    except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
+        from dq_core.importer.sources import KIND_MESSAGES
+        raise DQError(KIND_MESSAGES["broken_xlsx"]) from exc
+    except DQError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
+        raise DQError("Ce classeur Excel n'a pas pu être lu (" + exc.__class__.__name__ + "). "
+                      "Enregistrez-le à nouveau depuis Excel ou LibreOffice, ou envoyez-le en CSV.") from exc
+
+
+def _sheet_rows(sheet):
+    for row in sheet.iter_rows():
+        cells = []
+        for cell in row:
+            value = getattr(cell, "value", None)
+            cells.append(cell_text(value, getattr(cell, "number_format", None)))
+        yield cells
+
+
+def _read_workbook(cur, workbook, indicators: dict[str, str]) -> RawTable:
+    data_sheet, declaration_sheet = None, None
+    for sheet in workbook.worksheets:
+        name = normalise_text(sheet.title)
+        if name in INDICATOR_SHEETS:
+            declaration_sheet = declaration_sheet or sheet
+        elif name not in HELP_SHEETS and data_sheet is None:
+            data_sheet = sheet
+    if data_sheet is None:
+        data_sheet = workbook.worksheets[0]
+    rows_iter = _sheet_rows(data_sheet)
+    head: list[list[str | None]] = []
+    for row in rows_iter:
+        head.append(row)
+        if len(head) >= HEADER_SEARCH_ROWS + 5:
+            break
+    header_index = find_header(head, indicators) if head else 0
+    headers = _headers(head[header_index]) if head else ["colonne 1"]
+    while len(headers) > 1 and headers[-1] == f"colonne {len(headers)}":
+        headers.pop()
+    width = len(headers)
+    raw = RawTable(headers, 0, header_index + 1, sheet=data_sheet.title)
+    _create_raw(cur, width)
+    batch: list[list] = []
+
+    def take(line: int, row: list) -> None:
+        nonlocal batch
+        if not any(c is not None and str(c).strip() for c in row):
+            return
+        if len(row) > width and any(c is not None and str(c).strip() for c in row[width:]):
+            raw.extra_columns += 1
+            if len(raw.extra_lines) < 8:
+                raw.extra_lines.append(line)
+        row = (row + [None] * width)[:width]
+        batch.append([line, *row])
+        if len(batch) >= BATCH_ROWS:
+            _append(cur, batch, width)
+            batch = []
+
+    for i, row in enumerate(head):
+        if i > header_index:
+            take(i + 1, row)
+    for i, row in enumerate(rows_iter, start=len(head)):
+        take(i + 1, row)
+    if batch:
+        _append(cur, batch, width)
+    _set_aside_notes(cur, raw)
+    if declaration_sheet is not None:
+        rows = [r for r in _sheet_rows(declaration_sheet)]
+        if rows:
+            index = find_header(rows, indicators)
+            names = _headers(rows[index])
+            raw.declarations = [{"_line": n + 1, **{h: (r[i] if i < len(r) else None) for i, h in enumerate(names)}}
+                                for n, r in enumerate(rows) if n > index
+                                and any(c is not None and str(c).strip() for c in r)]
+            raw.declarations_sheet = declaration_sheet.title
+    return raw

@@ -1,0 +1,165 @@
+"""What an import check found, in French: each problem with its file line, column and value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dq_core import fmt
+
+# Severities: an error refuses the file; a choice (conflicts with stored data) waits for the user's
+# explicit "replace" or "keep"; a warning is said but does not stop the import.
+ERROR, CHOICE, WARNING = "erreur", "choix", "avertissement"
+
+# How many lines are listed for one problem (the count says how many there are in all).
+MAX_LINES_LISTED = 8
+# How many problems of the same kind are listed one by one (then summarised).
+MAX_PER_KIND = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str                        # stable code, e.g. 'territoire_inconnu'
+    message: str                     # French, for the user
+    severity: str = ERROR
+    lines: tuple[int, ...] = ()      # file lines (1 = first line of the file), first few only
+    column: str | None = None        # the column's name as written in the file
+    value: str | None = None         # the value found, as written in the file
+    count: int = 1                   # how many rows have this problem
+    sheet: str | None = None
+
+    @property
+    def where(self) -> str:
+        """`ligne 12`, `lignes 12, 13 et 40 autres`, with the sheet when there is one."""
+        parts = []
+        if self.sheet:
+            parts.append(f"feuille « {self.sheet} »")
+        if self.lines:
+            shown = ", ".join(str(n) for n in self.lines[:MAX_LINES_LISTED])
+            rest = self.count - min(len(self.lines), MAX_LINES_LISTED)
+            word = "ligne" if self.count == 1 else "lignes"
+            parts.append(f"{word} {shown}" + (f" et {fmt.number(rest, 0)} autre{'s' if rest > 1 else ''}"
+                                              if rest > 0 else ""))
+        return ", ".join(parts)
+
+    def text(self) -> str:
+        """One line of the French report."""
+        head = self.where
+        col = f"colonne « {self.column} »" if self.column else ""
+        place = " — ".join(p for p in (head, col) if p)
+        value = f" : valeur « {_short(self.value)} »" if self.value is not None else ""
+        return f"{place}{value} : {self.message}" if place else f"{self.message}{value}"
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{fmt.number(number, 0)} {singular if number <= 1 else plural}"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = str(text).replace("\n", " ").replace("\r", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class ImportReport:
+    """Everything a check or an import found and did; `status` says what happened."""
+    file_name: str
+    file_hash: str = ""
+    file_kind: str = ""              # 'csv', 'xlsx'
+    layout: str = ""                 # 'long', 'wide_period', 'wide_indicator', 'points'
+    encoding: str | None = None
+    delimiter: str | None = None
+    rows_read: int = 0               # data rows read from the file (points: points read)
+    rows_valid: int = 0              # rows (cells) that would be stored
+    rows_ignored: int = 0            # empty rows/cells, notes
+    rows_conflicting: int = 0        # already stored for the same territory, indicator, period
+    rows_identical: int = 0          # of which identical to what is stored
+    rows_secret: int = 0             # hidden by the primary rule (small counts)
+    rows_secret_secondary: int = 0   # hidden so that no secret cell can be recovered
+    stored_cells_protected: int = 0  # stored cells hidden by secondary suppression
+    points_outside: int = 0          # points outside every quartier (not counted)
+    new_indicators: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    preview: pd.DataFrame | None = None   # the first normalised rows, as they would be stored
+    mapping: dict | None = None
+    status: str = "verifie"          # 'verifie', 'refuse', 'a_choisir', 'importe'
+    batch_id: int | None = None
+    mode: str | None = None          # 'replace', 'keep'
+    rows_inserted: int = 0
+    rows_replaced: int = 0
+    rows_kept: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """No error: the file can be imported (possibly after choosing replace or keep)."""
+        return not self.errors
+
+    @property
+    def needs_choice(self) -> bool:
+        return self.ok and self.rows_conflicting > 0 and self.mode is None
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems as a table (text cells only: values from the file are data, not markup)."""
+        return pd.DataFrame([{
+            "Gravité": p.severity, "Où": p.where or "fichier", "Colonne": p.column or "",
+            "Valeur trouvée": "" if p.value is None else _short(p.value, 120),
+            "Problème": p.message, "Lignes concernées": p.count,
+        } for p in self.problems], columns=["Gravité", "Où", "Colonne", "Valeur trouvée", "Problème",
+                                             "Lignes concernées"])
+
+    def summary(self) -> str:
+        """The French verdict in one or two sentences."""
+        n = fmt.number
+        if self.status == "importe":
+            text = (f"Import n° {self.batch_id} enregistré : {_count(self.rows_inserted, 'valeur ajoutée', 'valeurs ajoutées')}"
+                    + (f", {_count(self.rows_replaced, 'remplacée', 'remplacées')}" if self.rows_replaced else "")
+                    + (f", {_count(self.rows_kept, 'déjà présente gardée telle quelle', 'déjà présentes gardées telles quelles')}"
+                       if self.rows_kept else "")
+                    + ".")
+        elif self.errors:
+            count = sum(p.count for p in self.errors)
+            text = (f"Fichier refusé : {n(count, 0)} problème{'s' if count > 1 else ''} à corriger "
+                    f"({len(self.errors)} sorte{'s' if len(self.errors) > 1 else ''}). Rien n'a été enregistré.")
+        elif self.needs_choice:
+            text = (f"Fichier valide, mais {n(self.rows_conflicting, 0)} valeur"
+                    f"{'s existent' if self.rows_conflicting > 1 else ' existe'} déjà dans la base "
+                    "(même territoire, indicateur et période) : choisissez de les remplacer ou de garder "
+                    "celles de la base. Rien n'a été enregistré.")
+        else:
+            text = (f"Fichier valide : {_count(self.rows_valid, 'valeur prête', 'valeurs prêtes')} à être importée{'s' if self.rows_valid > 1 else ''}. "
+                    "Rien n'a été enregistré (vérification seulement).")
+        secret = self.rows_secret + self.rows_secret_secondary
+        if secret and self.ok:
+            text += (f" {n(secret, 0)} valeur{'s' if secret > 1 else ''} couverte"
+                     f"{'s' if secret > 1 else ''} par le secret statistique (enregistrée"
+                     f"{'s' if secret > 1 else ''} sans le chiffre).")
+        return text
+
+    def text(self) -> str:
+        """The full French report (CLI)."""
+        lines = [f"Fichier « {self.file_name} »" + (f" ({self.file_kind.upper()}, {_LAYOUTS.get(self.layout, self.layout)})"
+                                                    if self.file_kind else ""), self.summary()]
+        if self.rows_read:
+            lines.append(f"Lignes lues : {fmt.number(self.rows_read, 0)} ; valeurs trouvées : "
+                         f"{fmt.number(self.rows_valid, 0)} ; lignes ignorées : {fmt.number(self.rows_ignored, 0)}.")
+        if self.new_indicators:
+            lines.append("Nouveaux indicateurs : " + ", ".join(self.new_indicators) + ".")
+        for severity in (ERROR, CHOICE, WARNING):
+            chosen = [p for p in self.problems if p.severity == severity]
+            if chosen:
+                lines.append(f"\n{severity.capitalize()}s :" if severity != CHOICE else "\nÀ choisir :")
+                lines.extend(f"  - {p.text()}" for p in chosen)
+        return "\n".join(lines)
+
+
+_LAYOUTS = {"long": "format long", "wide_period": "une colonne par période",
+            "wide_indicator": "une colonne par indicateur", "points": "données ponctuelles"}

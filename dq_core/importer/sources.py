@@ -1,0 +1,222 @@
+"""A file handed to the importer: its kind (CSV, Excel, something else), hash and text encoding.
+
+Bytes are decoded in Python (UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252, else
+Latin-1) and handed to DuckDB as a UTF-8 file: DuckDB's own reader only knows UTF-8 and Latin-1
+offline (STACK-NOTES C7). Everything is streamed in chunks, so a file larger than memory is fine.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dq_core.errors import DQError
+
+CHUNK = 8 * 1024 * 1024
+SAMPLE = 256 * 1024
+
+_MAGIC = [
+    (b"\xd0\xcf\x11\xe0", "xls"),
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"GIF8", "image"),
+    (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf", "archive"),
+    (b"Rar!", "archive"),
+    (b"SQLite format 3", "database"),
+    (b"DUCK", "database"),
+    (b"{\\rtf", "rtf"),
+]
+
+KIND_MESSAGES = {
+    "xls": "C'est un classeur Excel à l'ancien format (.xls). Ouvrez-le dans Excel ou LibreOffice et "
+           "enregistrez-le au format .xlsx ou CSV, puis recommencez.",
+    "ods": "C'est un classeur OpenDocument (.ods). Enregistrez-le au format .xlsx ou CSV, puis recommencez.",
+    "pdf": "C'est un document PDF : l'application lit des tableaux CSV ou Excel (.xlsx), pas des PDF.",
+    "image": "C'est une image : l'application lit des tableaux CSV ou Excel (.xlsx).",
+    "gzip": "C'est un fichier compressé : décompressez-le et importez le tableau CSV ou Excel qu'il contient.",
+    "archive": "C'est une archive compressée : décompressez-la et importez le tableau CSV ou Excel qu'elle contient.",
+    "zip": "C'est une archive ZIP, pas un classeur Excel : décompressez-la et importez le tableau qu'elle contient.",
+    "database": "C'est une base de données, pas un tableau : exportez les données en CSV ou en Excel (.xlsx).",
+    "rtf": "C'est un document texte mis en forme (RTF), pas un tableau CSV ou Excel.",
+    "docx": "C'est un document Word, pas un tableau : copiez le tableau dans Excel et enregistrez-le en .xlsx.",
+    "binary": "Ce fichier n'est pas un tableau lisible (contenu binaire). L'application lit des fichiers CSV "
+              "(texte séparé par des points-virgules, virgules ou tabulations) ou Excel (.xlsx).",
+    "broken_xlsx": "Ce classeur Excel est abîmé ou incomplet (fichier tronqué ?) : il ne peut pas être ouvert. "
+                   "Enregistrez-le à nouveau depuis Excel ou LibreOffice, ou renvoyez-le.",
+}
+
+
+@dataclass
+class FileSource:
+    """A file to import: a path on disk, or bytes (an upload), with the name the user knows it by."""
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+    _hash: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> FileSource:
+        path = Path(path)
+        if not path.exists():
+            raise DQError(f"Le fichier « {path} » n'existe pas.")
+        if path.is_dir():
+            raise DQError(f"« {path} » est un dossier, pas un fichier.")
+        return cls(path.name, path=path)
+
+    @classmethod
+    def from_bytes(cls, name: str, data: bytes) -> FileSource:
+        return cls(name, data=bytes(data))
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size if self.path is not None else len(self.data or b"")
+
+    def open(self):
+        return open(self.path, "rb") if self.path is not None else io.BytesIO(self.data or b"")
+
+    def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
+        with self.open() as f:
+            while chunk := f.read(size):
+                yield chunk
+
+    def head(self, size: int = SAMPLE) -> bytes:
+        with self.open() as f:
+            return f.read(size)
+
+    @property
+    def sha256(self) -> str:
+        if self._hash is None:
+            digest = hashlib.sha256()
+            for chunk in self.chunks():
+                digest.update(chunk)
+            self._hash = digest.hexdigest()
+        return self._hash
+
+
+def sniff_kind(source: FileSource) -> str:
+    """'csv', 'xlsx', 'empty', or the name of what it is instead (see KIND_MESSAGES)."""
+    head = source.head(8192)
+    if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        return "empty"
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_kind(source)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "csv"
+    if b"\x00" in head:
+        return "binary"
+    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if control > len(head) / 100:
+        return "binary"
+    return "csv"
+
+
+def _zip_kind(source: FileSource) -> str:
+    try:
+        with source.open() as f, zipfile.ZipFile(f) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names:
+                bad = archive.testzip()
+                return "broken_xlsx" if bad else "xlsx"
+            if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
+                return "ods"
+            if "word/document.xml" in names:
+                return "docx"
+            return "zip"
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+        return "broken_xlsx"
+
+
+@dataclass
+class TextFile:
+    """A CSV source as a UTF-8 file on disk (the original when it already was UTF-8)."""
+    path: Path
+    encoding: str          # what the original was: 'UTF-8', 'UTF-8 (BOM)', 'UTF-16', 'Windows-1252', 'Latin-1'
+    temporary: bool
+    sample: str            # the first characters, decoded
+
+    def cleanup(self) -> None:
+        if self.temporary:
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass
+
+
+def to_utf8(source: FileSource) -> TextFile:
+    """Decode the source and return it as UTF-8 text on disk (streamed, any size)."""
+    head = source.head(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _transcode(source, "utf-16", "UTF-16")
+    bom = head.startswith(codecs.BOM_UTF8)
+    if _is_utf8(source):
+        label = "UTF-8 (BOM)" if bom else "UTF-8"
+        if source.path is not None and not bom:
+            return TextFile(source.path, label, False, _sample(source, "utf-8"))
+        return _transcode(source, "utf-8-sig", label)
+    if _decodes(source, "cp1252"):
+        return _transcode(source, "cp1252", "Windows-1252")
+    return _transcode(source, "latin-1", "Latin-1")
+
+
+def _is_utf8(source: FileSource) -> bool:
+    return _decodes(source, "utf-8")
+
+
+def _decodes(source: FileSource, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for chunk in source.chunks():
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _sample(source: FileSource, encoding: str) -> str:
+    return source.head(SAMPLE).decode(encoding, errors="ignore").lstrip("\ufeff")
+
+
+def _transcode(source: FileSource, encoding: str, label: str) -> TextFile:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    fd, name = tempfile.mkstemp(prefix="dq-import-", suffix=".csv")
+    sample = []
+    with os.fdopen(fd, "wb") as out:
+        for chunk in source.chunks():
+            text = decoder.decode(chunk)
+            if not sample:
+                text = text.lstrip("\ufeff")
+                sample.append(text[:SAMPLE])
+            out.write(text.encode("utf-8"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return TextFile(Path(name), label, True, sample[0] if sample else "")
+
+
+def scan_from(path: Path, offset_chars: int, sample: str) -> tuple[bool, bool]:
+    """(has a quote, has a blank line) in the UTF-8 file after the header: a clean file can be read
+    by DuckDB with exact line numbers, any other by Python's csv module."""
+    start = len(sample[:offset_chars].encode("utf-8"))
+    quote = blank = False
+    previous = b""
+    with open(path, "rb") as f:
+        f.seek(start)
+        while chunk := f.read(CHUNK):
+            data = previous + chunk
+            quote = quote or b'"' in chunk
+            blank = blank or b"\n\n" in data or b"\n\r\n" in data or b"\r\r" in data
+            if quote and blank:
+                break
+            previous = chunk[-2:]
+    return quote, blank

@@ -1,0 +1,285 @@
+"""Reader for INSEE/ANCT thematic bases per QPV: DEMO, IPRO, REVN (2017-2022) and `data_DEMO_*_V1_QP`.
+
+Bytes → a `ThematicData`: the long observations (one row per quartier × indicator), the quartiers'
+names and communes as written in the file, and the `Ensemble des QPV` row as the ensemble reference.
+Empty cells stay empty (secret or unavailable, never zero); secondary suppression hides any cell that
+the published totals would otherwise give away by subtraction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from dq_core.errors import DQError
+from dq_core.official.catalogue import (
+    DERIVED_RATES,
+    DERIVED_SUMS,
+    NOTE_COLUMNS,
+    OFFICIAL_BY_ID,
+    REFERENCE_PERIODS,
+    RELATIONS,
+    THEME_COLUMNS,
+    THEME_LABELS,
+)
+from dq_core.official.text import QP2015_CODE, QP2024_CODE, NotRecognised, Table, numbers, split_multi
+from dq_core.privacy import Relation, recoverable_cells, secondary_suppression
+
+ENSEMBLE_CODES = {2015: "ENSQP2015", 2024: "ENSQP2024"}
+ENSEMBLE_NAMES = {2015: "Ensemble des quartiers prioritaires (géographie 2015)",
+                  2024: "Ensemble des quartiers prioritaires (géographie 2024)"}
+CODE_COLUMNS = ("CODGEO", "CODE_QP", "QP", "CODE_QPV")
+THEME_MARKERS = {
+    "DEMO": {"POP_MUN", "TX_F", "IND_JEUNE", "PERCOU", "TX_TOT_0A24"},
+    "IPRO": {"TX_TOT_EMPL", "ABCDE", "ABC", "NOTE_PE", "ABC_F"},
+    "REVN": {"TP60", "DISP_Q2", "PMIMP", "DECUC_Q2", "PPSOC"},
+}
+NOTE_EMPTY = "Case vide dans le fichier de l'Insee : secret statistique ou donnée non disponible."
+NOTE_PRIMARY = "Effectif inférieur au seuil de diffusion : valeur masquée."
+NOTE_SECONDARY = ("Valeur masquée par l'application (secret secondaire) : elle se déduirait sinon des "
+                  "autres cases publiées.")
+# Columns renamed by INSEE with a change of wording: the series is marked as broken at that edition.
+SERIES_BREAKS = {"part_emplois_precaires": ("2021", "Intitulé modifié par l'Insee en 2021 : « emploi à durée "
+                                            "limitée » (TX_*_EDLIM) remplace « emploi précaire » (TX_*_EPREC)."),
+                 "part_emplois_precaires_femmes": ("2021", "Intitulé modifié par l'Insee en 2021."),
+                 "part_emplois_precaires_etrangers": ("2021", "Intitulé modifié par l'Insee en 2021.")}
+OBSERVATION_COLUMNS = ["territory", "indicator", "period", "period_start", "value", "numerator", "denominator",
+                       "is_secret", "is_provisional", "is_estimated", "is_break", "note", "edition"]
+
+
+@dataclass
+class ThematicData:
+    theme: str
+    edition: int
+    observations: pd.DataFrame                  # OBSERVATION_COLUMNS
+    quartiers: pd.DataFrame                     # code, name (or None), vintage, commune_names
+    indicators: list[str]
+    unmapped: list[str] = field(default_factory=list)
+    secondary: int = 0                          # cells hidden by secondary suppression
+
+    @property
+    def label(self) -> str:
+        return f"Insee, base thématique « {THEME_LABELS[self.theme]} » par quartier, édition {self.edition}"
+
+
+def _upper(header: list[str]) -> dict[str, str]:
+    return {h.strip().upper(): h for h in header}
+
+
+def theme_of(table: Table) -> str | None:
+    """'DEMO', 'IPRO' or 'REVN' when the header says so; None if it is no thematic base.
+
+    Raises DQError for a table mixing several themes (derived products): its editions are unknown.
+    """
+    names = set(_upper(table.header))
+    themes = [t for t, markers in THEME_MARKERS.items() if len(markers & names) >= 2]
+    if not themes:
+        return None
+    if len(themes) > 1:
+        raise NotRecognised("Tableau composite mêlant plusieurs bases de l'Insee (démographie, emploi, revenus) "
+                      "d'éditions différentes : importez plutôt les fichiers DEMO, IPRO et REVN d'origine.")
+    return themes[0]
+
+
+def edition_of(name: str, table: Table, theme: str) -> int | None:
+    """The edition: a year in the file name, else in the title rows above the header, else the only
+    edition whose column set matches (REVN 2021 and 2022 are recognisable)."""
+    for text in (name, table.title):
+        years = [int(y) for y in re.findall(r"(?<!\d)(20[12]\d)(?!\d)", text or "")]
+        if years:
+            return max(years)
+    names = set(_upper(table.header))
+    if theme == "REVN" and "C_C2SNP" in names:
+        return 2022
+    if theme == "REVN" and "CC2S" in names:
+        return 2021
+    return None
+
+
+def read_thematic(name: str, table: Table, theme: str) -> ThematicData:
+    edition = edition_of(name, table, theme)
+    if edition is None:
+        raise DQError("Édition introuvable : ni le nom du fichier ni son en-tête ne donnent l'année. "
+                      "Renommez le fichier en y mettant l'année de l'édition (par exemple DEMO_2022.csv).")
+    columns = _upper(table.header)
+    code_column = next((columns[c] for c in CODE_COLUMNS if c in columns), None)
+    if code_column is None:
+        raise DQError("Colonne CODGEO (code du quartier) absente.")
+    mapping = THEME_COLUMNS[theme]
+    mapped = {upper: original for upper, original in columns.items() if upper in mapping}
+    unmapped = [original for upper, original in columns.items()
+                if upper not in mapping and upper not in NOTE_COLUMNS
+                and upper not in {*CODE_COLUMNS, "LIBGEO", "LIB_COM", "LIBCOM"}]
+    frame = table.frame
+    codes = frame[code_column].astype("string").str.strip().str.strip('"').str.upper()
+    libgeo = frame[columns["LIBGEO"]] if "LIBGEO" in columns else pd.Series([""] * len(frame), dtype="string")
+    is_ensemble = codes.isin(["ENSEMBLE", "ENSQP", "FRANCE_QP"]) | libgeo.str.strip().str.lower().str.startswith(
+        "ensemble des q", na=False)
+    is_quartier = codes.str.match(QP2015_CODE.pattern) | codes.str.match(QP2024_CODE.pattern)
+    is_quartier = is_quartier.fillna(False) & ~is_ensemble
+    if not is_quartier.any():
+        raise DQError("Aucune ligne de quartier (code QP… ou QN…) dans la colonne CODGEO.")
+    vintage = 2024 if codes[is_quartier].str.startswith("QN").mean() > 0.5 else 2015
+
+    values = pd.DataFrame({upper: numbers(frame[original]) for upper, original in mapped.items()})
+    values.index = codes.where(~is_ensemble, ENSEMBLE_CODES[vintage])
+    keep = (is_quartier | is_ensemble).to_numpy()
+    values = values[keep]
+    quartier_rows = is_quartier[keep].to_numpy()
+    notes = _notes(frame[keep], columns, theme)
+
+    empty = values.isna() & quartier_rows[:, None]
+    secret = empty.copy()
+    _primary(values, secret, mapping, quartier_rows)
+    primary = secret & ~empty
+    _secondary(values, secret, theme, quartier_rows)
+    added = secret & ~empty & ~primary
+    secondary = int(added.to_numpy().sum())
+    values = values.mask(secret)
+    reasons = pd.DataFrame(np.where(added, NOTE_SECONDARY, np.where(primary, NOTE_PRIMARY, NOTE_EMPTY)),
+                           index=values.index, columns=values.columns)
+
+    observations = _long(values, secret, reasons, notes, mapping, theme, edition)
+    observations = pd.concat([observations, _derived(values, secret, mapping, edition)], ignore_index=True)
+    quartiers = pd.DataFrame({
+        "code": codes[is_quartier].to_numpy(),
+        "name": libgeo[is_quartier].str.strip().replace("", None).to_numpy(),
+        "vintage": vintage,
+        "commune_names": [split_multi(v) for v in frame.loc[is_quartier, columns["LIB_COM"]]]
+        if "LIB_COM" in columns else [[] for _ in range(int(is_quartier.sum()))],
+    })
+    indicators = sorted(observations["indicator"].unique())
+    return ThematicData(theme, edition, observations, quartiers, indicators, unmapped, secondary)
+
+
+def _notes(frame: pd.DataFrame, columns: dict[str, str], theme: str) -> dict[str, pd.Series]:
+    """Per data column, the quality note of its producer's NOTE_* column when it is not 0."""
+    out: dict[str, pd.Series] = {}
+    for note_column, (producer, by_theme) in NOTE_COLUMNS.items():
+        if note_column not in columns or theme not in by_theme:
+            continue
+        codes = frame[columns[note_column]].astype("string").str.strip()
+        text = ("Indicateur de qualité « " + producer + " » de l'Insee : " + codes +
+                " (0 = pas de réserve ; voir la documentation du fichier).")
+        keep = (codes.notna() & (codes != "") & (codes != "0")).fillna(False).to_numpy(dtype=bool)
+        text = pd.Series(np.where(keep, text.to_numpy(dtype=object, na_value=None), None), dtype=object)
+        for column in by_theme[theme]:
+            out[column] = text
+    return out
+
+
+def _primary(values: pd.DataFrame, secret: pd.DataFrame, mapping: dict, quartier_rows: np.ndarray) -> None:
+    for column in values.columns:
+        indicator = OFFICIAL_BY_ID[mapping[column]]
+        if indicator.kind != "count" or not indicator.secret_threshold:
+            continue
+        # Vectorised `privacy.primary_secret`: a count below the threshold (zero included) is secret.
+        small = (values[column] < indicator.secret_threshold).to_numpy()
+        secret[column] |= small & quartier_rows
+
+
+def _secondary(values: pd.DataFrame, secret: pd.DataFrame, theme: str, quartier_rows: np.ndarray) -> None:
+    """Hide complementary cells so that no secret cell follows from the published relations."""
+    relations = [Relation(total, parts) for total, parts in RELATIONS.get(theme, [])
+                 if total in values.columns and all(p in values.columns for p in parts)]
+    if not relations:
+        return
+    cells = sorted({c for r in relations for c in r.cells})
+    block = values[cells].to_numpy(dtype=float)
+    hidden = secret[cells].to_numpy()
+    # Only rows with a hidden cell inside some relation can leak.
+    candidates = np.flatnonzero(hidden.any(axis=1) & quartier_rows)
+    leaks: dict[frozenset, bool] = {}       # whether cells leak depends only on which cells are hidden
+    for i in candidates:
+        cell_secret = frozenset(c for c, h in zip(cells, hidden[i], strict=True) if h)
+        # Hidden cells are unknowns whatever their value; every other cell of a quartier row is published.
+        table = {c: (0.0 if c in cell_secret or np.isnan(v) else float(v)) for c, v in zip(cells, block[i], strict=True)}
+        if cell_secret not in leaks:
+            leaks[cell_secret] = bool(recoverable_cells(table, cell_secret, relations))
+        if not leaks[cell_secret]:
+            continue
+        for c in secondary_suppression(table, cell_secret, relations) - cell_secret:
+            secret.iat[i, secret.columns.get_loc(c)] = True
+
+
+def _period(theme: str, column: str, edition: int) -> tuple[str, str | None]:
+    reference = REFERENCE_PERIODS.get((theme, column, edition))
+    if reference:
+        return reference.period, reference.note.format(edition=edition)
+    return str(edition), None
+
+
+def _long(values: pd.DataFrame, secret: pd.DataFrame, reasons: pd.DataFrame, notes: dict[str, pd.Series],
+          mapping: dict, theme: str, edition: int) -> pd.DataFrame:
+    parts = []
+    territories = values.index.to_numpy()
+    for column in values.columns:
+        indicator = mapping[column]
+        period, period_note = _period(theme, column, edition)
+        value = values[column].to_numpy()
+        is_secret = secret[column].to_numpy()
+        present = ~np.isnan(value) | is_secret
+        note = notes.get(column, pd.Series([None] * len(values))).to_numpy(dtype=object)
+        note = np.where(is_secret, reasons[column].to_numpy(dtype=object), note)
+        if period_note:
+            note = np.array([f"{period_note} {n}" if isinstance(n, str) else period_note for n in note],
+                            dtype=object)
+        brk = SERIES_BREAKS.get(indicator)
+        is_break = brk is not None and str(edition) == brk[0] and column.endswith("EDLIM")
+        if is_break:
+            note = np.array([f"{brk[1]} {n}" if isinstance(n, str) else brk[1] for n in note], dtype=object)
+        parts.append(pd.DataFrame({
+            "territory": territories[present], "indicator": indicator, "period": period,
+            "period_start": date(int(period), 1, 1), "value": np.where(is_secret, np.nan, value)[present],
+            "numerator": np.nan, "denominator": np.nan, "is_secret": is_secret[present],
+            "is_provisional": False, "is_estimated": False, "is_break": is_break, "note": note[present],
+            "edition": str(edition)}))
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OBSERVATION_COLUMNS)
+    # Two columns of one file may feed one indicator (never in INSEE's files, but a renamed copy could):
+    return frame.drop_duplicates(["territory", "indicator", "period"], keep="first")[OBSERVATION_COLUMNS]
+
+
+def _derived(values: pd.DataFrame, secret: pd.DataFrame, mapping: dict, edition: int) -> pd.DataFrame:
+    """Totals and rates computed from published counts: secret as soon as one input is secret."""
+    by_indicator = {mapping[c]: c for c in values.columns}
+    series: dict[str, tuple[pd.Series, pd.Series]] = {
+        ind: (values[col], secret[col]) for ind, col in by_indicator.items()}
+    rows = []
+    for total, parts in DERIVED_SUMS.items():
+        if total in series or not all(p in series for p in parts):
+            continue
+        value = sum(series[p][0] for p in parts)
+        hidden = np.logical_or.reduce([series[p][1].to_numpy() for p in parts])
+        series[total] = (value, pd.Series(hidden, index=values.index))
+        rows.append(_derived_frame(total, values.index, value, hidden, None, None, edition,
+                                   "Somme calculée par l'application des effectifs publiés."))
+    for rate, (numerators, denominators) in DERIVED_RATES.items():
+        if rate in by_indicator or not all(i in series for i in (*numerators, *denominators)):
+            continue
+        num = sum(series[i][0] for i in numerators)
+        den = sum(series[i][0] for i in denominators)
+        hidden = np.logical_or.reduce([series[i][1].to_numpy() for i in (*numerators, *denominators)])
+        value = (100.0 * num / den.where(den > 0)).round(1)
+        rows.append(_derived_frame(rate, values.index, value, hidden, num, den, edition,
+                                   "Calculé par l'application à partir des effectifs publiés."))
+    rows = [r for r in rows if not r.empty]
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=OBSERVATION_COLUMNS)
+
+
+def _derived_frame(indicator, territories, value, hidden, num, den, edition, note) -> pd.DataFrame:
+    value = np.asarray(value, dtype=float)
+    hidden = np.asarray(hidden, dtype=bool)
+    present = ~np.isnan(value) | hidden
+    blank = np.full(len(value), np.nan)
+    num = blank if num is None else np.where(hidden, np.nan, np.asarray(num, dtype=float))
+    den = blank if den is None else np.where(hidden, np.nan, np.asarray(den, dtype=float))
+    return pd.DataFrame({
+        "territory": np.asarray(territories)[present], "indicator": indicator, "period": str(edition),
+        "period_start": date(edition, 1, 1), "value": np.where(hidden, np.nan, value)[present],
+        "numerator": num[present], "denominator": den[present], "is_secret": hidden[present],
+        "is_provisional": False, "is_estimated": False, "is_break": False,
+        "note": np.where(hidden, NOTE_EMPTY, note)[present], "edition": str(edition)})[OBSERVATION_COLUMNS]

@@ -1,0 +1,189 @@
+"""Writers: clean DataFrames from the readers → the workspace tables, inside the caller's transaction.
+
+Every row carries the batch id of its file. Observations follow "the newer edition wins": an incoming
+figure replaces one of the same territory, indicator and period from an older or equal edition (the
+replaced row is kept in `replaced_observation`), and is dropped if a newer edition is already there.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from dq_core import catalogue
+from dq_core.official import reference
+from dq_core.official.catalogue import OFFICIAL_BY_ID
+from dq_core.official.thematic import ENSEMBLE_CODES, ENSEMBLE_NAMES, OBSERVATION_COLUMNS, SERIES_BREAKS
+
+REFERENCE_EDITION = "cog"
+
+
+def save_indicators(cur: duckdb.DuckDBPyConnection, ids, batch_id: int) -> None:
+    """Add the catalogue entries of the official indicators a file uses (those not there yet)."""
+    if not cur.execute("SELECT count(*) FROM domain").fetchone()[0]:
+        catalogue.save_domains(cur)
+    known = {row[0] for row in cur.execute("SELECT id FROM indicator").fetchall()}
+    wanted = [OFFICIAL_BY_ID[i] for i in sorted(set(ids)) if i in OFFICIAL_BY_ID and i not in known]
+    if not wanted:
+        return
+    frame = pd.DataFrame([{c: getattr(ind, c) for c in catalogue.INDICATOR_COLUMNS} for ind in wanted])
+    cur.register("incoming_indicators", frame.assign(batch_id=batch_id))
+    cur.execute("INSERT INTO indicator BY NAME SELECT * FROM incoming_indicators")
+    cur.unregister("incoming_indicators")
+
+
+def ensure_ensemble(cur: duckdb.DuckDBPyConnection, vintage: int, batch_id: int) -> str:
+    code = ENSEMBLE_CODES[vintage]
+    cur.execute("INSERT INTO territory (code, level, name, vintage, batch_id) SELECT ?, 'ensemble', ?, ?, ? "
+                "WHERE NOT EXISTS (SELECT 1 FROM territory WHERE code = ?)",
+                [code, ENSEMBLE_NAMES[vintage], vintage, batch_id, code])
+    return code
+
+
+def write_quartiers(cur: duckdb.DuckDBPyConnection, quartiers: pd.DataFrame, batch_id: int, *,
+                    authoritative: bool) -> dict[str, int]:
+    """Insert new quartiers, complete existing ones, and link each to its commune(s) and above.
+
+    `quartiers`: code, name (may be None), vintage, commune_codes/commune_names (lists), geometry, lon,
+    lat (optional). `authoritative` (a geography file): its names replace those already stored.
+    Returns counts: quartiers added, linked, unresolved (no commune found).
+    """
+    frame = quartiers.copy()
+    for column in ("commune_codes", "commune_names"):
+        if column not in frame:
+            frame[column] = [[] for _ in range(len(frame))]
+    for column in ("geometry", "lon", "lat"):
+        if column not in frame:
+            frame[column] = None
+    frame = frame.drop_duplicates("code", keep="first")
+    frame["communes"] = [reference.resolve_communes(codes, names, reference.departement_of_quartier(code))
+                         for code, codes, names in zip(frame["code"], frame["commune_codes"],
+                                                       frame["commune_names"], strict=True)]
+    frame["name"] = frame["name"].where(frame["name"].notna() & (frame["name"] != ""), frame["code"])
+    incoming = frame[["code", "name", "vintage", "geometry", "lon", "lat"]].assign(batch_id=batch_id)
+    incoming["vintage"] = incoming["vintage"].astype("Int64")
+    incoming["lon"] = pd.to_numeric(incoming["lon"], errors="coerce")
+    incoming["lat"] = pd.to_numeric(incoming["lat"], errors="coerce")
+    cur.register("incoming_quartiers", incoming)
+    added = cur.execute("SELECT count(*) FROM incoming_quartiers i WHERE NOT EXISTS "
+                        "(SELECT 1 FROM territory t WHERE t.code = i.code)").fetchone()[0]
+    cur.execute("""
+        UPDATE territory t SET
+            name = CASE WHEN ? OR t.name = t.code THEN i.name ELSE t.name END,
+            geometry = coalesce(i.geometry, t.geometry),
+            lon = CASE WHEN i.geometry IS NOT NULL THEN i.lon ELSE t.lon END,
+            lat = CASE WHEN i.geometry IS NOT NULL THEN i.lat ELSE t.lat END,
+            vintage = coalesce(t.vintage, i.vintage)
+        FROM incoming_quartiers i WHERE t.code = i.code""", [authoritative])
+    cur.execute("""
+        INSERT INTO territory (code, level, name, vintage, geometry, lon, lat, batch_id)
+        SELECT code, 'quartier', name, vintage, geometry, lon, lat, batch_id FROM incoming_quartiers i
+        WHERE NOT EXISTS (SELECT 1 FROM territory t WHERE t.code = i.code)""")
+    cur.unregister("incoming_quartiers")
+
+    linked = frame[frame["communes"].map(len) > 0]
+    links = pd.DataFrame([(code, commune, rank) for code, communes in zip(linked["code"], linked["communes"],
+                                                                           strict=True)
+                          for rank, commune in enumerate(communes, start=1)],
+                         columns=["child", "parent", "rank"])
+    if not authoritative:
+        # A thematic file only links quartiers that no geography has linked yet.
+        existing = {row[0] for row in cur.execute(
+            "SELECT DISTINCT child FROM territory_link WHERE child IN (SELECT unnest(?::VARCHAR[]))",
+            [list(linked["code"])]).fetchall()}
+        links = links[~links["child"].isin(existing)]
+    if not links.empty:
+        cur.register("incoming_links", links)
+        cur.execute("DELETE FROM territory_link WHERE child IN (SELECT DISTINCT child FROM incoming_links)")
+        cur.execute("INSERT INTO territory_link SELECT child, parent, rank FROM incoming_links")
+        cur.unregister("incoming_links")
+        write_reference_territories(cur, set(links["parent"]), batch_id)
+    for vintage in frame["vintage"].dropna().unique():
+        ensure_ensemble(cur, int(vintage), batch_id)
+    return {"added": int(added), "linked": int(linked["code"].nunique()),
+            "unresolved": int((frame["communes"].map(len) == 0).sum())}
+
+
+def write_reference_territories(cur: duckdb.DuckDBPyConnection, communes: set[str], batch_id: int) -> None:
+    """The communes and everything above them, with their legal populations as `pop_totale`."""
+    territories, links, populations = reference.reference_territories(communes)
+    territories = territories.assign(batch_id=batch_id)
+    cur.register("ref_territories", territories)
+    cur.execute("""
+        INSERT INTO territory (code, level, name, batch_id)
+        SELECT code, level, name, batch_id FROM ref_territories r
+        WHERE NOT EXISTS (SELECT 1 FROM territory t WHERE t.code = r.code)""")
+    cur.unregister("ref_territories")
+    cur.register("ref_links", links)
+    cur.execute("""
+        INSERT INTO territory_link SELECT child, parent, rank FROM ref_links r
+        WHERE NOT EXISTS (SELECT 1 FROM territory_link l WHERE l.child = r.child AND l.parent = r.parent)""")
+    cur.unregister("ref_links")
+    period = reference.load_reference().population_period
+    if not period:
+        return
+    rows = pd.DataFrame({
+        "territory": populations["territory"], "indicator": "pop_totale", "period": period,
+        "period_start": date(int(period), 1, 1), "value": populations["value"].astype(float),
+        "numerator": None, "denominator": None, "is_secret": False, "is_provisional": False,
+        "is_estimated": False, "is_break": False,
+        "note": f"Population municipale légale {period} (Insee), en vigueur au 1er janvier "
+                f"{int(period) + 3}.", "edition": REFERENCE_EDITION, "batch_id": batch_id})
+    cur.register("ref_population", rows)
+    cur.execute("""
+        INSERT INTO observation BY NAME SELECT * FROM ref_population r
+        WHERE NOT EXISTS (SELECT 1 FROM observation o WHERE o.territory = r.territory
+                          AND o.indicator = r.indicator AND o.period = r.period)""")
+    cur.unregister("ref_population")
+    save_indicators(cur, ["pop_totale"], batch_id)
+
+
+def write_observations(cur: duckdb.DuckDBPyConnection, observations: pd.DataFrame, batch_id: int
+                       ) -> tuple[int, int]:
+    """Merge observations by edition; returns (rows inserted, rows replaced)."""
+    if observations.empty:
+        return 0, 0
+    frame = observations[OBSERVATION_COLUMNS].assign(batch_id=batch_id)
+    cur.register("incoming_frame", frame)
+    cur.execute("CREATE OR REPLACE TEMP TABLE incoming_obs AS SELECT * FROM incoming_frame")
+    cur.unregister("incoming_frame")
+    cur.execute("""
+        DELETE FROM incoming_obs i USING observation o
+        WHERE o.territory = i.territory AND o.indicator = i.indicator AND o.period = i.period
+          AND coalesce(o.edition, '') > coalesce(i.edition, '')""")
+    replaced = cur.execute("""
+        INSERT INTO replaced_observation BY NAME
+        SELECT o.*, ? AS replaced_by FROM observation o JOIN incoming_obs i
+          ON o.territory = i.territory AND o.indicator = i.indicator AND o.period = i.period""",
+                           [batch_id]).fetchone()[0]
+    cur.execute("""
+        DELETE FROM observation o USING incoming_obs i
+        WHERE o.territory = i.territory AND o.indicator = i.indicator AND o.period = i.period""")
+    inserted = cur.execute("INSERT INTO observation BY NAME SELECT * FROM incoming_obs "
+                           "ORDER BY territory, indicator, period_start").fetchone()[0]
+    cur.execute("DROP TABLE incoming_obs")
+    mark_series_breaks(cur)
+    return int(inserted), int(replaced)
+
+
+def mark_series_breaks(cur: duckdb.DuckDBPyConnection) -> None:
+    """A renamed indicator breaks once: at the first period of its new wording, when older periods exist."""
+    for indicator, (period, _note) in SERIES_BREAKS.items():
+        cur.execute("""
+            UPDATE observation o SET is_break = (o.period_start = f.first_start AND f.has_older)
+            FROM (SELECT territory, min(period_start) FILTER (WHERE period >= ?) AS first_start,
+                         bool_or(period < ?) AS has_older
+                  FROM observation WHERE indicator = ? GROUP BY territory) f
+            WHERE o.indicator = ? AND o.territory = f.territory AND o.period >= ?""",
+                    [period, period, indicator, indicator, period])
+
+
+def write_correspondence(cur: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> int:
+    pairs = pairs[pairs["qp2015"].notna()].drop_duplicates(["qp2024", "qp2015"])
+    cur.register("incoming_pairs", pairs)
+    cur.execute("DELETE FROM correspondence WHERE qp2024 IN (SELECT DISTINCT qp2024 FROM incoming_pairs)")
+    cur.execute("INSERT INTO correspondence SELECT qp2024, qp2015, status FROM incoming_pairs")
+    cur.unregister("incoming_pairs")
+    return len(pairs)
