@@ -29,6 +29,7 @@ STATUS_LABELS = {
     "missing": "pas de donnée",
     "non_agregeable": "non agrégeable",
     "incomplet": "incomplet (un quartier du groupe sans donnée)",
+    "sans_effectifs": "non recalculable (numérateurs et dénominateurs absents)",
 }
 
 
@@ -268,8 +269,11 @@ def _raw_rows(cur, indicators: list[Indicator], territories: list[SeriesTerritor
         for ind, points in group_series(cur, get_group(cur, t.code), indicators).items():
             for p in points:
                 status = "missing" if p.status == "ok" and p.value is None else p.status
-                note = (f"{p.missing_members} quartier(s) du groupe sans donnée" if p.status == "incomplet"
-                        else None)
+                note = None
+                if p.without_counts:
+                    status, note = "sans_effectifs", "numérateurs ou dénominateurs absents des données"
+                elif p.status == "incomplet":
+                    note = f"{p.missing_members} quartier(s) du groupe sans donnée"
                 rows.append(dict(indicator=ind, territory=t.code, period=p.period, period_start=p.period_start,
                                  value=p.value if p.status == "ok" else None, secret=p.secret,
                                  provisional=p.provisional, is_break=p.is_break, status=status, note=note))
@@ -324,6 +328,11 @@ def assemble_evolution(indicators: list[Indicator], territories: list[SeriesTerr
             if incomplete:
                 notes.append(Note(ind.id, f"{territory.label} : pas de valeur de groupe pour "
                                   f"{', '.join(incomplete)} (au moins un quartier du groupe sans donnée)."))
+            uncounted = [fmt.period(r["period"]) for r in rows if r["status"] == "sans_effectifs"]
+            if uncounted:
+                notes.append(Note(ind.id, f"{territory.label} : pas de valeur de groupe pour {', '.join(uncounted)} "
+                                  "— un taux de groupe se recalcule à partir des numérateurs et dénominateurs, "
+                                  "absents des données (il n'est jamais obtenu en faisant la moyenne des taux)."))
             for r, index, shown_value, segment in zip(rows, indices, plotted, segments, strict=True):
                 if r["secret"]:
                     secret_cells.append(SecretCell(ind.id, ind.label, territory.label, fmt.period(r["period"])))
@@ -390,7 +399,7 @@ def evolution_table(evolution: Evolution, indicator_id: str) -> pd.DataFrame:
                 remarks.setdefault("provisoire", []).append(label)
             if cell["is_break"]:
                 remarks.setdefault("rupture de série", []).append(label)
-            if cell["status"] in ("non_agregeable", "incomplet"):
+            if cell["status"] in ("non_agregeable", "incomplet", "sans_effectifs"):
                 remarks.setdefault(STATUS_LABELS[cell["status"]], []).append(label)
         row["Remarques"] = " ; ".join(f"{what} : {', '.join(labels)}" for what, labels in remarks.items())
         rows.append(row)

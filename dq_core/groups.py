@@ -58,6 +58,12 @@ class GroupPoint:
     def secret(self) -> bool:
         return self.status == "secret"
 
+    @property
+    def without_counts(self) -> bool:
+        """Every member has a value, but a rate cannot be rebuilt: numerators or denominators are
+        missing from the data (some official files give rates only)."""
+        return self.status == "incomplet" and self.missing_members == 0
+
 
 _GROUPS_SQL = """
 SELECT g.code, g.name, g.vintage,

@@ -349,6 +349,16 @@ def view_for(bounds: tuple[float, float, float, float] | None, width_px: int = 6
     return {"longitude": lon, "latitude": lat, "zoom": round(max(3.0, min(14.0, zoom_lon, zoom_lat)), 2)}
 
 
+def around(bounds: tuple[float, float, float, float], km: float = 6.0) -> tuple[float, float, float, float]:
+    """A box of about `km` kilometres around a territory (to show a quartier among its neighbours)."""
+    west, south, east, north = bounds
+    lon, lat = (west + east) / 2, (south + north) / 2
+    half_lat = km / 2 / 111.0
+    half_lon = half_lat / max(math.cos(math.radians(lat)), 0.1)
+    return (min(west, lon - half_lon), min(south, lat - half_lat), max(east, lon + half_lon),
+            max(north, lat + half_lat))
+
+
 def union_bounds(boxes) -> tuple[float, float, float, float] | None:
     boxes = list(boxes)
     if not boxes:

@@ -46,6 +46,10 @@ for param, state_key, valid, default in (
     explore.seed(state_key, value, default)
 explore.say_rejected("Valeur(s)", rejected)
 
+zoom_url, bad = explore.url_value("cadrage", ["quartier"])
+rejected_zoom = [bad] if bad else []
+explore.seed("map_cadrage", True if zoom_url else None, False)
+explore.say_rejected("Valeur(s)", rejected_zoom)
 controls = st.columns([3, 2, 1, 1.4])
 controls[0].selectbox("Indicateur", list(catalogue), key="map_indicateur", format_func=label_of,
                       on_change=explore.sync_callback("map_indicateur", "indicateur", lambda v: v))
@@ -61,6 +65,10 @@ controls[3].selectbox("Géographie prioritaire", [*vintages, ALL], key="map_geog
 for param, state_key in (("indicateur", "map_indicateur"), ("methode", "map_methode"),
                          ("classes", "map_classes"), ("geographie", "map_geographie")):
     explore.write_url(param, st.session_state[state_key])
+st.toggle("Centrer sur le quartier choisi", key="map_cadrage",
+          on_change=explore.sync_callback("map_cadrage", "cadrage", lambda v: "quartier" if v else None),
+          help="Montre le quartier et ses voisins (quelques kilomètres) ; sinon, tous les quartiers.")
+explore.write_url("cadrage", "quartier" if st.session_state["map_cadrage"] else None)
 
 indicator_id = st.session_state["map_indicateur"]
 vintage_value = st.session_state["map_geographie"]
@@ -74,7 +82,9 @@ except DQError as exc:
 ind = choro.indicator
 
 # --- the map --------------------------------------------------------------------------------------
-deck = choropleth_deck(choro, explore.commune_outlines(key), code)
+own_shape = explore.geometries(key, "quartier").bounds.get(code)
+deck = choropleth_deck(choro, explore.commune_outlines(key), code,
+                       maps.around(own_shape) if st.session_state["map_cadrage"] and own_shape else None)
 
 map_col, legend_col = st.columns([4, 1.3], gap="medium")
 with map_col:
@@ -89,8 +99,9 @@ legend_col.html(
     f"{escape(fmt.period(choro.period) if choro.period else 'pas de donnée')} · "
     f"{escape(maps.METHODS[choro.method].split(' (')[0].lower())}</span>"
     f"<ul style='list-style:none;padding-left:0;margin-top:0.5rem'>{legend_rows}</ul>"
-    f"<p style='color:#555'>{escape(choro.note)} Le quartier choisi est cerné de noir ; les limites des communes "
-    f"sont en gris.</p><p style='color:#555'>Cliquez sur un quartier pour le choisir.</p></div>")
+    f"<p style='color:#555'>{escape(choro.note)} Le quartier choisi est cerné de noir"
+    f"{' ; les limites des communes sont en gris' if explore.commune_outlines(key)['features'] else ''}.</p>"
+    f"<p style='color:#555'>Cliquez sur un quartier pour le choisir.</p></div>")
 
 # A click selects the quartier (it becomes the quartier of every page) and offers its fiche. The
 # selection stays in the widget after the click, so act only on a new one.

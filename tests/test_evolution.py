@@ -158,3 +158,14 @@ def test_unknown_codes_are_french_errors(cur):
 def test_no_indicator_gives_an_empty_view(cur):
     evo = build_evolution(cur, [], ["QNX0101M"])
     assert evo.indicators == [] and evo.points.empty
+
+
+def test_a_group_rate_without_numerators_is_not_averaged(cur):
+    cur.execute("UPDATE observation SET numerator = NULL, denominator = NULL WHERE indicator = 'taux_pauvrete' "
+                "AND territory = 'QNX0102I'")
+    group = create_group(cur, "Sans effectifs", ["QNX0101M", "QNX0102I"])
+    evo = build_evolution(cur, ["taux_pauvrete"], ["QNX0101M"], groups=[group.code])
+    cells = evo.series("taux_pauvrete").query("role == 'groupe'")
+    assert (cells["status"] == "sans_effectifs").all() and cells["plot_value"].isna().all()
+    assert any("numérateurs et dénominateurs" in n for n in evo.notes_for("taux_pauvrete"))
+    assert "non recalculable" in evolution_table(evo, "taux_pauvrete")["Remarques"].iloc[0]

@@ -243,6 +243,14 @@ def test_carte_methods_and_indicators(open_page, method, indicator):
     assert len(_deck(at)["layers"][1]["data"]["features"]) == 12
 
 
+def test_carte_centred_on_the_quartier(open_page):
+    wide = _deck(open_page("carte", "compare", quartier="QC03"))["initialViewState"]
+    at = open_page("carte", "compare", quartier="QC03", cadrage="quartier")
+    close = _deck(at)["initialViewState"]
+    assert close["zoom"] > wide["zoom"] + 1 and at.toggle(key="map_cadrage").value is True
+    assert close["longitude"] == pytest.approx(2.625, abs=0.01)   # QC03: 2.55–2.70
+
+
 def test_carte_bad_link_values_fall_back(open_page):
     at = open_page("carte", "compare", quartier="QC03", indicateur="nope", methode="magie", classes="12")
     texts = _texts(at)

@@ -17,6 +17,7 @@ from dq_core.maps import (
     MISSING_COLOUR,
     ORRD,
     SECRET_COLOUR,
+    around,
     build_choropleth,
     class_of,
     classify,
@@ -230,3 +231,9 @@ def test_the_tooltip_template_escapes_labels_and_their_braces(cur):
     choro = build_choropleth(cur, "taux_pauvrete")
     choro.indicator = choro.indicator.__class__(**{**choro.indicator.__dict__, "label": "<b>{nom}</b> & co"})
     assert "&lt;b&gt;&#123;nom&#125;&lt;/b&gt; &amp; co" in tooltip_html(choro)
+
+
+def test_a_box_around_a_quartier_shows_its_neighbours():
+    box = around((2.0, 45.0, 2.01, 45.01), km=6)
+    assert box[0] < 2.0 and box[2] > 2.01 and (box[3] - box[1]) == pytest.approx(6 / 111, rel=0.01)
+    assert 11 < view_for(box)["zoom"] < 13

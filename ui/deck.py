@@ -27,9 +27,11 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, default=default_serialize, separators=(",", ":"))
 
 
-def choropleth_deck(choro: maps.Choropleth, communes: dict, selected: str | None) -> CompactDeck:
-    """Commune outlines (grey lines), the coloured quartiers (pickable: tooltip and click), the chosen quartier
-    outlined in black. Line widths come from `line_width_min_pixels`: with Streamlit 1.67's deck.gl,
+def choropleth_deck(choro: maps.Choropleth, communes: dict, selected: str | None,
+                    view_bounds: tuple[float, float, float, float] | None = None) -> CompactDeck:
+    """Commune outlines (grey lines), the coloured quartiers (pickable: tooltip and click; a light
+    outline, so that the colour of a small quartier still shows at a regional scale), the chosen
+    quartier outlined in black. `view_bounds`: what to show first (default: every quartier). Line widths come from `line_width_min_pixels`: with Streamlit 1.67's deck.gl,
     `line_width_units="pixels"` paints the whole canvas in the line colour."""
     commune_layer = pdk.Layer(
         "GeoJsonLayer", communes, id="communes", pickable=False, stroked=True, filled=False,
@@ -37,7 +39,7 @@ def choropleth_deck(choro: maps.Choropleth, communes: dict, selected: str | None
     quartier_layer = pdk.Layer(
         "GeoJsonLayer", choro.features, id="quartiers", pickable=True, auto_highlight=True,
         highlight_color=[26, 90, 150, 120], stroked=True, filled=True, get_fill_color="properties.fill",
-        get_line_color=[60, 60, 60, 255], line_width_min_pixels=1)
+        get_line_color=[40, 40, 40, 110], line_width_min_pixels=1)
     own = [f for f in choro.features["features"] if f["properties"]["code"] == selected]
     chosen_layer = pdk.Layer(
         "GeoJsonLayer", {"type": "FeatureCollection", "features": own}, id="choisi", pickable=False,
@@ -45,4 +47,5 @@ def choropleth_deck(choro: maps.Choropleth, communes: dict, selected: str | None
     return CompactDeck(layers=[commune_layer, quartier_layer, chosen_layer], map_provider=None,
                        map_style=NO_BASEMAP,
                        tooltip={"html": maps.tooltip_html(choro), "style": TOOLTIP_STYLE},
-                       initial_view_state=pdk.ViewState(**maps.view_for(choro.bounds), pitch=0, bearing=0))
+                       initial_view_state=pdk.ViewState(**maps.view_for(view_bounds or choro.bounds), pitch=0,
+                                                        bearing=0))
