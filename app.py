@@ -13,6 +13,9 @@ PAGES = {
     "Explorer": [
         st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
         st.Page("pages/fiche.py", title="Fiche quartier", icon=":material/description:"),
+        st.Page("pages/evolution.py", title="Évolution", icon=":material/show_chart:"),
+        st.Page("pages/comparer.py", title="Comparer", icon=":material/leaderboard:"),
+        st.Page("pages/carte.py", title="Carte", icon=":material/map:"),
     ],
     "Données": [
         st.Page("pages/officiel.py", title="Données officielles", icon=":material/cloud_download:"),

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from dq_core import db, fmt, workspace
+from dq_core import cli_explore, db, fmt, workspace
 from dq_core.errors import DQError
 from dq_core.fiche import Fiche, build_fiche
 from dq_core.territories import REFERENCE_KEYS, REFERENCE_LABELS, list_quartiers
@@ -82,6 +82,7 @@ def _build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--dossier", dest="dest", type=Path,
                        help="où enregistrer les fichiers téléchargés (défaut : un dossier temporaire)")
     _add_export_command(command)
+    cli_explore.add_commands(command)          # groupes, evolution, similaires (dq_core/cli_explore.py)
     return parser
 
 

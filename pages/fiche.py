@@ -5,7 +5,7 @@ import streamlit as st
 from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.territories import REFERENCE_LABELS, VINTAGE_LABELS
-from ui import fiche_exports, fiche_table, frame, state
+from ui import explore, fiche_exports, fiche_table, frame, state
 from ui.text import plain
 
 frame.require_app()
@@ -40,6 +40,7 @@ for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):
                   help=f"{fmt.period(latest.period)} — {ind.producer}, {ind.dataset}")
 
 fiche_exports.dossier_text_box(fiche)
+explore.page_links("fiche")
 st.html(fiche_table.domain_nav(fiche.domains))
 reference_names = {key: f"{REFERENCE_LABELS[key]} : {t.name}" for key, t in q.references.items()}
 # One HTML block for all domains: a single element to sanitise and lay out keeps a quartier switch fast.

@@ -1,0 +1,131 @@
+"""Carte: an indicator over every quartier, on commune outlines, offline (no basemap needed)."""
+
+from html import escape
+
+import streamlit as st
+
+from dq_core import compare, fmt, maps
+from dq_core.errors import DQError
+from dq_core.territories import VINTAGE_LABELS
+from ui import explore, frame, state, tables
+from ui.deck import choropleth_deck
+from ui.text import plain
+
+frame.require_app()
+key = state.data_key()
+code = st.session_state.get(frame.QUARTIER_KEY)
+st.title("Carte")
+if not code:
+    st.info("Choisissez un quartier dans le menu de gauche.")
+    st.stop()
+
+catalogue = {i.id: i for i in explore.indicators(key)}
+if not catalogue:
+    st.info("Aucun indicateur dans cette base.")
+    st.stop()
+label_of = explore.indicator_label(catalogue, explore.domains(key))
+places = explore.places(key)
+row = places.frame[places.frame["code"] == code].iloc[0]
+ALL = "toutes"
+vintages = [v for v, _ in compare.filter_options(places, compare.Filters())["vintage"]]
+default_indicator = next((i for i in ("taux_pauvrete",) if i in catalogue),
+                         next((i.id for i in catalogue.values() if i.is_key), next(iter(catalogue))))
+
+# --- view state: URL first, then this session, then defaults ----------------------------------------
+rejected = []
+for param, state_key, valid, default in (
+        ("indicateur", "map_indicateur", list(catalogue), default_indicator),
+        ("methode", "map_methode", list(maps.METHODS), maps.DEFAULT_METHOD),
+        ("classes", "map_classes", [str(k) for k in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)],
+         str(maps.DEFAULT_CLASSES)),
+        ("geographie", "map_geographie", [*vintages, ALL],
+         str(int(row["vintage"])) if row["vintage"] == row["vintage"] and str(int(row["vintage"])) in vintages
+         else ALL)):
+    value, bad = explore.url_value(param, valid)
+    rejected += [bad] if bad else []
+    explore.seed(state_key, value, default)
+explore.say_rejected("Valeur(s)", rejected)
+
+zoom_url, bad = explore.url_value("cadrage", ["quartier"])
+rejected_zoom = [bad] if bad else []
+explore.seed("map_cadrage", True if zoom_url else None, False)
+explore.say_rejected("Valeur(s)", rejected_zoom)
+controls = st.columns([3, 2, 1, 1.4])
+controls[0].selectbox("Indicateur", list(catalogue), key="map_indicateur", format_func=label_of,
+                      on_change=explore.sync_callback("map_indicateur", "indicateur", lambda v: v))
+controls[1].selectbox("Classement", list(maps.METHODS), key="map_methode", format_func=maps.METHODS.get,
+                      on_change=explore.sync_callback("map_methode", "methode", lambda v: v),
+                      help="Quantiles : autant de quartiers dans chaque classe. Intervalles égaux : classes de "
+                      "même largeur. Seuils naturels (Jenks) : coupures là où les valeurs se séparent le mieux.")
+controls[2].selectbox("Classes", [str(k) for k in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)],
+                      key="map_classes", on_change=explore.sync_callback("map_classes", "classes", lambda v: v))
+controls[3].selectbox("Géographie prioritaire", [*vintages, ALL], key="map_geographie",
+                      format_func=lambda v: "Toutes" if v == ALL else VINTAGE_LABELS.get(int(v), v).capitalize(),
+                      on_change=explore.sync_callback("map_geographie", "geographie", lambda v: v))
+for param, state_key in (("indicateur", "map_indicateur"), ("methode", "map_methode"),
+                         ("classes", "map_classes"), ("geographie", "map_geographie")):
+    explore.write_url(param, st.session_state[state_key])
+st.toggle("Centrer sur le quartier choisi", key="map_cadrage",
+          on_change=explore.sync_callback("map_cadrage", "cadrage", lambda v: "quartier" if v else None),
+          help="Montre le quartier et ses voisins (quelques kilomètres) ; sinon, tous les quartiers.")
+explore.write_url("cadrage", "quartier" if st.session_state["map_cadrage"] else None)
+
+indicator_id = st.session_state["map_indicateur"]
+vintage_value = st.session_state["map_geographie"]
+try:
+    choro = explore.choropleth(key, indicator_id, st.session_state["map_methode"],
+                               int(st.session_state["map_classes"]),
+                               int(vintage_value) if vintage_value != ALL else None)
+except DQError as exc:
+    frame.show_error(exc)
+    st.stop()
+ind = choro.indicator
+
+# --- the map --------------------------------------------------------------------------------------
+own_shape = explore.geometries(key, "quartier").bounds.get(code)
+deck = choropleth_deck(choro, explore.commune_outlines(key), code,
+                       maps.around(own_shape) if st.session_state["map_cadrage"] and own_shape else None)
+
+map_col, legend_col = st.columns([4, 1.3], gap="medium")
+with map_col:
+    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map_selection",
+                            height=560, alt=f"Carte des quartiers : {ind.label} ({fmt.period(choro.period or '')})")
+legend_rows = "".join(
+    f"<li><span style='display:inline-block;width:1.1rem;height:0.8rem;margin-right:0.4rem;vertical-align:middle;"
+    f"background:{item.colour};border:1px solid #555'></span>{escape(item.label)} "
+    f"<span style='color:#666'>({fmt.number(item.count, 0)})</span></li>" for item in choro.legend)
+legend_col.html(
+    f"<div style='font-size:0.86rem'><b>{escape(ind.label)}</b><br><span style='color:#555'>"
+    f"{escape(fmt.period(choro.period) if choro.period else 'pas de donnée')} · "
+    f"{escape(maps.METHODS[choro.method].split(' (')[0].lower())}</span>"
+    f"<ul style='list-style:none;padding-left:0;margin-top:0.5rem'>{legend_rows}</ul>"
+    f"<p style='color:#555'>{escape(choro.note)} Le quartier choisi est cerné de noir"
+    f"{' ; les limites des communes sont en gris' if explore.commune_outlines(key)['features'] else ''}.</p>"
+    f"<p style='color:#555'>Cliquez sur un quartier pour le choisir.</p></div>")
+
+# A click selects the quartier (it becomes the quartier of every page) and offers its fiche. The
+# selection stays in the widget after the click, so act only on a new one.
+picked = None
+objects = (event.selection or {}).get("objects", {}) if event is not None else {}
+if objects.get("quartiers"):
+    picked = (objects["quartiers"][0].get("properties") or {}).get("code")
+if picked and picked != st.session_state.get("map_last_pick"):
+    st.session_state["map_last_pick"] = picked
+    if picked != code and picked in set(places.frame["code"]):
+        st.query_params["quartier"] = picked
+        st.rerun()
+name = row["name"]
+with map_col:
+    st.page_link("pages/fiche.py", label=f"Ouvrir la fiche de {plain(name)}", icon=":material/description:",
+                 query_params={"quartier": code})
+for message in choro.messages:
+    st.caption(plain(message))
+
+explore.page_links("carte", [indicator_id])
+
+# The table of 1,600 quartiers costs a few tenths of a second to send: built only when asked for.
+if st.toggle(f"Afficher le tableau des valeurs ({fmt.number(len(choro.table), 0)} quartiers)", key="map_tableau"):
+    table = maps.map_table(choro)
+    st.dataframe(tables.styled(table, {"Valeur": ind.decimals}, highlight_code=code), hide_index=True, placeholder=tables.MISSING,
+                 width="stretch", height=min(38 + 35 * len(table), 420),
+                 column_config={"Quartier": st.column_config.TextColumn(pinned=True)})

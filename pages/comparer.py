@@ -1,0 +1,200 @@
+"""Comparer: every quartier side by side, the chosen quartier's rank, the distribution, similar quartiers."""
+
+import streamlit as st
+
+from dq_core import compare, fmt
+from dq_core.errors import DQError
+from dq_core.territories import VINTAGE_LABELS
+from ui import charts, explore, frame, state, tables
+from ui.text import plain
+
+frame.require_app()
+key = state.data_key()
+code = st.session_state.get(frame.QUARTIER_KEY)
+st.title("Comparer les quartiers")
+if not code:
+    st.info("Choisissez un quartier dans le menu de gauche.")
+    st.stop()
+
+catalogue = {i.id: i for i in explore.indicators(key)}
+label_of = explore.indicator_label(catalogue, explore.domains(key))
+places = explore.places(key)
+quartier = places.frame[places.frame["code"] == code].iloc[0]
+ALL = "toutes"
+vintages = [v for v, _ in compare.filter_options(places, compare.Filters())["vintage"]]
+default_indicators = compare.default_similarity_indicators(list(catalogue.values()))[:6] or list(catalogue)[:3]
+
+# --- view state: URL first, then this session, then defaults ----------------------------------------
+rejected = []
+chosen_url, bad = explore.url_list("indicateurs", catalogue)
+rejected += bad
+explore.seed("cmp_indicateurs", None if chosen_url is None else chosen_url[:compare.MAX_INDICATORS], default_indicators)
+vintage_url, bad = explore.url_value("geographie", [*vintages, ALL])
+rejected += [bad] if bad else []
+own_vintage = str(int(quartier["vintage"])) if quartier["vintage"] == quartier["vintage"] else ALL
+explore.seed("cmp_geographie", vintage_url, own_vintage if own_vintage in vintages else ALL)
+for level in compare.FILTER_LEVELS:
+    valid = [c for c, lv in places.levels.items() if lv == level]
+    value, bad = explore.url_value(level, valid)
+    rejected += [bad] if bad else []
+    explore.seed(f"cmp_{level}", value, None)
+similar_url, bad = explore.url_list("similaires", catalogue)
+rejected += bad
+explore.seed("cmp_similaires", None if similar_url is None else similar_url[:compare.MAX_SIMILARITY_INDICATORS],
+             compare.default_similarity_indicators(list(catalogue.values()))[:compare.MAX_SIMILARITY_INDICATORS])
+k_url, bad = explore.url_value("voisins", [str(i) for i in range(3, 11)])
+explore.seed("cmp_voisins", int(k_url) if k_url else None, compare.DEFAULT_NEIGHBOURS)
+explore.say_rejected("Valeur(s)", rejected)
+
+st.caption(f"Tous les quartiers côte à côte, à la même période pour chaque indicateur. La ligne de "
+           f"**{plain(quartier['name'])}** est surlignée ; son rang est donné sous le tableau. Les "
+           "valeurs couvertes par le secret statistique (s) ne sont ni classées ni placées sur les graphiques.")
+
+# --- filters (each level narrows the next) ---------------------------------------------------------
+cols = st.columns(5)
+vintage_value = st.session_state["cmp_geographie"]
+vintage = int(vintage_value) if vintage_value not in (None, ALL) else None
+cols[0].selectbox(compare.FILTER_LABELS["vintage"], [*vintages, ALL], key="cmp_geographie",
+                  format_func=lambda v: "Toutes" if v == ALL else VINTAGE_LABELS.get(int(v), v).capitalize(),
+                  on_change=explore.sync_callback("cmp_geographie", "geographie", lambda v: v))
+above: dict = {}
+for column, level in zip(cols[1:], compare.FILTER_LEVELS, strict=True):
+    options = compare.filter_options(places, compare.Filters(**above, vintage=vintage))[level]
+    names = dict(options)
+    explore.keep_valid(f"cmp_{level}", names, None)
+    column.selectbox(compare.FILTER_LABELS[level], list(names), key=f"cmp_{level}", index=None,
+                     format_func=names.get, placeholder="Toutes" if level != "epci" else "Tous",
+                     on_change=explore.sync_callback(f"cmp_{level}", level, lambda v: v))
+    above[level] = st.session_state.get(f"cmp_{level}")
+filters = compare.Filters(**above, vintage=vintage)
+
+st.multiselect("Indicateurs du tableau", list(catalogue), key="cmp_indicateurs", format_func=label_of,
+               max_selections=compare.MAX_INDICATORS, placeholder="Choisissez un ou plusieurs indicateurs",
+               on_change=explore.sync_callback("cmp_indicateurs", "indicateurs", explore.join))
+chosen = st.session_state["cmp_indicateurs"]
+explore.write_url("indicateurs", explore.join(chosen))
+explore.write_url("geographie", st.session_state["cmp_geographie"])
+for level in compare.FILTER_LEVELS:
+    explore.write_url(level, st.session_state.get(f"cmp_{level}"))
+
+explore.page_links("comparer", chosen)
+
+try:
+    comparison = explore.comparison(key, tuple(chosen), filters, code)
+except DQError as exc:
+    frame.show_error(exc)
+    st.stop()
+
+# --- the table of all quartiers --------------------------------------------------------------------
+st.subheader("Tous les quartiers")
+shown = compare.comparison_table(comparison)
+st.caption(f"{fmt.number(len(shown), 0)} quartiers · {plain(filters.describe(places.names))}. "
+           "Cliquez sur l'en-tête d'une colonne pour trier.")
+if not len(shown):
+    st.info("Aucun quartier ne correspond à ces filtres.")
+elif not chosen:
+    st.info("Choisissez au moins un indicateur.")
+else:
+    decimals = {compare.indicator_header(i, comparison.periods.get(i.id)): i.decimals for i in comparison.indicators}
+    st.dataframe(tables.styled(shown, decimals, highlight_code=code), hide_index=True, width="stretch", placeholder=tables.MISSING,
+                 height=min(38 + 35 * len(shown), 460), key="cmp_table",
+                 column_config={"Quartier": st.column_config.TextColumn(pinned=True),
+                                "Code": st.column_config.TextColumn(width="small")})
+    lines = []
+    for ind in comparison.indicators:
+        rank = comparison.ranks.get(ind.id)
+        if rank is None:
+            secret = comparison.secret.loc[comparison.rows["code"] == code, ind.id].any()
+            why = "secret statistique" if secret else "pas de valeur à cette période"
+            lines.append(f"<li><b>{tables.escape(ind.label)}</b> : pas de rang ({why}).</li>")
+            continue
+        value = fmt.value(rank.value, ind.unit, ind.decimals)
+        lines.append(f"<li><b>{tables.escape(ind.label)}</b> : {tables.escape(value)} "
+                     f"({tables.escape(fmt.period(comparison.periods[ind.id]))}) — "
+                     f"{tables.escape(rank.sentence(ind))}</li>")
+    if comparison.selected_in_view:
+        st.html(f"<p style='margin-bottom:0.2rem'><b>Rang de {tables.escape(quartier['name'])}</b></p>"
+                f"<ul style='font-size:0.9rem'>{''.join(lines)}</ul>")
+    for note in comparison.notes:
+        st.caption(plain(note))
+
+# --- distribution ---------------------------------------------------------------------------------
+if chosen and len(shown):
+    st.subheader("Distribution d'un indicateur")
+    dist_url, _ = explore.url_value("distribution", chosen)
+    explore.seed("cmp_distribution", dist_url, chosen[0])
+    explore.keep_valid("cmp_distribution", chosen, chosen[0])
+    st.selectbox("Indicateur", chosen, key="cmp_distribution", format_func=label_of,
+                 on_change=explore.sync_callback("cmp_distribution", "distribution", lambda v: v))
+    explore.write_url("distribution", st.session_state["cmp_distribution"])
+    dist = explore.distribution(key, tuple(chosen), filters, code, st.session_state["cmp_distribution"])
+    if dist.stats:
+        st.altair_chart(charts.distribution_chart(dist), width="stretch")
+        st.caption(plain(dist.summary()))
+        ind = dist.indicator
+        marks = []
+        if dist.selected:
+            own = fmt.value(dist.selected["value"], ind.unit, ind.decimals, secret=dist.selected["secret"])
+            marks.append(f"<b>{tables.escape(dist.selected['name'])}</b> (trait plein orange) : {tables.escape(own)}")
+        drawn = " (tirets bleus)" if dist.references_on_scale else ""
+        marks += [f"{tables.escape(r['label'])} — {tables.escape(r['name'])}{drawn} : "
+                  f"{tables.escape(fmt.value(r['value'], ind.unit, ind.decimals))}" for r in dist.references]
+        if dist.references and not dist.references_on_scale:
+            marks.append("<i>Effectifs des territoires de référence : cités ici, pas placés sur le graphique "
+                         "(ils ne sont pas à l'échelle d'un quartier).</i>")
+        extra = []
+        if dist.secret_count:
+            extra.append(f"{fmt.number(dist.secret_count, 0)} quartier(s) couvert(s) par le secret statistique")
+        if dist.missing_count:
+            extra.append(f"{fmt.number(dist.missing_count, 0)} sans donnée")
+        st.html("<ul style='font-size:0.88rem'>" + "".join(f"<li>{m}</li>" for m in marks) + "</ul>"
+                + (f"<p style='font-size:0.8rem;color:#555'>Non placés : {tables.escape(', '.join(extra))}.</p>"
+                   if extra else ""))
+    else:
+        st.info("Aucune valeur à placer pour cet indicateur.")
+else:
+    explore.write_url("distribution", None)
+
+# --- similar quartiers ----------------------------------------------------------------------------
+st.subheader("Quartiers similaires")
+st.caption("Les quartiers qui ressemblent le plus à celui-ci sur les indicateurs choisis (valeurs centrées "
+           "et réduites, effectifs en logarithme ; un indicateur manquant n'est pas compté), parmi les "
+           "quartiers retenus par les filtres. « Écart moyen » : 0 = identiques, 1 = un écart-type en moyenne.")
+sim_cols = st.columns([4, 1])
+sim_cols[0].multiselect("Indicateurs de ressemblance", list(catalogue), key="cmp_similaires", format_func=label_of,
+                        max_selections=compare.MAX_SIMILARITY_INDICATORS, placeholder="Choisissez des indicateurs",
+                        on_change=explore.sync_callback("cmp_similaires", "similaires", explore.join))
+sim_cols[1].select_slider("Combien", list(range(3, 11)), key="cmp_voisins",
+                          on_change=explore.sync_callback("cmp_voisins", "voisins", str))
+explore.write_url("similaires", explore.join(st.session_state["cmp_similaires"]))
+explore.write_url("voisins", str(st.session_state["cmp_voisins"]))
+similar_ids = st.session_state["cmp_similaires"]
+if not similar_ids:
+    st.info("Choisissez au moins un indicateur de ressemblance.")
+else:
+    try:
+        similarity = explore.similarity(key, code, tuple(similar_ids), st.session_state["cmp_voisins"], filters)
+    except DQError as exc:
+        frame.show_error(exc)
+        st.stop()
+    for note in similarity.notes:
+        st.caption(plain(note))
+    if not similarity.neighbours:
+        st.info("Aucun quartier comparable avec ces indicateurs et ces filtres.")
+    for rank, n in enumerate(similarity.neighbours, start=1):
+        with st.container(border=True):
+            head, links = st.columns([4, 2], vertical_alignment="center")
+            close = " ; ".join(f.text() for f in n.closest)
+            differs = " ; ".join(f.text() for f in n.differences) or "rien de marquant"
+            head.html(f"<b>{rank}. {tables.escape(n.name)}</b> <span style='color:#555'>({tables.escape(n.commune)}"
+                      f" · {tables.escape(n.code)})</span> — écart moyen {tables.escape(fmt.number(n.distance, 2))} "
+                      f"sur {n.compared} indicateur(s)<br><span style='font-size:0.88rem'><b>Proche sur</b> : "
+                      f"{tables.escape(close)}<br><b>Diffère surtout sur</b> : {tables.escape(differs)}</span>")
+            links.page_link("pages/fiche.py", label="Sa fiche", icon=":material/description:",
+                            query_params={"quartier": n.code})
+            links.page_link("pages/evolution.py", label="Comparer nos évolutions", icon=":material/show_chart:",
+                            query_params={"quartier": code, "quartiers": n.code,
+                                          "indicateurs": ",".join(similar_ids[:3])})
+    if similarity.excluded:
+        st.caption(f"{fmt.number(similarity.excluded, 0)} quartier(s) écarté(s) : trop peu d'indicateurs en "
+                   "commun avec ce quartier.")

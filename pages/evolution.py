@@ -1,0 +1,245 @@
+"""Évolution: indicators over time for quartiers, their reference territories and groups of quartiers."""
+
+import streamlit as st
+
+from dq_core import evolution, fmt
+from dq_core import groups as dq_groups
+from dq_core.errors import DQError
+from dq_core.territories import REFERENCE_KEYS, REFERENCE_LABELS
+from ui import charts, explore, frame, state, tables
+from ui.text import plain
+
+frame.require_app()
+key = state.data_key()
+code = st.session_state.get(frame.QUARTIER_KEY)
+st.title("Évolution")
+if not code:
+    st.info("Choisissez un quartier dans le menu de gauche.")
+    st.stop()
+
+catalogue = {i.id: i for i in explore.indicators(key)}
+quartiers = {q.code: q for q in state.quartiers(key)}
+saved_groups = {g.code: g for g in explore.group_list(key)}
+label_of = explore.indicator_label(catalogue, explore.domains(key))
+DEFAULT_INDICATORS = [i for i in ("taux_pauvrete",) if i in catalogue] or [
+    i.id for i in catalogue.values() if i.is_key][:1] or list(catalogue)[:1]
+
+# --- view state: URL first (a link someone sent), then this session, then defaults -----------------
+indicators_url, bad_indicators = explore.url_list("indicateurs", catalogue)
+others_url, bad_quartiers = explore.url_list("quartiers", quartiers)
+references_url, bad_references = explore.url_list("references", REFERENCE_KEYS)
+groups_url, bad_groups = explore.url_list("groupes", saved_groups)
+explore.seed("evo_indicateurs", None if indicators_url is None else indicators_url[:evolution.MAX_INDICATORS],
+             DEFAULT_INDICATORS)
+explore.seed("evo_quartiers", others_url, [])
+explore.seed("evo_references", references_url, ["commune"])
+explore.seed("evo_groupes", groups_url, [])
+base_url = st.query_params.get("base100")
+explore.seed("evo_base100", True if base_url == "oui" else None, False)
+explore.keep_valid("evo_quartiers", [c for c in quartiers if c != code], [])
+explore.keep_valid("evo_groupes", saved_groups, [])
+for kind, rejected in (("Indicateur(s)", bad_indicators), ("Quartier(s)", bad_quartiers),
+                       ("Référence(s)", bad_references), ("Groupe(s)", bad_groups)):
+    explore.say_rejected(kind, rejected)
+
+st.caption(f"**{plain(quartiers[code].name)}** et les territoires choisis ci-dessous, période par période. "
+           "Une année manquante laisse un trou dans la ligne (jamais de valeur inventée) ; les "
+           "ruptures de série et les valeurs provisoires sont signalées ; les valeurs couvertes par le "
+           "secret statistique sont absentes des lignes et listées sous le graphique.")
+
+top = st.columns([3, 2])
+top[0].multiselect("Indicateurs", list(catalogue), key="evo_indicateurs", format_func=label_of,
+                   max_selections=evolution.MAX_INDICATORS, placeholder="Choisissez un ou plusieurs indicateurs",
+                   on_change=explore.sync_callback("evo_indicateurs", "indicateurs", explore.join))
+top[1].multiselect("Territoires de référence", list(REFERENCE_KEYS), key="evo_references",
+                   format_func=REFERENCE_LABELS.get, placeholder="Aucune référence",
+                   on_change=explore.sync_callback("evo_references", "references", explore.join),
+                   help="Pour chaque quartier choisi : sa commune, son agglomération (EPCI), son "
+                   "département, sa région, la France, l'ensemble des quartiers.")
+middle = st.columns([3, 2])
+middle[0].multiselect("Autres quartiers", [c for c in quartiers if c != code], key="evo_quartiers",
+                      format_func=lambda c: quartiers[c].label, placeholder="Ajoutez des quartiers à comparer",
+                      max_selections=evolution.MAX_TERRITORIES - 1,
+                      on_change=explore.sync_callback("evo_quartiers", "quartiers", explore.join))
+middle[1].multiselect("Groupes de quartiers", list(saved_groups), key="evo_groupes",
+                      format_func=lambda c: saved_groups[c].label, placeholder="Aucun groupe",
+                      on_change=explore.sync_callback("evo_groupes", "groupes", explore.join),
+                      help="Un groupe se lit comme un seul territoire. Créez-en un plus bas.")
+
+chosen = st.session_state["evo_indicateurs"]
+base100 = st.session_state["evo_base100"]
+try:
+    evo = explore.evolution_view(key, tuple(chosen), (code, *st.session_state["evo_quartiers"]),
+                                 tuple(st.session_state["evo_references"]), tuple(st.session_state["evo_groupes"]),
+                                 bool(base100), st.query_params.get("base") if base100 else None)
+except DQError as exc:
+    frame.show_error(exc)
+    st.stop()
+
+options_row = st.columns([1, 2, 2])
+options_row[0].toggle("Base 100", key="evo_base100",
+                      on_change=explore.sync_callback("evo_base100", "base100", lambda v: "oui" if v else None),
+                      help="Chaque série vaut 100 à la période de base : on compare des rythmes d'évolution, "
+                      "pas des niveaux.")
+if base100:
+    periods = evolution.periods_of(evo)
+    base_url_value, _ = explore.url_value("base", periods)
+    explore.seed("evo_base", base_url_value, None)
+    explore.keep_valid("evo_base", periods, None)
+    options_row[1].selectbox("Période de base (= 100)", periods, key="evo_base", format_func=fmt.period,
+                             index=None, placeholder="automatique : première période commune",
+                             on_change=explore.sync_callback("evo_base", "base", lambda v: v))
+    explore.write_url("base", st.session_state.get("evo_base"))
+else:
+    explore.write_url("base", None)
+
+explore.write_url("indicateurs", explore.join(chosen))
+explore.write_url("quartiers", explore.join(st.session_state["evo_quartiers"]))
+explore.write_url("references", explore.join(st.session_state["evo_references"]))
+explore.write_url("groupes", explore.join(st.session_state["evo_groupes"]))
+explore.write_url("base100", "oui" if base100 else None)
+
+explore.page_links("evolution", chosen)
+st.html(tables.STYLE)
+
+if not chosen:
+    st.info("Choisissez au moins un indicateur.")
+for ind in evo.indicators:
+    st.subheader(plain(ind.label), anchor=ind.id)
+    left, right = st.columns([3, 2], gap="medium")
+    table = evolution.evolution_table(evo, ind.id)
+    if evo.series(ind.id)["plot_value"].notna().any():
+        left.altair_chart(charts.evolution_chart(evo, ind.id), width="stretch")
+        if ind.kind == "count" and not evo.base100 and len(set(evo.series(ind.id)["territory"])) > 1:
+            left.caption("Des effectifs de territoires de tailles très différentes se lisent mieux en "
+                         "**base 100** (au-dessus des graphiques).")
+        reading = charts.evolution_key(evo, ind.id)
+        if reading:
+            left.caption(plain(reading))
+    else:
+        left.info("Aucune valeur à tracer pour ces territoires.")
+    unit = table.attrs.get("unit", ind.unit)
+    caption = (f"Valeurs en {unit}. " if unit not in ("", "ratio") else "") + (
+        "s : secret statistique ; – : pas de donnée. Source : " f"{ind.producer}, {ind.dataset}.")
+    right.html(tables.html_table(table, table.attrs.get("decimals", ind.decimals), caption))
+    secret = evo.secret_for(ind.id)
+    if secret:
+        left.html("<p style='font-size:0.85rem'><b>Secret statistique</b> (valeurs absentes du graphique) : "
+                  + " ; ".join(tables.escape(f"{c.territory} en {c.period}") for c in secret) + ".</p>")
+    notes = evo.notes_for(ind.id)
+    if notes:
+        left.html("<ul style='font-size:0.82rem;color:#555'>" + "".join(
+            f"<li>{tables.escape(n)}</li>" for n in notes) + "</ul>")
+
+
+# --- groups of quartiers --------------------------------------------------------------------------
+
+def _message(kind: str, text: str) -> None:
+    st.session_state["grp_message"] = (kind, text)
+
+
+def _save_group() -> None:
+    editing = st.session_state.get("grp_editing")
+    name = st.session_state.get("grp_name", "")
+    members = st.session_state.get("grp_members", [])
+    try:
+        with state.cursor() as cur:
+            group = (dq_groups.update_group(cur, editing, name=name, members=members) if editing
+                     else dq_groups.create_group(cur, name, members))
+    except DQError as exc:
+        _message("error", exc.message)
+        return
+    _message("success", f"Groupe « {group.name} » enregistré ({len(group.members)} quartiers). Il est ajouté "
+             "aux territoires du graphique.")
+    chosen_groups = [g for g in st.session_state.get("evo_groupes", []) if g != group.code] + [group.code]
+    st.session_state["evo_groupes"] = chosen_groups
+    explore.write_url("groupes", explore.join(chosen_groups))
+    st.session_state["grp_name"], st.session_state["grp_members"] = "", []
+    st.session_state["grp_editing"] = None
+
+
+def _edit_group(group_code: str) -> None:
+    group = saved_groups[group_code]
+    st.session_state["grp_editing"] = group.code
+    st.session_state["grp_name"] = group.name
+    st.session_state["grp_members"] = [m for m in group.members if m in quartiers]
+
+
+def _cancel_edit() -> None:
+    st.session_state["grp_editing"] = None
+    st.session_state["grp_name"], st.session_state["grp_members"] = "", []
+
+
+def _delete_group(group_code: str) -> None:
+    if st.session_state.get("grp_confirm") != group_code:
+        st.session_state["grp_confirm"] = group_code
+        return
+    try:
+        with state.cursor() as cur:
+            dq_groups.delete_group(cur, group_code)
+    except DQError as exc:
+        _message("error", exc.message)
+        return
+    st.session_state["grp_confirm"] = None
+    remaining = [g for g in st.session_state.get("evo_groupes", []) if g != group_code]
+    st.session_state["evo_groupes"] = remaining
+    explore.write_url("groupes", explore.join(remaining))
+    _message("success", "Groupe supprimé.")
+
+
+def _add_members() -> None:
+    territory = st.session_state.get("grp_add_from")
+    if not territory:
+        return
+    vintage = quartiers[code].vintage
+    frame_ = explore.places(key).frame
+    codes = [c for c, zone, v in zip(frame_["code"], frame_["zone"], frame_["vintage"], strict=True)
+             if territory in zone and v == vintage]
+    st.session_state["grp_members"] = list(dict.fromkeys([*st.session_state.get("grp_members", []), *codes]))
+
+
+st.divider()
+with st.expander("Groupes de quartiers : créer, modifier, supprimer",
+                 expanded=bool(st.session_state.get("grp_message") or st.session_state.get("grp_editing"))):
+    st.caption("Un groupe (par exemple les quartiers d'un contrat de ville) est gardé dans la base et se "
+               "lit comme un seul territoire : les effectifs s'additionnent, les taux sont recalculés à "
+               "partir des numérateurs et dénominateurs ; les médianes et les indices ne sont pas "
+               "agrégeables et restent vides. Si un quartier du groupe est couvert par le secret "
+               "statistique, la valeur du groupe l'est aussi.")
+    message = st.session_state.pop("grp_message", None)
+    if message:
+        (st.error if message[0] == "error" else st.success)(message[1])
+    st.session_state.setdefault("grp_name", "")
+    st.session_state.setdefault("grp_members", [])
+    st.session_state.setdefault("grp_editing", None)
+    editing = st.session_state["grp_editing"] if st.session_state["grp_editing"] in saved_groups else None
+    st.text_input("Nom du groupe", key="grp_name", max_chars=dq_groups.MAX_NAME_LENGTH,
+                  placeholder="Contrat de ville de l'agglomération")
+    st.multiselect("Quartiers du groupe", list(quartiers), key="grp_members",
+                   format_func=lambda c: quartiers[c].label, placeholder="Choisissez au moins deux quartiers")
+    places = explore.places(key)
+    areas = sorted({c for zone in places.frame["zone"] for c in zone
+                    if places.levels.get(c) in ("epci", "commune", "departement")},
+                   key=lambda c: (["epci", "commune", "departement"].index(places.levels[c]), places.names[c]))
+    add = st.columns([3, 1], vertical_alignment="bottom")
+    level_words = {"epci": "Agglomération", "commune": "Commune", "departement": "Département"}
+    add[0].selectbox("Ajouter tous les quartiers d'un territoire", areas, key="grp_add_from", index=None,
+                     format_func=lambda c: f"{level_words[places.levels[c]]} : {places.names[c]}",
+                     placeholder="Une agglomération, une commune, un département…",
+                     help="Ajoute les quartiers de même géographie prioritaire que le quartier choisi.")
+    add[1].button("Ajouter", key="grp_add", on_click=_add_members, icon=":material/playlist_add:")
+    buttons = st.columns([1, 1, 3])
+    buttons[0].button("Enregistrer les modifications" if editing else "Enregistrer le groupe", type="primary",
+                      key="grp_save", on_click=_save_group, icon=":material/save:")
+    if editing:
+        buttons[1].button("Annuler", key="grp_cancel", on_click=_cancel_edit)
+    if saved_groups:
+        st.markdown("**Groupes enregistrés**")
+    for group in saved_groups.values():
+        row = st.columns([4, 1, 1], vertical_alignment="center")
+        row[0].html(f"<b>{tables.escape(group.name)}</b> — {len(group.members)} quartiers : "
+                    f"{tables.escape(', '.join(group.member_names))}")
+        row[1].button("Modifier", key=f"grp_edit_{group.code}", on_click=_edit_group, args=(group.code,))
+        confirm = st.session_state.get("grp_confirm") == group.code
+        row[2].button("Confirmer la suppression" if confirm else "Supprimer", key=f"grp_delete_{group.code}",
+                      on_click=_delete_group, args=(group.code,), type="primary" if confirm else "secondary")

@@ -1,0 +1,46 @@
+"""The explore commands of the CLI: groups, series and similar quartiers, in French, same figures."""
+
+import json
+
+from dq_core.cli import main
+from tests.compare_factory import build_compare_workspace
+
+
+def test_groups_from_the_command_line(tiny_db, capsys):
+    assert main(["groupe-creer", "Deux quartiers", "QNX0101M", "QNX0102I", "--db", str(tiny_db)]) == 0
+    assert "GRP0001" in capsys.readouterr().out
+    assert main(["groupes", "--json", "--db", str(tiny_db)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"code": "GRP0001", "name": "Deux quartiers",
+                                                   "members": ["QNX0101M", "QNX0102I"], "vintage": 2024}
+    assert main(["groupe-creer", "Seul", "QNX0101M", "--db", str(tiny_db)]) == 1
+    assert "au moins 2 quartiers" in capsys.readouterr().err
+    assert main(["groupe-supprimer", "grp0001", "--db", str(tiny_db)]) == 0
+    assert main(["groupes", "--db", str(tiny_db)]) == 0
+    assert capsys.readouterr().out.strip().endswith("supprimé.")
+
+
+def test_evolution_table_with_a_group_and_secret_cells(tiny_db, capsys):
+    main(["groupe-creer", "G", "QNX0101M", "QNX0102I", "--db", str(tiny_db)])
+    capsys.readouterr()
+    assert main(["evolution", "QNX0101M", "QNX0103N", "--indicateurs", "taux_pauvrete", "--references", "commune",
+                 "--groupes", "GRP0001", "--db", str(tiny_db)]) == 0
+    out = capsys.readouterr().out
+    assert "Période\tLes Tilleuls\tPetit Quartier\tCommune : Villeneuve-Test\tCommune : Bourg-Test\tGroupe : G" in out
+    assert "2021\t46,0\ts\t18,9\t–\t43,6" in out
+    assert main(["evolution", "QNX0101M", "--indicateurs", "taux_pauvrete", "--base100", "--json",
+                 "--db", str(tiny_db)]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert table["unit"] == "indice base 100 en 2016" and table["rows"][-1]["Les Tilleuls"] == 115.0
+    assert main(["evolution", "QNX0101M", "--indicateurs", "nope", "--db", str(tiny_db)]) == 1
+    assert "Indicateur inconnu" in capsys.readouterr().err
+
+
+def test_similar_quartiers_from_the_command_line(tmp_path, capsys):
+    db_path = build_compare_workspace(tmp_path / "c.duckdb")
+    assert main(["similaires", "QC03", "-k", "2", "--json", "--db", str(db_path)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["code"] for line in lines] == ["QC07", lines[1]["code"]] and len(lines) == 2
+    assert main(["similaires", "QP01", "-k", "20", "--db", str(db_path)]) == 0
+    assert capsys.readouterr().out.count("\n") == 1            # alone in the 2015 geography but one
+    assert main(["similaires", "QP01", "-k", "20", "--toutes-geographies", "--db", str(db_path)]) == 0
+    assert capsys.readouterr().out.count("\n") == 13
