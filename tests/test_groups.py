@@ -138,3 +138,11 @@ def test_groups_never_let_a_secret_quartier_be_recovered(cur):
                 hidden.add(group.code)
             relations.append(Relation(group.code, combo))
     assert recoverable_cells(values, hidden, relations) == set()
+
+
+def test_building_a_group_is_not_listed_as_an_import(cur):
+    from dq_core.importer.store import import_history
+
+    before = import_history(cur)
+    create_group(cur, "Contrat de ville Est", [q.code for q in list_quartiers(cur)][:2])
+    assert import_history(cur) == before

@@ -176,13 +176,15 @@ class HistoryEntry:
 
 
 def import_history(cur: duckdb.DuckDBPyConnection, *, include_demo: bool = False) -> list[HistoryEntry]:
-    """Every import, newest first (the demo data's own batch only when asked)."""
-    rows = cur.execute(f"""
+    """Every import, newest first (the demo data's own batch only when asked). Groups of quartiers
+    a user builds also get a batch (source 'utilisateur') for provenance; they are not imports."""
+    excluded = ["utilisateur"] if include_demo else ["utilisateur", "demo"]
+    rows = cur.execute("""
         SELECT id, source, partner, file_name, file_hash, imported_at, rows_inserted,
                coalesce(rows_read, 0), rows_replaced, coalesce(rows_kept, 0), coalesce(rows_secret, 0),
                coalesce(indicators_added, 0), comment, status, undone_at, mode
-        FROM import_batch {'' if include_demo else "WHERE source <> 'demo'"}
-        ORDER BY imported_at DESC, id DESC""").fetchall()
+        FROM import_batch WHERE NOT list_contains(?::VARCHAR[], source)
+        ORDER BY imported_at DESC, id DESC""", [excluded]).fetchall()
     return [HistoryEntry(*row) for row in rows]
 
 
