@@ -12,7 +12,10 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 import venv
+import webbrowser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -41,16 +44,62 @@ def ensure_venv(requirements: str) -> None:
 
 def run_app(args: list[str]) -> int:
     ensure_venv("requirements.txt")
-    command = [str(PYTHON), "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=false"]
-    if args:
-        command += ["--", *args]
-    if "--db" not in args and not os.environ.get("DQ_DB"):
+    # Streamlit's own options (--server.port 8502, --server.address 0.0.0.0…) go to Streamlit,
+    # the rest (--db PATH) to the app.
+    streamlit_options, app_args = _split_streamlit_options(args)
+    command = [str(PYTHON), "-m", "streamlit", "run", str(ROOT / "app.py"), *streamlit_options]
+    if app_args:
+        command += ["--", *app_args]
+    if "--db" not in app_args and not os.environ.get("DQ_DB"):
         # Build the demo now rather than in the first browser request.
         subprocess.run([str(PYTHON), "-c", "from dq_core import workspace; "
                         "workspace.ensure_exists(workspace.resolve())"], cwd=ROOT, check=True)
-    print("Data & Quartiers : ouvrez http://localhost:8501 dans votre navigateur (Ctrl+C pour arrêter).",
-          flush=True)
-    return subprocess.call(command, cwd=ROOT)
+    # Streamlit runs headless (no first-run e-mail prompt); we open the browser once it answers.
+    port = _option_value(streamlit_options, "--server.port") or "8501"
+    url = f"http://localhost:{port}"
+    server = subprocess.Popen(command, cwd=ROOT)
+    try:
+        if _wait_until_up(url, server):
+            print(f"Data & Quartiers : {url} (Ctrl+C pour arrêter)", flush=True)
+            webbrowser.open(url)
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        return server.wait()
+
+
+def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline and server.poll() is None:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def _option_value(options: list[str], name: str) -> str | None:
+    for i, option in enumerate(options):
+        if option.startswith(f"{name}="):
+            return option.split("=", 1)[1]
+        if option == name and i + 1 < len(options):
+            return options[i + 1]
+    return None
+
+
+def _split_streamlit_options(args: list[str]) -> tuple[list[str], list[str]]:
+    streamlit_options, app_args = [], []
+    i = 0
+    while i < len(args):
+        if args[i].startswith(("--server.", "--browser.", "--theme.", "--client.")):
+            takes_value = "=" not in args[i] and i + 1 < len(args)
+            streamlit_options += args[i:i + 1 + takes_value]
+            i += 1 + takes_value
+        else:
+            app_args.append(args[i])
+            i += 1
+    return streamlit_options, app_args
 
 
 def run_tests(args: list[str]) -> int:
