@@ -36,7 +36,7 @@ import unicodedata
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -1228,6 +1228,20 @@ class ChartSpec:
     y_title: str | None = None
 
 
+@dataclass(frozen=True)
+class TableSheet:
+    """One sheet of `tables_to_xlsx`: a table as shown, its chart, units, decimals, notes and sources
+    (see `table_to_xlsx` for what each holds)."""
+    name: str
+    title: str
+    frame: Any
+    chart: ChartSpec | None = None
+    units: dict[str, str] = field(default_factory=dict)
+    decimals: dict[str, int] = field(default_factory=dict)
+    notes: Sequence[str] = ()
+    sources: Sequence[str] = ()
+
+
 def table_to_xlsx(title: str, frame, chart: ChartSpec | None = None, *,
                   units: dict[str, str] | None = None, decimals: dict[str, int] | None = None,
                   notes: Sequence[str] = (), sources: Sequence[str] = (), demo: bool = False,
@@ -1242,14 +1256,30 @@ def table_to_xlsx(title: str, frame, chart: ChartSpec | None = None, *,
     notes, sources: lines written under the table (e.g. "Source : Insee, Filosofi 2021").
     demo: adds the "Données fictives de démonstration" banner and print header.
     """
-    import pandas as pd
+    return tables_to_xlsx(title, [TableSheet(sheet, title, frame, chart, units or {}, decimals or {},
+                                             notes, sources)], demo=demo, exported_on=exported_on)
 
-    units, decimals = units or {}, decimals or {}
+
+def tables_to_xlsx(title: str, sheets: Sequence[TableSheet], *, demo: bool = False,
+                   exported_on: date | None = None) -> bytes:
+    """A workbook with one sheet per table view (each with its own chart), as bytes."""
     day = exported_on or date.today()
     buffer = io.BytesIO()
     book = _Book(buffer)
     book.wb.set_properties(_properties(title, "Tableau exporté de " + APP_NAME, day))
-    ws = book.add_sheet(sheet)
+    for spec in sheets:
+        _table_sheet(book, spec, demo, day)
+    if not sheets:
+        book.title_rows(book.add_sheet("Tableau"), title, f"Export du {day:%d/%m/%Y} — {APP_NAME}", demo)
+    book.close()
+    return buffer.getvalue()
+
+
+def _table_sheet(book: _Book, spec: TableSheet, demo: bool, day: date) -> None:
+    import pandas as pd
+
+    frame, title, units, decimals = spec.frame, spec.title, spec.units, spec.decimals
+    ws = book.add_sheet(spec.name)
     book.title_rows(ws, title, f"Export du {day:%d/%m/%Y} — {APP_NAME}", demo)
     columns = [str(c) for c in frame.columns]
     widths = [min(max(len(c) * 0.9, 10), 40) for c in columns]
@@ -1286,14 +1316,12 @@ def table_to_xlsx(title: str, frame, chart: ChartSpec | None = None, *,
     if len(frame):
         ws.autofilter(HEADER_ROW, 0, last, len(columns) - 1)
     row = max(last, HEADER_ROW) + 2
-    for line in [*sources, *notes]:
+    for line in [*spec.sources, *spec.notes]:
         book.text(ws, row, 0, line, italic=True, font_color="#555555")
         row += 1
-    if chart is not None and len(frame):
-        _table_chart(book, ws, frame, columns, numeric, secret_cols, chart, units, last)
+    if spec.chart is not None and len(frame):
+        _table_chart(book, ws, frame, columns, numeric, secret_cols, spec.chart, units, last)
     book.page_setup(ws, title, demo)
-    book.close()
-    return buffer.getvalue()
 
 
 def _table_chart(book: _Book, ws: Worksheet, frame, columns: list[str], numeric: list[bool],

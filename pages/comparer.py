@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dq_core import compare, fmt
+from dq_core import compare, fmt, view_export
 from dq_core.errors import DQError
 from dq_core.territories import VINTAGE_LABELS
-from ui import charts, explore, frame, state, tables
+from ui import charts, explore, frame, state, tables, view_exports
 from ui.text import plain
 
 frame.require_app()
@@ -100,6 +100,14 @@ else:
                  height=min(38 + 35 * len(shown), 460), key="cmp_table",
                  column_config={"Quartier": st.column_config.TextColumn(pinned=True),
                                 "Code": st.column_config.TextColumn(width="small")})
+    demo = state.is_demo(key)
+    scope = filters.describe(places.names)
+    export_cols = st.columns([1, 1, 3])
+    view_exports.download_buttons(
+        lambda c=comparison, s=scope, d=demo: view_export.comparison_export(c, s, demo=d), "comparaison",
+        quartier["name"], code, "cmp_export", export_cols[0], export_cols[1], demo=demo,
+        in_excel="le tableau de tous les quartiers (et un diagramme en barres du premier indicateur s'ils "
+                 f"sont au plus {view_export.MAX_BAR_ROWS})", in_csv="Le tableau de tous les quartiers")
     lines = []
     for ind in comparison.indicators:
         rank = comparison.ranks.get(ind.id)
@@ -198,3 +206,10 @@ else:
     if similarity.excluded:
         st.caption(f"{fmt.number(similarity.excluded, 0)} quartier(s) écarté(s) : trop peu d'indicateurs en "
                    "commun avec ce quartier.")
+    if similarity.neighbours:
+        demo = state.is_demo(key)
+        export_cols = st.columns([1, 1, 3])
+        view_exports.download_buttons(
+            lambda s=similarity, n=str(quartier["name"]), d=demo: view_export.similarity_export(s, n, demo=d),
+            "quartiers-similaires", quartier["name"], code, "sim_export", export_cols[0], export_cols[1], demo=demo,
+            in_excel="les quartiers similaires et leurs valeurs", in_csv="Les quartiers similaires et leurs valeurs")

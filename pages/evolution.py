@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from dq_core import evolution, fmt
+from dq_core import evolution, fmt, view_export
 from dq_core import groups as dq_groups
 from dq_core.errors import DQError
 from dq_core.territories import REFERENCE_KEYS, REFERENCE_LABELS
-from ui import charts, explore, frame, state, tables
+from ui import charts, explore, frame, state, tables, view_exports
 from ui.text import plain
 
 frame.require_app()
@@ -76,7 +76,7 @@ except DQError as exc:
     frame.show_error(exc)
     st.stop()
 
-options_row = st.columns([1, 2, 2])
+options_row = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
 options_row[0].toggle("Base 100", key="evo_base100",
                       on_change=explore.sync_callback("evo_base100", "base100", lambda v: "oui" if v else None),
                       help="Chaque série vaut 100 à la période de base : on compare des rythmes d'évolution, "
@@ -92,6 +92,13 @@ if base100:
     explore.write_url("base", st.session_state.get("evo_base"))
 else:
     explore.write_url("base", None)
+
+if evo.indicators:
+    demo = state.is_demo(key)
+    view_exports.download_buttons(lambda e=evo, d=demo: view_export.evolution_export(e, demo=d), "evolution",
+                                  quartiers[code].name, code, "evo_export", options_row[2], options_row[3],
+                                  demo=demo, in_excel="une feuille par indicateur, son tableau et son graphique",
+                                  in_csv="Les tableaux des indicateurs, l'un sous l'autre")
 
 explore.write_url("indicateurs", explore.join(chosen))
 explore.write_url("quartiers", explore.join(st.session_state["evo_quartiers"]))
