@@ -22,24 +22,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / 'bench'))
+
+from demo_cache import CACHE, demo_db  # noqa: E402
 
 from dq_core import compare, db, evolution, groups, maps  # noqa: E402
 from dq_core.catalogue import load_indicators  # noqa: E402
 from ui.deck import choropleth_deck  # noqa: E402
-
-CACHE = ROOT / "bench" / ".cache"
-
-
-def national_db(path: Path | None) -> Path:
-    if path:
-        return path
-    target = CACHE / "national.duckdb"
-    if not target.exists():
-        from dq_core.demo import build_demo
-
-        print("Construction de la base nationale de démonstration…", flush=True)
-        build_demo(target, scale="national")
-    return target
 
 
 def timed(fn, args_list) -> list[float]:
@@ -159,7 +148,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=40)
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
-    path = national_db(args.db)
+    path = demo_db("national", args.db)
     con = db.connect(path)
     cur = con.cursor()
     rng = random.Random(3)

@@ -23,23 +23,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / 'bench'))
+
+from demo_cache import demo_db  # noqa: E402
 
 from dq_core import db, export  # noqa: E402
 
-CACHE = ROOT / "bench" / ".cache"
 TARGETS = {"regional": 30.0, "national": 600.0}
-
-
-def demo_db(scale: str, path: Path | None) -> Path:
-    if path:
-        return path
-    target = CACHE / f"{scale}.duckdb"
-    if not target.exists():
-        from dq_core.demo import build_demo
-
-        print(f"Construction de la base de démonstration {scale}…", flush=True)
-        build_demo(target, scale=scale)
-    return target
 
 
 def peak_rss_mb() -> float:

@@ -19,25 +19,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / 'bench'))
+
+from demo_cache import demo_db  # noqa: E402
 
 from dq_core import db  # noqa: E402
 from dq_core.catalogue import domain_labels, load_indicators  # noqa: E402
 from dq_core.fiche import Point, assemble_fiche, build_fiche  # noqa: E402
 from dq_core.territories import get_quartier, list_quartiers  # noqa: E402
-
-CACHE = ROOT / "bench" / ".cache"
-
-
-def national_db(path: Path | None) -> Path:
-    if path:
-        return path
-    target = CACHE / "national.duckdb"
-    if not target.exists():
-        from dq_core.demo import build_demo
-
-        print("Construction de la base nationale de démonstration…", flush=True)
-        build_demo(target, scale="national")
-    return target
 
 
 def pandas_fiche(cur, frame, code):
@@ -74,7 +63,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--n", type=int, default=200)
     args = parser.parse_args()
-    con = db.connect(national_db(args.db))
+    con = db.connect(demo_db("national", args.db))
     cur = con.cursor()
     quartiers = [q.code for q in list_quartiers(cur)]
     rows = cur.execute("SELECT count(*) FROM observation").fetchone()[0]
