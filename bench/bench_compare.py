@@ -22,9 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / 'bench'))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from demo_cache import CACHE, demo_db  # noqa: E402
+from common import CACHE, demo_db  # noqa: E402
 
 from dq_core import compare, db, evolution, groups, maps  # noqa: E402
 from dq_core.catalogue import load_indicators  # noqa: E402

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -23,25 +22,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / 'bench'))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from demo_cache import demo_db  # noqa: E402
+from common import demo_db, peak_rss_mb  # noqa: E402
 
 from dq_core import db, export  # noqa: E402
 
 TARGETS = {"regional": 30.0, "national": 600.0}
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process. On Linux, VmHWM: ru_maxrss keeps the peak of the parent
-    it was forked from (here, the process that built the demo database)."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return usage / 1024 if sys.platform != "darwin" else usage / 1024 / 1024   # KB on Linux, B on macOS
 
 
 def child(db_path: Path, kind: str) -> None:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / 'bench'))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from demo_cache import demo_db  # noqa: E402
+from common import demo_db  # noqa: E402
 
 from dq_core import db  # noqa: E402
 from dq_core.catalogue import domain_labels, load_indicators  # noqa: E402

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import statistics
 import subprocess
@@ -25,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import peak_rss_mb  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
 INDICATORS = 100
@@ -101,7 +103,7 @@ def child(db_path: str, csv_path: str, probe: bool) -> None:
         run()
     elapsed = time.perf_counter() - start
     report = result["report"]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(json.dumps({"seconds": elapsed, "peak_mb": peak, "status": report.status,
                       "rows_read": report.rows_read, "inserted": report.rows_inserted, "secret": report.rows_secret,
                       "errors": [p.text() for p in report.errors][:3], "stages": stages,
