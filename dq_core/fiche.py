@@ -1,8 +1,8 @@
 """The fiche of a quartier: every indicator's latest value, its changes and the six references.
 
-A fiche takes seven small queries whatever the number of indicators: the quartier, its ancestors,
-communes and ensemble, the catalogue and its domains, the workspace kind, and one read of the
-observations of the seven territories.
+A fiche takes six small queries whatever the number of indicators: the quartier with its ancestors,
+communes and ensemble; the catalogue; its domains; the workspace kind; the quartier's series; and
+one row per reference territory and indicator.
 """
 
 from __future__ import annotations
