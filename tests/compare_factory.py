@@ -15,10 +15,9 @@ import random
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
 from dq_core import catalogue, db
 from dq_core.catalogue import Indicator
+from tests.factories import insert_observations
 
 INDICATORS = [
     Indicator("pop_totale", "Population municipale", "demographie", "habitants", "count", "neutral",
@@ -179,10 +178,6 @@ def build_compare_workspace(path: str | Path) -> Path:
                         [code, name, vintage, quartier_shape(code), lon + 0.1, lat + 0.1, batch])
             for rank, commune in enumerate(communes, start=1):
                 cur.execute("INSERT INTO territory_link VALUES (?, ?, ?)", [code, commune, rank])
-        frame = pd.DataFrame(observations()).assign(batch_id=batch)
-        cur.register("incoming", frame)
-        cur.execute("INSERT INTO observation BY NAME SELECT * FROM incoming "
-                    "ORDER BY territory, indicator, period_start")
-        cur.unregister("incoming")
+        insert_observations(cur, observations(), batch)
     con.close()
     return Path(path)

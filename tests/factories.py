@@ -76,6 +76,15 @@ def tiny_observations() -> list[dict]:
     return rows
 
 
+def insert_observations(cur, rows: list[dict], batch: int) -> None:
+    """Bulk-insert observation rows, ordered by territory as the app stores them."""
+    frame = pd.DataFrame(rows).assign(batch_id=batch)
+    cur.register("incoming", frame)
+    cur.execute("INSERT INTO observation BY NAME SELECT * FROM incoming "
+                "ORDER BY territory, indicator, period_start")
+    cur.unregister("incoming")
+
+
 def build_tiny_workspace(path: str | Path, *, demo: bool = True) -> Path:
     """Three quartiers in two communes with hand-written figures; returns the path."""
     con = db.connect(path)
@@ -93,10 +102,6 @@ def build_tiny_workspace(path: str | Path, *, demo: bool = True) -> Path:
             for rank, parent in enumerate(parents, start=1):
                 parent_rank = rank if level == "quartier" else 1
                 cur.execute("INSERT INTO territory_link VALUES (?, ?, ?)", [code, parent, parent_rank])
-        frame = pd.DataFrame(tiny_observations()).assign(batch_id=batch)
-        cur.register("incoming", frame)
-        cur.execute("INSERT INTO observation BY NAME SELECT * FROM incoming "
-                    "ORDER BY territory, indicator, period_start")
-        cur.unregister("incoming")
+        insert_observations(cur, tiny_observations(), batch)
     con.close()
     return Path(path)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import open_app
 from tests.factories import build_tiny_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,13 +18,7 @@ def app(tmp_path, monkeypatch):
     monkeypatch.setenv("DQ_DB", str(db_path))
 
     def start(quartier: str | None = None, page: str | None = None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-        if quartier:
-            at.query_params["quartier"] = quartier
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        return at
+        return open_app(page, timeout=30, **({"quartier": quartier} if quartier else {}))
     return start
 
 

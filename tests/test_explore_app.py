@@ -9,6 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import open_app
 from tests.compare_factory import build_compare_workspace
 from tests.factories import build_tiny_workspace
 
@@ -40,11 +41,7 @@ def open_page(databases, tmp_path, monkeypatch):
         if not path.exists():
             shutil.copy(databases[db], path)
         monkeypatch.setenv("DQ_DB", str(path))
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for name, value in params.items():
-            at.query_params[name] = value
-        at.run()
-        at.switch_page(f"pages/{page}.py").run()
+        at = open_app(f"pages/{page}.py", **params)
         assert not at.exception, at.exception
         return at
     return start

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import open_app
 from tests.factories import build_tiny_workspace
 from tests.test_official_readers import MALAKOFF_DEMO_2022, demo_csv
 
@@ -11,13 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def start(db_path, page: str | None = None, quartier: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if quartier:
-        at.query_params["quartier"] = quartier
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
+    return open_app(page, **({"quartier": quartier} if quartier else {}))
 
 
 def test_import_a_folder_into_the_users_workspace(tmp_path, monkeypatch):

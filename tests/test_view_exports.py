@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dq_core import compare, db, view_export
 from dq_core.evolution import build_evolution
 from dq_core.groups import create_group
+from tests.apptest import open_app
 from tests.compare_factory import build_compare_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -205,11 +206,7 @@ def test_comparison_of_many_quartiers_has_no_chart(tmp_path):
 
 def _open(tiny_db, monkeypatch, page: str, **params) -> AppTest:
     monkeypatch.setenv("DQ_DB", str(tiny_db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page(f"pages/{page}.py").run()
+    at = open_app(f"pages/{page}.py", **params)
     assert not at.exception, at.exception
     return at
 
