@@ -52,7 +52,7 @@ def run_app(args: list[str]) -> int:
         command += ["--", *app_args]
     if "--db" not in app_args and not os.environ.get("DQ_DB"):
         # Build the demo now rather than in the first browser request.
-        subprocess.run([str(PYTHON), "-c", "from dq_core import workspace; "
+        subprocess.run([str(PYTHON), "-c", "from dq_core.store import workspace; "
                         "workspace.ensure_exists(workspace.resolve())"], cwd=ROOT, check=True)
     # Streamlit runs headless (no first-run e-mail prompt); we open the browser once it answers.
     port = _option_value(streamlit_options, "--server.port") or "8501"

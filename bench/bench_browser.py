@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dq_core import workspace  # noqa: E402
 from dq_core.demo import build_demo  # noqa: E402
-from dq_core.territories import list_quartiers  # noqa: E402
-from tests.browser import CHROMIUM, LAUNCH_ARGS, free_port  # noqa: E402
+from dq_core.store import workspace  # noqa: E402
+from dq_core.store.territories import list_quartiers  # noqa: E402
+from tests.browser.harness import CHROMIUM, LAUNCH_ARGS, free_port  # noqa: E402
 
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 

@@ -26,8 +26,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from common import CACHE, demo_db  # noqa: E402
 
-from dq_core import compare, db, evolution, groups, maps  # noqa: E402
-from dq_core.catalogue import load_indicators  # noqa: E402
+from dq_core.explore import compare, evolution, groups, maps  # noqa: E402
+from dq_core.store import db  # noqa: E402
+from dq_core.store.catalogue import load_indicators  # noqa: E402
 from ui.deck import choropleth_deck  # noqa: E402
 
 
@@ -69,7 +70,7 @@ def browser_draw(db_path: Path, codes: list[str], repeats: int = 5) -> None:
     through the menu (the app already open). Each until the polygons are painted on the canvas."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import APP_DONE, CHROMIUM, LAUNCH_ARGS, app_server
+    from tests.browser.harness import APP_DONE, CHROMIUM, LAUNCH_ARGS, app_server
 
     if not CHROMIUM:
         print("  (Chromium absent : mesure navigateur ignorée)")

@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from common import demo_db, peak_rss_mb  # noqa: E402
 
-from dq_core import db, export  # noqa: E402
+from dq_core import export  # noqa: E402
+from dq_core.store import db  # noqa: E402
 
 TARGETS = {"regional": 30.0, "national": 600.0}
 

@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from common import demo_db  # noqa: E402
 
-from dq_core import db  # noqa: E402
-from dq_core.catalogue import domain_labels, load_indicators  # noqa: E402
-from dq_core.fiche import Point, assemble_fiche, build_fiche  # noqa: E402
-from dq_core.territories import get_quartier, list_quartiers  # noqa: E402
+from dq_core.explore.fiche import Point, assemble_fiche, build_fiche  # noqa: E402
+from dq_core.store import db  # noqa: E402
+from dq_core.store.catalogue import domain_labels, load_indicators  # noqa: E402
+from dq_core.store.territories import get_quartier, list_quartiers  # noqa: E402
 
 
 def pandas_fiche(cur, frame, code):

@@ -35,8 +35,8 @@ PERIODS = 10
 
 def build_workspace(path: Path, quartiers: int) -> None:
     """A workspace with `quartiers` quartiers and 100 indicators (half counts, half rates)."""
-    from dq_core import catalogue, db
-    from dq_core.catalogue import Indicator
+    from dq_core.store import catalogue, db
+    from dq_core.store.catalogue import Indicator
 
     if path.exists():
         path.unlink()
@@ -72,9 +72,9 @@ def write_csv(path: Path, quartiers: int) -> None:
 
 def child(db_path: str, csv_path: str, probe: bool) -> None:
     """Import one file (in its own process) and print the figures as JSON."""
-    from dq_core import db
-    from dq_core.fiche import build_fiche
+    from dq_core.explore.fiche import build_fiche
     from dq_core.importer import FileSource, ImportOptions, import_file
+    from dq_core.store import db
 
     con = db.connect(db_path)
     con.execute("SET memory_limit = '500MB'")

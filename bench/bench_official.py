@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dq_core import db  # noqa: E402
-from dq_core.fiche import build_fiche  # noqa: E402
+from dq_core.explore.fiche import build_fiche  # noqa: E402
 from dq_core.official.importer import import_folder  # noqa: E402
+from dq_core.store import db  # noqa: E402
 
 
 def main() -> None:

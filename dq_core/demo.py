@@ -14,9 +14,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dq_core import catalogue, db
-from dq_core.catalogue import DEMO_CATALOGUE, Indicator
 from dq_core.errors import DQError
+from dq_core.store import catalogue, db
+from dq_core.store.catalogue import DEMO_CATALOGUE, Indicator
 
 # ---------------------------------------------------------------------------------------------------
 # Scales and calendar

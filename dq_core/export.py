@@ -47,12 +47,13 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 import dq_core
-from dq_core import db, fmt
-from dq_core.catalogue import Indicator, domain_labels, load_indicators
+from dq_core import fmt
 from dq_core.errors import DQError
-from dq_core.fiche import Fiche, IndicatorLine, Point, assemble_fiche, observations_by_territory
-from dq_core.territories import REFERENCE_KEYS, REFERENCE_LABELS, VINTAGE_LABELS, Quartier, get_quartier
-from dq_core.texts import DEMO_NOTE, DossierText, citation, dossier_text
+from dq_core.explore.fiche import Fiche, IndicatorLine, Point, assemble_fiche, observations_by_territory
+from dq_core.explore.texts import DEMO_NOTE, DossierText, citation, dossier_text
+from dq_core.store import db
+from dq_core.store.catalogue import Indicator, domain_labels, load_indicators
+from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS, VINTAGE_LABELS, Quartier, get_quartier
 
 APP_NAME = "Data & Quartiers"
 DEMO_BANNER = "Données fictives de démonstration — territoires et chiffres inventés, à ne pas citer."
@@ -891,7 +892,7 @@ def select_quartiers(cur: duckdb.DuckDBPyConnection, codes: Sequence[str] = (), 
     A quartier on several communes belongs to each of them. Raises DQError (French) for an empty or
     ambiguous selection, an unknown code, or a territory without quartier.
     """
-    from dq_core.territories import list_quartiers
+    from dq_core.store.territories import list_quartiers
 
     chosen = [name for name, given in (("codes", bool(codes)), ("all", all_quartiers),
                                        ("commune", commune), ("epci", epci),

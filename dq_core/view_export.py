@@ -17,10 +17,16 @@ from datetime import date
 import pandas as pd
 
 from dq_core import fmt
-from dq_core.catalogue import Indicator
-from dq_core.compare import Comparison, Similarity, comparison_table, indicator_header, similarity_table
-from dq_core.evolution import Evolution, evolution_table
+from dq_core.explore.compare import (
+    Comparison,
+    Similarity,
+    comparison_table,
+    indicator_header,
+    similarity_table,
+)
+from dq_core.explore.evolution import Evolution, evolution_table
 from dq_core.export import ChartSpec, TableSheet, slug, table_to_csv, tables_to_xlsx
+from dq_core.store.catalogue import Indicator
 
 MAX_BAR_ROWS = 30          # a bar chart of more quartiers than this is unreadable: none then
 CELL_LEGEND = "s : secret statistique ; cellule vide : pas de donnée."

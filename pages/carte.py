@@ -4,9 +4,10 @@ from html import escape
 
 import streamlit as st
 
-from dq_core import compare, fmt, maps
+from dq_core import fmt
 from dq_core.errors import DQError
-from dq_core.territories import VINTAGE_LABELS
+from dq_core.explore import compare, maps
+from dq_core.store.territories import VINTAGE_LABELS
 from ui import explore, frame, state, tables
 from ui.deck import choropleth_deck
 from ui.text import plain

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dq_core import fmt
-from dq_core.glossary import GLOSSARY
+from dq_core.store.glossary import GLOSSARY
 from ui import frame, state
 from ui.text import plain
 

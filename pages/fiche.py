@@ -4,7 +4,7 @@ import streamlit as st
 
 from dq_core import fmt
 from dq_core.errors import DQError
-from dq_core.territories import REFERENCE_LABELS, VINTAGE_LABELS
+from dq_core.store.territories import REFERENCE_LABELS, VINTAGE_LABELS
 from ui import explore, fiche_exports, fiche_table, frame, state
 from ui.text import plain
 

@@ -4,10 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from dq_core import fmt, workspace
+from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.official.fetch import fetch_official, load_sources
 from dq_core.official.importer import collect_folder, collect_uploads, import_sources
+from dq_core.store import workspace
 from ui import frame, state
 
 frame.require_app()

@@ -15,8 +15,8 @@ import random
 from datetime import date
 from pathlib import Path
 
-from dq_core import catalogue, db
-from dq_core.catalogue import Indicator
+from dq_core.store import catalogue, db
+from dq_core.store.catalogue import Indicator
 from tests.factories import insert_observations
 
 INDICATORS = [

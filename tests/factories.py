@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dq_core import catalogue, db
-from dq_core.catalogue import Indicator
+from dq_core.store import catalogue, db
+from dq_core.store.catalogue import Indicator
 
 TINY_INDICATORS = [
     Indicator("pop_totale", "Population municipale", "demographie", "habitants", "count", "neutral",

@@ -11,8 +11,8 @@ import altair as alt
 import pandas as pd
 
 from dq_core import fmt
-from dq_core.compare import Distribution
-from dq_core.evolution import Evolution
+from dq_core.explore.compare import Distribution
+from dq_core.explore.evolution import Evolution
 
 # Okabe–Ito (without its yellow, unreadable on white), then Paul Tol's muted colours.
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255",

@@ -7,7 +7,7 @@ import json
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from dq_core import maps
+from dq_core.explore import maps
 
 # No basemap: tiles need the network and, from Carto, now a key (STACK-NOTES C15). With no style at
 # all, Streamlit's frontend still fetches Carto's style; this value of `mapStyle` is the one it reads

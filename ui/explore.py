@@ -7,8 +7,8 @@ from collections.abc import Callable, Collection
 
 import streamlit as st
 
-from dq_core import compare, evolution, groups, maps
-from dq_core.catalogue import Indicator, load_indicators
+from dq_core.explore import compare, evolution, groups, maps
+from dq_core.store.catalogue import Indicator, load_indicators
 from ui import frame, state
 
 EXPLORE_PAGES = {
@@ -194,7 +194,7 @@ def indicator_label(catalogue: dict[str, Indicator], domains: dict[str, str]) ->
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def domains(key: tuple[str, str]) -> dict[str, str]:
-    from dq_core.catalogue import domain_labels
+    from dq_core.store.catalogue import domain_labels
 
     with state.cursor() as cur:
         return domain_labels(cur)

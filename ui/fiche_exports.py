@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dq_core import export
-from dq_core.fiche import Fiche
-from dq_core.texts import dossier_text
+from dq_core.explore.fiche import Fiche
+from dq_core.explore.texts import dossier_text
 from ui import state
 
 

@@ -10,9 +10,9 @@ import base64
 from html import escape
 
 from dq_core import fmt
-from dq_core.fiche import Fiche, IndicatorLine, Point
-from dq_core.glossary import GLOSSARY
-from dq_core.territories import REFERENCE_KEYS
+from dq_core.explore.fiche import Fiche, IndicatorLine, Point
+from dq_core.store.glossary import GLOSSARY
+from dq_core.store.territories import REFERENCE_KEYS
 
 # Colour-blind safe pair (blue / orange), always doubled by an arrow and a word.
 STYLE = """

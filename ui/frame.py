@@ -55,7 +55,7 @@ def choose_workspace() -> None:
     """Which workspace is open, and switching to another or creating one (kept for the session)."""
     from pathlib import Path
 
-    from dq_core import workspace
+    from dq_core.store import workspace
 
     current = state.workspace_path().resolve()
     options = [str(p) for p in workspace.list_workspaces()]

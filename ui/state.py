@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from dq_core import db, workspace
-from dq_core.fiche import Fiche, build_fiche
-from dq_core.summary import WorkspaceSummary, indicator_coverage, workspace_summary
-from dq_core.territories import Quartier, list_quartiers
+from dq_core.explore.fiche import Fiche, build_fiche
+from dq_core.store import db, workspace
+from dq_core.store.summary import WorkspaceSummary, indicator_coverage, workspace_summary
+from dq_core.store.territories import Quartier, list_quartiers
 
 WORKSPACE_KEY = "workspace"
 
@@ -85,7 +85,7 @@ def workspace_label() -> str:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def perimeter_notice(key: tuple[str, str], code: str):
-    from dq_core.geography import quartier_notice
+    from dq_core.store.geography import quartier_notice
 
     with cursor() as cur:
         return quartier_notice(cur, code)
@@ -119,7 +119,7 @@ def partners(key: tuple[str, str]) -> list[str]:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def indicator_labels(key: tuple[str, str]) -> dict[str, str]:
-    from dq_core.catalogue import load_indicators
+    from dq_core.store.catalogue import load_indicators
 
     with cursor() as cur:
         return {ind.id: ind.label for ind in load_indicators(cur)}

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dq_core import fmt
-from dq_core.glossary import GLOSSARY
+from dq_core.store.glossary import GLOSSARY
 
 STYLE = """
 <style>

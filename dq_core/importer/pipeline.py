@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from dq_core import fmt, lambert
-from dq_core.catalogue import Indicator, load_indicators
 from dq_core.errors import DQError
 from dq_core.importer import checks, declarations, layouts, points, protect, readers, store
 from dq_core.importer.layouts import Mapping
@@ -33,6 +32,7 @@ from dq_core.importer.report import CHOICE, ERROR, WARNING, ImportReport, Proble
 from dq_core.importer.sources import KIND_MESSAGES, FileSource, sniff_kind
 from dq_core.importer.sql import first as _first
 from dq_core.importer.template import HELPER_COLUMNS
+from dq_core.store.catalogue import Indicator, load_indicators
 
 STATUS_WORDS = {
     "s": "secret", "secret": "secret", "c": "secret", "confidentiel": "secret", "secret_statistique": "secret",

@@ -15,10 +15,10 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from dq_core import catalogue, db
-from dq_core.catalogue import Indicator
 from dq_core.errors import DQError
 from dq_core.importer.sql import first as _first
+from dq_core.store import catalogue, db
+from dq_core.store.catalogue import Indicator
 
 # What an observation row is made of when written from dq_rows (secret cells lose their figures).
 _FINAL_SELECT = """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from dq_core.catalogue import DEMO_CATALOGUE, SECRET_RULE_FISCAL, Indicator
+from dq_core.store.catalogue import DEMO_CATALOGUE, SECRET_RULE_FISCAL, Indicator
 
 RP, RP_DS = "Insee", "Recensement de la population"
 CAF, CAF_DS = "Cnaf", "Allocataires des caisses d'allocations familiales au 31 décembre"

@@ -16,10 +16,11 @@ from pathlib import Path, PurePosixPath
 
 import duckdb
 
-from dq_core import db, fmt
+from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.official import correspondence, geography, thematic, writers
 from dq_core.official.text import NotRecognised, Table, decode, is_xlsx, read_csv_text, read_xlsx_tables
+from dq_core.store import db
 
 log = logging.getLogger(__name__)
 SOURCE = "officiel"

@@ -17,7 +17,7 @@ from functools import lru_cache
 import duckdb
 import pandas as pd
 
-from dq_core.db import PROJECT_DIR
+from dq_core.store.db import PROJECT_DIR
 
 REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
 COG_PATH = REFERENCE_DIR / "cog.parquet"

@@ -1,0 +1,358 @@
+"""The command line (`python -m dq_core …`): the same functions as the pages, in a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from dq_core import fmt
+from dq_core.cli import explore
+from dq_core.errors import DQError
+from dq_core.explore.fiche import Fiche, build_fiche
+from dq_core.store import db, workspace
+from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS, list_quartiers
+
+# argparse speaks English; people using this tool read French.
+_ARGPARSE_FR = {
+    "usage: ": "usage : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "affiche cette aide et quitte",
+    "the following arguments are required: %s": "argument(s) obligatoire(s) manquant(s) : %s",
+    "unrecognized arguments: %s": "argument(s) non reconnu(s) : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (possibles : %(choices)s)",
+    "expected one argument": "une valeur est attendue",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+}
+argparse._ = lambda text: _ARGPARSE_FR.get(text, text)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Erreur : {message}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args) or 0
+    except DQError as exc:
+        print(f"Erreur : {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m dq_core",
+                     description="Data & Quartiers en ligne de commande : les mêmes calculs que "
+                     "l'application.")
+    commands = parser.add_subparsers(title="commandes", metavar="COMMANDE", parser_class=_Parser)
+
+    def command(name: str, help_text: str, run: Callable) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--db", type=Path, help="base de données à utiliser (défaut : DQ_DB, sinon "
+                         "la base de démonstration)")
+        sub.set_defaults(run=run)
+        return sub
+
+    demo = command("init-demo", "(re)construit la base de démonstration (données fictives)",
+                   _init_demo)
+    demo.add_argument("--scale", choices=["regional", "national"], default="regional",
+                      help="regional : 78 quartiers ; national : ~1 600 quartiers (mesures)")
+    quartiers = command("quartiers", "liste les quartiers de la base", _quartiers)
+    quartiers.add_argument("--json", action="store_true", help="un objet JSON par ligne")
+    profile = command("profile", "affiche la fiche d'un ou plusieurs quartiers", _profile)
+    profile.add_argument("codes", nargs="+", metavar="CODE", help="code du quartier")
+    profile.add_argument("--json", action="store_true", help="un objet JSON par ligne et par quartier")
+    _add_import_commands(command)
+    official = command("import-official", "importe les fichiers officiels (Insee, ANCT) d'un dossier dans "
+                       "votre base (défaut : data/workspaces/donnees-officielles.duckdb)", _import_official)
+    official.add_argument("folder", type=Path, metavar="DOSSIER", help="dossier des fichiers téléchargés")
+    fetch = command("fetch-official", "télécharge les fichiers officiels à jour chez leurs producteurs, "
+                    "puis les importe", _fetch_official)
+    fetch.add_argument("--config", type=Path, help="fichier des adresses (défaut : data/official_sources.toml)")
+    fetch.add_argument("--dossier", dest="dest", type=Path,
+                       help="où enregistrer les fichiers téléchargés (défaut : un dossier temporaire)")
+    _add_export_command(command)
+    explore.add_commands(command)              # groupes, evolution, similaires (dq_core/cli/explore.py)
+    return parser
+
+
+def _init_demo(args) -> int:
+    from dq_core.demo import build_demo
+
+    path = args.db or db.DEMO_DB_PATH
+    print(f"Construction de la base de démonstration ({args.scale}) dans {path}…", file=sys.stderr)
+    summary = build_demo(path, scale=args.scale)
+    print(f"Base prête : {summary.get('quartiers')} quartiers, {summary.get('communes')} communes, "
+          f"{fmt.number(summary.get('observations'), 0)} observations.", file=sys.stderr)
+    return 0
+
+
+def _quartiers(args) -> int:
+    with workspace.open_cursor(args.db) as cur:
+        quartiers = list_quartiers(cur)
+    for q in quartiers:
+        if args.json:
+            names = [c.name for c in q.communes]
+            print(json.dumps({"code": q.code, "name": q.name,
+                              "commune": names[0] if len(names) == 1 else names,
+                              "commune_codes": [c.code for c in q.communes],
+                              "vintage": q.vintage}, ensure_ascii=False))
+        else:
+            print(f"{q.code}\t{q.name}\t{q.commune_names}\t{q.vintage or ''}")
+    return 0
+
+
+def _profile(args) -> int:
+    with workspace.open_cursor(args.db) as cur:
+        fiches = [build_fiche(cur, code) for code in args.codes]
+    for fiche in fiches:
+        if args.json:
+            print(json.dumps(fiche_to_json(fiche), ensure_ascii=False))
+        else:
+            print(fiche_to_text(fiche))
+    return 0
+
+
+def fiche_to_json(fiche: Fiche) -> dict:
+    q = fiche.quartier
+    names = [c.name for c in q.communes]
+    indicators = []
+    for line in fiche.lines():
+        ind, latest = line.indicator, line.latest
+        indicators.append({
+            "id": ind.id, "label": ind.label, "domain": ind.domain, "kind": ind.kind, "unit": ind.unit,
+            "period": latest.period if latest else None,
+            "value": None if latest is None or latest.secret else latest.value,
+            "secret": bool(latest and latest.secret),
+            "provisional": bool(latest and latest.provisional),
+            "previous": line.previous.value if line.previous else None,
+            "previous_period": line.previous.period if line.previous else None,
+            "change_previous": line.change_previous,
+            "change_5y": line.change_5y,
+            "references": {key: _reference_json(line.references.get(key)) for key in REFERENCE_KEYS},
+            "source": f"{ind.producer}, {ind.dataset}",
+        })
+    return {
+        "quartier": {"code": q.code, "name": q.name, "vintage": q.vintage,
+                     "commune": names[0] if len(names) == 1 else names,
+                     "population": fiche.population.value if fiche.population else None,
+                     "population_period": fiche.population.period if fiche.population else None},
+        "demo": fiche.demo,
+        "references": {key: {"code": t.code, "name": t.name} for key, t in q.references.items()},
+        "indicators": indicators,
+    }
+
+
+def _reference_json(ref) -> float | None:
+    if ref is None or ref.secret:
+        return None
+    return ref.value
+
+
+def fiche_to_text(fiche: Fiche) -> str:
+    q = fiche.quartier
+    out = []
+    if fiche.demo:
+        out.append("*** Données fictives de démonstration ***")
+    pop = (f"{fmt.value(fiche.population.value, 'habitants', 0)} ({fiche.population.period})"
+           if fiche.population else "population inconnue")
+    out.append(f"{q.name} ({q.code}) — {q.commune_names} — {pop}")
+    header = "  ".join(REFERENCE_LABELS[k][:12] for k in REFERENCE_KEYS)
+    for _, label, lines in fiche.domains:
+        out.append(f"\n{label.upper()}")
+        out.append(f"  {'indicateur':<58} {'période':<9} {'valeur':>14}  | {header}")
+        for line in lines:
+            ind, latest = line.indicator, line.latest
+            shown = fmt.value(latest.value, ind.unit, ind.decimals, secret=latest.secret) if latest else "–"
+            refs = "  ".join(fmt.value(r.value, ind.unit, ind.decimals, secret=r.secret) if r else "–"
+                             for r in (line.references.get(k) for k in REFERENCE_KEYS))
+            out.append(f"  {ind.label[:58]:<58} {fmt.period(latest.period) if latest else '–':<9} "
+                       f"{shown:>14}  | {refs}")
+    return "\n".join(out)
+
+
+# --- partner imports (issue 5) ----------------------------------------------------------------
+
+def _add_import_commands(command: Callable) -> None:
+    imp = command("import", "vérifie et importe un fichier de données (CSV ou Excel)", _import)
+    imp.add_argument("file", type=Path, metavar="FICHIER", help="fichier CSV ou XLSX")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="vérifie seulement : rien n'est enregistré (mode validateur)")
+    choice = imp.add_mutually_exclusive_group()
+    choice.add_argument("--replace", action="store_true",
+                        help="remplace les valeurs déjà présentes (elles reviennent si l'import est annulé)")
+    choice.add_argument("--keep", action="store_true", help="garde les valeurs déjà présentes")
+    imp.add_argument("--partner", metavar="NOM", help="nom du partenaire (mémorise sa présentation de fichier et son seuil)")
+    imp.add_argument("--comment", metavar="TEXTE", help="commentaire gardé dans l'historique")
+    imp.add_argument("--indicators", type=Path, metavar="FICHIER",
+                     help="fichier joint déclarant de nouveaux indicateurs")
+    imp.add_argument("--period", metavar="PERIODE", help="période de tout le fichier quand il n'a pas de colonne période")
+    imp.add_argument("--secret-threshold", type=int, metavar="N",
+                     help="seuil du secret statistique pour ce fichier (défaut : celui du partenaire, sinon 11)")
+    history = command("history", "liste les imports, du plus récent au plus ancien", _history)
+    history.add_argument("--json", action="store_true", help="un objet JSON par ligne")
+    undo = command("undo", "annule un import (ses valeurs sont retirées, celles qu'il remplaçait reviennent)",
+                   _undo)
+    undo.add_argument("batch_id", type=int, metavar="NUMERO", help="numéro de l'import (voir history)")
+    template = command("template", "écrit le modèle de fichier à remplir (CSV ou XLSX)", _template)
+    template.add_argument("--out", type=Path, required=True, metavar="CHEMIN",
+                          help="fichier à écrire : .csv ou .xlsx")
+
+
+def _import(args) -> int:
+    from dq_core.importer import FileSource, ImportOptions, import_file
+
+    source = FileSource.from_path(args.file)
+    options = ImportOptions(
+        mode="replace" if args.replace else "keep" if args.keep else None, dry_run=args.dry_run,
+        partner=args.partner, comment=args.comment, period=args.period,
+        secret_threshold=args.secret_threshold,
+        indicators_file=FileSource.from_path(args.indicators) if args.indicators else None)
+    con = workspace.open_connection(args.db)
+    try:
+        # The import runs in this process alone: cap DuckDB's memory (it spills to disk beyond).
+        con.execute("SET memory_limit = '500MB'")
+        with con.cursor() as cur:
+            report = import_file(cur, source, options)
+    finally:
+        con.close()
+    if report.status in ("importe", "verifie"):
+        print(report.text())
+        return 0
+    print(report.text(), file=sys.stderr)
+    if report.status == "a_choisir":
+        print("Relancez avec --replace ou --keep.", file=sys.stderr)
+    return 1
+
+
+def _history(args) -> int:
+    from dq_core.importer import import_history
+
+    with workspace.open_cursor(args.db) as cur:
+        entries = import_history(cur)
+    for entry in entries:
+        if args.json:
+            print(json.dumps(entry.to_json(), ensure_ascii=False))
+        else:
+            state = "annulé" if entry.status == "undone" else "importé"
+            print(f"{entry.id}\t{entry.imported_at:%d/%m/%Y %H:%M}\t{entry.file or ''}\t"
+                  f"{fmt.number(entry.rows, 0)} valeurs\t{state}\t{entry.comment or ''}")
+    if not entries and not args.json:
+        print("Aucun import dans cette base.", file=sys.stderr)
+    return 0
+
+
+def _undo(args) -> int:
+    from dq_core.importer import undo_import
+
+    with workspace.open_cursor(args.db) as cur:
+        entry = undo_import(cur, args.batch_id)
+    print(f"Import n° {entry.id} (« {entry.file} ») annulé : {fmt.number(entry.rows, 0)} valeurs retirées"
+          + (f", {fmt.number(entry.replaced, 0)} valeurs remplacées restaurées" if entry.replaced else "") + ".")
+    return 0
+
+
+def _template(args) -> int:
+    from dq_core.importer import build_template
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise DQError(f"Extension « {suffix or '(aucune)'} » non prise en charge : le modèle s'écrit en .csv "
+                      "ou en .xlsx.")
+    with workspace.open_cursor(args.db) as cur:
+        build_template(cur, args.out)
+    print(f"Modèle écrit : {args.out}", file=sys.stderr)
+    return 0
+def _import_official(args) -> int:
+    from dq_core.official.importer import import_folder
+
+    target = workspace.official_target(args.db)
+    con = db.connect(target)
+    try:
+        report = import_folder(con.cursor(), args.folder, _print_progress)
+    finally:
+        con.close()
+    return _print_report(report, target)
+
+
+def _fetch_official(args) -> int:
+    import tempfile
+
+    from dq_core.official.fetch import fetch_official
+
+    target = workspace.official_target(args.db)
+    con = db.connect(target)
+    try:
+        if args.dest:
+            report = fetch_official(con.cursor(), args.dest, args.config, progress=_print_progress)
+        else:
+            with tempfile.TemporaryDirectory(prefix="dq-officiel-") as tmp:
+                report = fetch_official(con.cursor(), Path(tmp), args.config, progress=_print_progress)
+    finally:
+        con.close()
+    return _print_report(report, target)
+
+
+def _print_progress(done: int, total: int, name: str) -> None:
+    if name:
+        print(f"[{done + 1}/{total}] {name}", file=sys.stderr, flush=True)
+
+
+def _print_report(report, target: Path) -> int:
+    for outcome in report.outcomes:
+        print(f"{outcome.status_label.upper():<13} {outcome.name} — {outcome.message}")
+    print(f"{report.summary()} Base : {target}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+# Export (issue 4) ---------------------------------------------------------------------------------
+
+def _add_export_command(command: Callable) -> None:
+    sub = command("export", "exporte la fiche Excel d'un ou plusieurs quartiers", _export)
+    sub.add_argument("codes", nargs="*", metavar="CODE", help="code(s) du ou des quartiers")
+    sub.add_argument("--all", action="store_true", dest="all_quartiers", help="tous les quartiers de la base")
+    sub.add_argument("--commune", metavar="CODE", help="les quartiers d'une commune (code Insee)")
+    sub.add_argument("--epci", metavar="CODE", help="les quartiers d'un EPCI (SIREN)")
+    sub.add_argument("--departement", metavar="CODE", help="les quartiers d'un département")
+    sub.add_argument("--out", type=Path, required=True, metavar="CHEMIN",
+                     help="fichier .xlsx (un classeur ; pour plusieurs quartiers, une feuille par "
+                     "quartier et une vue d'ensemble), fichier .zip ou dossier (un classeur par quartier)")
+
+
+def _export(args) -> int:
+    from dq_core import export
+
+    selection = {"all_quartiers": args.all_quartiers, "commune": args.commune, "epci": args.epci,
+                 "departement": args.departement}
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int, what: str) -> None:
+        if interactive and total > 1:
+            print(f"\r{done}/{total} {what[:60]:<60}", end="", file=sys.stderr, flush=True)
+
+    with workspace.open_cursor(args.db) as cur:
+        codes = export.select_quartiers(cur, args.codes, **selection)
+        title = export.selection_label(cur, codes, **selection)
+        print(f"Export de {len(codes)} quartier{'s' if len(codes) > 1 else ''} vers {args.out}…",
+              file=sys.stderr)
+        files = export.export_to_path(cur, codes, args.out, progress=progress, title=title)
+    if interactive and len(codes) > 1:
+        print(file=sys.stderr)
+    for path in files:
+        print(path)
+    fiches = f"{len(codes)} fiche{'s' if len(codes) > 1 else ''} quartier"
+    written = f"{len(files)} fichier{'s' if len(files) > 1 else ''} écrit{'s' if len(files) > 1 else ''}"
+    print(f"Terminé : {fiches}, {written}.", file=sys.stderr)
+    return 0

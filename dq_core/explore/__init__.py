@@ -1,0 +1,1 @@
+"""What a page shows: fiche, evolution, comparisons, maps, groups and dossier texts."""

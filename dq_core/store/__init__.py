@@ -1,0 +1,1 @@
+"""Storage: the workspace file, its territories, catalogue and geography links."""

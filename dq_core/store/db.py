@@ -1,0 +1,257 @@
+"""The workspace database: opening a DuckDB file, its schema, migrations and transactions."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from dq_core.errors import DQError
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEMO_DB_PATH = PROJECT_DIR / "data" / "demo.duckdb"
+
+# Territory levels, from the quartier up; "ensemble" is the set of all quartiers of a geography
+# vintage and "groupe" a set of quartiers built by a user.
+LEVELS = ("quartier", "commune", "epci", "departement", "region", "france", "ensemble", "groupe")
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE domain (
+    id VARCHAR PRIMARY KEY,
+    label VARCHAR NOT NULL,
+    sort_order INTEGER NOT NULL
+);
+
+CREATE TABLE territory (
+    code VARCHAR PRIMARY KEY,
+    level VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    vintage INTEGER,              -- QPV geography (2015, 2024); NULL above the quartier
+    geometry VARCHAR,             -- GeoJSON geometry, WGS84 lon/lat
+    lon DOUBLE,                   -- a point inside the territory, for labels and zoom
+    lat DOUBLE,
+    batch_id INTEGER
+);
+
+-- Hierarchy: a quartier may lie in several communes (rank 1 = main commune).
+CREATE TABLE territory_link (
+    child VARCHAR NOT NULL,
+    parent VARCHAR NOT NULL,
+    rank INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE indicator (
+    id VARCHAR PRIMARY KEY,
+    label VARCHAR NOT NULL,
+    domain VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,        -- '%', 'habitants', '€', 'MWh', ...
+    kind VARCHAR NOT NULL,        -- count, rate, ratio, mean, median, index
+    scale DOUBLE,                 -- value = scale * numerator / denominator (rate: 100)
+    numerator_label VARCHAR,
+    denominator_label VARCHAR,
+    direction VARCHAR NOT NULL,   -- higher_better, higher_worse, neutral
+    producer VARCHAR NOT NULL,
+    dataset VARCHAR NOT NULL,
+    definition VARCHAR NOT NULL,
+    periodicity VARCHAR NOT NULL, -- annual, monthly
+    secret_threshold INTEGER,     -- counts below it are secret
+    secret_rule VARCHAR,
+    caveat VARCHAR,
+    decimals INTEGER NOT NULL DEFAULT 1,
+    is_key BOOLEAN NOT NULL DEFAULT false,
+    sort_order INTEGER NOT NULL DEFAULT 0,
+    batch_id INTEGER
+);
+
+CREATE TABLE observation (
+    territory VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL,
+    period VARCHAR NOT NULL,      -- '2021', '2023-04' (month), '2023-T2' (quarter)
+    period_start DATE NOT NULL,   -- for ordering and spacing on charts
+    value DOUBLE,                 -- NULL when secret or unavailable
+    numerator DOUBLE,
+    denominator DOUBLE,
+    is_secret BOOLEAN NOT NULL DEFAULT false,
+    is_provisional BOOLEAN NOT NULL DEFAULT false,
+    is_estimated BOOLEAN NOT NULL DEFAULT false,
+    is_break BOOLEAN NOT NULL DEFAULT false,   -- the series is not comparable with the period before
+    note VARCHAR,
+    batch_id INTEGER NOT NULL
+);
+
+CREATE SEQUENCE batch_id_seq START 1;
+CREATE TABLE import_batch (
+    id INTEGER PRIMARY KEY,
+    source VARCHAR NOT NULL,      -- 'demo', 'partenaire', 'officiel'
+    file_name VARCHAR,
+    file_hash VARCHAR,
+    imported_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    rows_inserted BIGINT NOT NULL DEFAULT 0,
+    rows_replaced BIGINT NOT NULL DEFAULT 0,
+    comment VARCHAR,
+    status VARCHAR NOT NULL DEFAULT 'imported',   -- imported, undone
+    undone_at TIMESTAMP
+);
+
+-- Observations an import replaced, kept so that undoing it restores them exactly.
+CREATE TABLE replaced_observation AS SELECT * FROM observation WITH NO DATA;
+ALTER TABLE replaced_observation ADD COLUMN replaced_by INTEGER;
+"""
+
+_SCHEMA_V2 = """
+-- QPV 2015 <-> 2024 correspondence (ANCT), and the edition of the source file a figure comes from.
+CREATE TABLE correspondence (
+    qp2024 VARCHAR NOT NULL,
+    qp2015 VARCHAR NOT NULL,
+    status VARCHAR              -- N new, M modified, I unchanged (final letter of the 2024 code)
+);
+ALTER TABLE observation ADD COLUMN edition VARCHAR;
+ALTER TABLE replaced_observation ADD COLUMN edition VARCHAR;
+"""
+
+_SCHEMA_V3_PARTNER_IMPORTS = """
+-- Partner imports (issue 5): what each import counted, the mappings the assistant remembers per
+-- partner and file layout, each partner's secrecy threshold, and "total = sum of parts" relations
+-- between indicators (used by secondary suppression).
+ALTER TABLE import_batch ADD COLUMN partner VARCHAR;
+ALTER TABLE import_batch ADD COLUMN mode VARCHAR;                 -- replace, keep
+ALTER TABLE import_batch ADD COLUMN rows_read BIGINT DEFAULT 0;
+ALTER TABLE import_batch ADD COLUMN rows_kept BIGINT DEFAULT 0;   -- conflicting rows left as stored
+ALTER TABLE import_batch ADD COLUMN rows_secret BIGINT DEFAULT 0;
+ALTER TABLE import_batch ADD COLUMN indicators_added INTEGER DEFAULT 0;
+CREATE TABLE import_partner (
+    name VARCHAR PRIMARY KEY,
+    secret_threshold INTEGER       -- NULL: the catalogue's threshold of each indicator
+);
+CREATE TABLE import_mapping (
+    partner VARCHAR NOT NULL,
+    signature VARCHAR NOT NULL,    -- the file's normalised column names
+    mapping VARCHAR NOT NULL,      -- JSON, see dq_core.importer.layouts.Mapping
+    updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (partner, signature)
+);
+CREATE TABLE indicator_sum (
+    total VARCHAR NOT NULL,        -- indicator id of the total
+    part VARCHAR NOT NULL,         -- indicator id of one of its parts
+    batch_id INTEGER
+);
+"""
+
+# Ordered migrations: MIGRATIONS[i] brings a database from version i to i + 1. Never edit a released
+# entry: add a new one, so that a file made by any earlier version still opens.
+MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
+    _SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_PARTNER_IMPORTS]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def default_db_path() -> Path:
+    """The workspace opened when none is given: `DQ_DB`, else the demo database."""
+    env = os.environ.get("DQ_DB", "").strip()
+    return Path(env).expanduser() if env else DEMO_DB_PATH
+
+
+def connect(path: str | Path, *, target_version: int = SCHEMA_VERSION) -> duckdb.DuckDBPyConnection:
+    """Open (creating and migrating as needed) a workspace file and return its connection.
+
+    Keep one connection per process and take a `cursor()` per thread or operation (DuckDB 2 refuses
+    concurrent calls on one connection).
+    """
+    path = Path(path) if str(path) != ":memory:" else path
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        raise DQError(_lock_message(path, exc)) from exc
+    except duckdb.Error as exc:
+        raise DQError(f"Impossible d'ouvrir la base de données « {path} » : ce fichier n'est pas une "
+                      f"base Data & Quartiers lisible ({exc.__class__.__name__}).") from exc
+    migrate(con, target_version)
+    return con
+
+
+def _lock_message(path: str | Path, exc: Exception) -> str:
+    text = str(exc)
+    if "lock" in text.lower():
+        pid = re.search(r"PID (\d+)", text)
+        holder = f" (processus {pid.group(1)})" if pid else ""
+        return (f"La base « {path} » est déjà ouverte par un autre programme{holder}, probablement "
+                "l'application Data & Quartiers. Fermez-la, ou travaillez sur une autre base avec --db.")
+    return f"Impossible d'ouvrir la base de données « {path} » : {text}"
+
+
+def schema_version(cur: duckdb.DuckDBPyConnection) -> int:
+    has_meta = cur.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+    if not has_meta:
+        return 0
+    row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target_version: int = SCHEMA_VERSION) -> int:
+    """Apply the missing migrations, each in its own transaction; return the version reached."""
+    version = schema_version(con)
+    if version > SCHEMA_VERSION:
+        raise DQError(f"Cette base a été créée par une version plus récente de Data & Quartiers "
+                      f"(schéma {version}, cette version lit jusqu'au schéma {SCHEMA_VERSION}). "
+                      "Mettez l'application à jour.")
+    for number in range(version, target_version):
+        step = MIGRATIONS[number]
+        with transaction(con):
+            if callable(step):
+                step(con)
+            else:
+                con.execute(step)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number + 1)])
+    return max(version, target_version)
+
+
+@contextmanager
+def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Commit everything done inside, or nothing at all."""
+    cur.begin()
+    try:
+        yield cur
+    except BaseException:
+        cur.rollback()
+        raise
+    cur.commit()
+
+
+def get_meta(cur: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
+    row = cur.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def is_demo(cur: duckdb.DuckDBPyConnection) -> bool:
+    """True when the open workspace holds the fictional demo data (every screen must say so)."""
+    return get_meta(cur, "workspace_kind") == "demo"
+
+
+def data_version(cur: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever data is written: pages use it as a cache key."""
+    return get_meta(cur, "data_version", "0") or "0"
+
+
+def bump_data_version(cur: duckdb.DuckDBPyConnection) -> None:
+    set_meta(cur, "data_version", str(int(data_version(cur)) + 1))
+
+
+def new_batch(cur: duckdb.DuckDBPyConnection, source: str, *, file_name: str | None = None,
+              file_hash: str | None = None, comment: str | None = None) -> int:
+    """Register an import batch (provenance of every row it writes) and return its id."""
+    return cur.execute(
+        "INSERT INTO import_batch (id, source, file_name, file_hash, comment) "
+        "VALUES (nextval('batch_id_seq'), ?, ?, ?, ?) RETURNING id",
+        [source, file_name, file_hash, comment]).fetchone()[0]
