@@ -73,7 +73,7 @@ def write_csv(path: Path, quartiers: int) -> None:
 def child(db_path: str, csv_path: str, probe: bool) -> None:
     """Import one file (in its own process) and print the figures as JSON."""
     from dq_core.explore.fiche import build_fiche
-    from dq_core.importer import FileSource, ImportOptions, import_file
+    from dq_core.files import FileSource, ImportOptions, import_file
     from dq_core.store import db
 
     con = db.connect(db_path)

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dq_core.explore.fiche import build_fiche  # noqa: E402
-from dq_core.official.importer import import_folder  # noqa: E402
+from dq_core.files.official import import_folder  # noqa: E402
 from dq_core.store import db  # noqa: E402
 
 

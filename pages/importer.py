@@ -7,7 +7,7 @@ import streamlit as st
 
 from dq_core import fmt
 from dq_core.errors import DQError
-from dq_core.importer import (
+from dq_core.files import (
     FORMAT_HELP,
     LAYOUTS,
     PRIVACY_RULES,
@@ -20,8 +20,8 @@ from dq_core.importer import (
     split_uploads,
     undo_import,
 )
-from dq_core.importer.layouts import partner_threshold, set_partner_threshold
-from dq_core.importer.parsing import parse_period
+from dq_core.files.partner.layouts import partner_threshold, set_partner_threshold
+from dq_core.files.read.numbers import parse_period
 from ui import frame, state
 from ui.text import plain
 

@@ -6,8 +6,8 @@ import streamlit as st
 
 from dq_core import fmt
 from dq_core.errors import DQError
-from dq_core.official.fetch import fetch_official, load_sources
-from dq_core.official.importer import collect_folder, collect_uploads, import_sources
+from dq_core.files.fetch import fetch_official, load_sources
+from dq_core.files.official import collect_folder, collect_uploads, import_sources
 from dq_core.store import workspace
 from ui import frame, state
 

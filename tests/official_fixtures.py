@@ -40,7 +40,7 @@ def thematic_xlsx(csv_bytes: bytes, *, sheet: str = "QP", title_rows: int = 5, t
     """An INSEE-style workbook of a thematic CSV: title rows above the header, values as numbers."""
     import openpyxl
 
-    from dq_core.official.text import decode, parse_number, read_csv_text
+    from dq_core.files.read.tables import decode, parse_number, read_csv_text
 
     table = read_csv_text(decode(csv_bytes))
     workbook = openpyxl.Workbook()

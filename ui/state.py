@@ -93,7 +93,7 @@ def perimeter_notice(key: tuple[str, str], code: str):
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def official_batches(key: tuple[str, str]):
-    from dq_core.official.importer import official_batches as batches
+    from dq_core.files.official import official_batches as batches
 
     with cursor() as cur:
         return batches(cur)
@@ -103,7 +103,7 @@ def official_batches(key: tuple[str, str]):
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def import_history(key: tuple[str, str]):
-    from dq_core.importer import import_history as history
+    from dq_core.files import import_history as history
 
     with cursor() as cur:
         return history(cur)
@@ -111,7 +111,7 @@ def import_history(key: tuple[str, str]):
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def partners(key: tuple[str, str]) -> list[str]:
-    from dq_core.importer import partners as known
+    from dq_core.files import partners as known
 
     with cursor() as cur:
         return known(cur)
@@ -127,7 +127,7 @@ def indicator_labels(key: tuple[str, str]) -> dict[str, str]:
 
 def template(kind: str) -> bytes:
     """The import template (generated when the download button is clicked)."""
-    from dq_core.importer import build_template
+    from dq_core.files import build_template
 
     with cursor() as cur:
         return build_template(cur, kind=kind)
@@ -136,7 +136,7 @@ def template(kind: str) -> bytes:
 @st.cache_data(max_entries=4, show_spinner="Lecture du fichier…")
 def inspect_upload(key: tuple[str, str], name: str, data: bytes, partner: str | None):
     """Columns, first rows and proposed mapping of an uploaded file (read once, not at every click)."""
-    from dq_core.importer import FileSource, inspect_file
+    from dq_core.files import FileSource, inspect_file
 
     with cursor() as cur:
         return inspect_file(cur, FileSource.from_bytes(name, data), partner)

@@ -212,7 +212,7 @@ def _add_import_commands(command: Callable) -> None:
 
 
 def _import(args) -> int:
-    from dq_core.importer import FileSource, ImportOptions, import_file
+    from dq_core.files import FileSource, ImportOptions, import_file
 
     source = FileSource.from_path(args.file)
     options = ImportOptions(
@@ -238,7 +238,7 @@ def _import(args) -> int:
 
 
 def _history(args) -> int:
-    from dq_core.importer import import_history
+    from dq_core.files import import_history
 
     with workspace.open_cursor(args.db) as cur:
         entries = import_history(cur)
@@ -255,7 +255,7 @@ def _history(args) -> int:
 
 
 def _undo(args) -> int:
-    from dq_core.importer import undo_import
+    from dq_core.files import undo_import
 
     with workspace.open_cursor(args.db) as cur:
         entry = undo_import(cur, args.batch_id)
@@ -265,7 +265,7 @@ def _undo(args) -> int:
 
 
 def _template(args) -> int:
-    from dq_core.importer import build_template
+    from dq_core.files import build_template
 
     suffix = args.out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -276,7 +276,7 @@ def _template(args) -> int:
     print(f"Modèle écrit : {args.out}", file=sys.stderr)
     return 0
 def _import_official(args) -> int:
-    from dq_core.official.importer import import_folder
+    from dq_core.files.official import import_folder
 
     target = workspace.official_target(args.db)
     con = db.connect(target)
@@ -290,7 +290,7 @@ def _import_official(args) -> int:
 def _fetch_official(args) -> int:
     import tempfile
 
-    from dq_core.official.fetch import fetch_official
+    from dq_core.files.fetch import fetch_official
 
     target = workspace.official_target(args.db)
     con = db.connect(target)

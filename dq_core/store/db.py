@@ -132,7 +132,7 @@ CREATE TABLE import_partner (
 CREATE TABLE import_mapping (
     partner VARCHAR NOT NULL,
     signature VARCHAR NOT NULL,    -- the file's normalised column names
-    mapping VARCHAR NOT NULL,      -- JSON, see dq_core.importer.layouts.Mapping
+    mapping VARCHAR NOT NULL,      -- JSON, see dq_core.files.partner.layouts.Mapping
     updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
     PRIMARY KEY (partner, signature)
 );

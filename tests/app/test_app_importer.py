@@ -127,7 +127,7 @@ def test_a_binary_file_is_refused_on_the_page(workspace):
 
 def add_partner(path, name: str) -> None:
     """A known partner (AppTest cannot type a new option into a selectbox)."""
-    from dq_core.importer import set_partner_threshold
+    from dq_core.files import set_partner_threshold
 
     con = db.connect(path)
     set_partner_threshold(con.cursor(), name, None)

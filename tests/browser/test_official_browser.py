@@ -2,7 +2,7 @@
 
 import pytest
 
-from dq_core.official.importer import SourceFile, import_sources
+from dq_core.files.official import SourceFile, import_sources
 from dq_core.store import db
 from tests.browser.harness import app_server, chromium_page, page_problems, require_browser, wait_for_app
 from tests.official_fixtures import QPV2024, REGIONAL, require_official

@@ -3,7 +3,7 @@ correspondence, with the break marked (fixture files written here in the officia
 
 import pytest
 
-from dq_core.official.importer import SourceFile, import_sources
+from dq_core.files.official import SourceFile, import_sources
 from dq_core.store import db
 from dq_core.store.geography import linked_series, perimeter_notice, predecessors, quartier_notice, successors
 from tests.official_fixtures import correspondence_csv

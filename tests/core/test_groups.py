@@ -148,7 +148,7 @@ def test_groups_never_let_a_secret_quartier_be_recovered(cur):
 
 
 def test_building_a_group_is_not_listed_as_an_import(cur):
-    from dq_core.importer.store import import_history
+    from dq_core.files.history import import_history
 
     before = import_history(cur)
     create_group(cur, "Contrat de ville Est", ["QC01", "QC02"])

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_importing_the_core_never_imports_streamlit():
-    code = ("import sys, dq_core, dq_core.cli, dq_core.explore.fiche, dq_core.demo, dq_core.store.summary, dq_core.importer; "
+    code = ("import sys, dq_core, dq_core.cli, dq_core.explore.fiche, dq_core.demo, dq_core.store.summary, dq_core.files; "
             "print('streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dq_core.importer import FileSource, ImportOptions, import_file
+from dq_core.files import FileSource, ImportOptions, import_file
 from dq_core.store import db
 from tests.factories import build_tiny_workspace
 from tests.import_files import bad_files

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from dq_core.errors import DQError
 from dq_core.explore.fiche import build_fiche
-from dq_core.importer import (
+from dq_core.files import (
     FileSource,
     ImportOptions,
     Mapping,
@@ -29,7 +29,7 @@ from dq_core.importer import (
     set_partner_threshold,
     undo_import,
 )
-from dq_core.importer.parsing import install_macros, parse_number, parse_period
+from dq_core.files.read.numbers import install_macros, parse_number, parse_period
 from dq_core.lambert import from_wgs84 as wgs84_to_lambert93
 from dq_core.lambert import to_wgs84 as lambert93_to_wgs84
 from dq_core.store import db
@@ -373,7 +373,7 @@ def test_a_process_killed_in_the_middle_of_an_import_leaves_the_database_unchang
     before = database_checksum(con.cursor())
     con.close()
     script = (f"import sys, time; sys.path.insert(0, {str(ROOT)!r})\n"
-              "from dq_core.store import db\nfrom dq_core.importer import FileSource, ImportOptions, import_file\n"
+              "from dq_core.store import db\nfrom dq_core.files import FileSource, ImportOptions, import_file\n"
               f"con = db.connect({str(path)!r})\n"
               "def slow(name):\n"
               "    if name == 'inserted':\n"

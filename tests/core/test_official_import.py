@@ -8,9 +8,9 @@ import pytest
 
 from dq_core.errors import DQError
 from dq_core.explore.fiche import build_fiche
-from dq_core.official import writers
-from dq_core.official.catalogue import IPRO_COLUMNS, RELATIONS
-from dq_core.official.importer import SourceFile, collect_folder, import_folder, import_sources
+from dq_core.files import official_write as writers
+from dq_core.files.kinds.insee_catalogue import IPRO_COLUMNS, RELATIONS
+from dq_core.files.official import SourceFile, collect_folder, import_folder, import_sources
 from dq_core.privacy import Relation, recoverable_cells
 from dq_core.store import db
 from dq_core.store.territories import get_quartier

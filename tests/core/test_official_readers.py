@@ -6,9 +6,11 @@ import pytest
 
 from dq_core import lambert
 from dq_core.errors import DQError
-from dq_core.official import correspondence, geography, thematic
-from dq_core.official.importer import Parsed, SourceFile, collect_uploads, read_source
-from dq_core.official.text import NotRecognised, decode, numbers, pad_code, parse_number, read_csv_text
+from dq_core.files.kinds import correspondence
+from dq_core.files.kinds import insee_thematic as thematic
+from dq_core.files.kinds import qpv_geography as geography
+from dq_core.files.official import Parsed, SourceFile, collect_uploads, read_source
+from dq_core.files.read.tables import NotRecognised, decode, numbers, pad_code, parse_number, read_csv_text
 from tests.official_fixtures import (
     QPV2024,
     REGIONAL,
@@ -203,14 +205,14 @@ def test_official_modules_never_import_streamlit():
     import sys
 
     from tests.official_fixtures import ROOT
-    code = ("import sys, dq_core.official.importer, dq_core.official.fetch, dq_core.store.geography, dq_core.store.workspace; "
+    code = ("import sys, dq_core.files.official, dq_core.files.fetch, dq_core.store.geography, dq_core.store.workspace; "
             "print('streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
 def test_every_official_indicator_is_documented_in_french():
-    from dq_core.official.catalogue import OFFICIAL_INDICATORS, THEME_COLUMNS
+    from dq_core.files.kinds.insee_catalogue import OFFICIAL_INDICATORS, THEME_COLUMNS
     from dq_core.store.catalogue import DOMAINS
 
     domains = {d for d, _ in DOMAINS}

@@ -7,8 +7,7 @@ import sys
 import pytest
 
 from dq_core.errors import DQError
-from dq_core.official import reference
-from dq_core.store import db, workspace
+from dq_core.store import db, reference, workspace
 from tests.factories import build_tiny_workspace
 from tests.official_fixtures import ROOT
 

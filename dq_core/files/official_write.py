@@ -12,10 +12,14 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from dq_core.official import reference
-from dq_core.official.catalogue import OFFICIAL_BY_ID
-from dq_core.official.thematic import ENSEMBLE_CODES, ENSEMBLE_NAMES, OBSERVATION_COLUMNS, SERIES_BREAKS
-from dq_core.store import catalogue
+from dq_core.files.kinds.insee_catalogue import OFFICIAL_BY_ID
+from dq_core.files.kinds.insee_thematic import (
+    ENSEMBLE_CODES,
+    ENSEMBLE_NAMES,
+    OBSERVATION_COLUMNS,
+    SERIES_BREAKS,
+)
+from dq_core.store import catalogue, reference
 
 REFERENCE_EDITION = "cog"
 

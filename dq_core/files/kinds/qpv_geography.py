@@ -19,7 +19,7 @@ import pandas as pd
 
 from dq_core import lambert
 from dq_core.errors import DQError
-from dq_core.official.text import QP2015_CODE, QP2024_CODE, Table, pad_code, split_multi
+from dq_core.files.read.tables import QP2015_CODE, QP2024_CODE, Table, pad_code, split_multi
 
 CODE_KEYS = ("code_qp", "codeqp", "code_qpv", "code")
 NAME_KEYS = ("lib_qp", "nom_qp", "libqp", "label", "nom", "lib", "name")

@@ -20,10 +20,10 @@ import duckdb
 import pandas as pd
 
 from dq_core.errors import DQError
-from dq_core.importer.layouts import ROLE_SYNONYMS, indicator_of
-from dq_core.importer.parsing import normalise_text, number_to_text, parse_period
-from dq_core.importer.sources import FileSource, TextFile, scan_from, to_utf8
-from dq_core.importer.sql import first as _first
+from dq_core.files.partner.layouts import ROLE_SYNONYMS, indicator_of
+from dq_core.files.read.numbers import normalise_text, number_to_text, parse_period
+from dq_core.files.read.source import FileSource, TextFile, scan_from, to_utf8
+from dq_core.files.sql import first as _first
 
 DELIMITERS = (";", "\t", ",", "|")
 DELIMITER_NAMES = {";": "point-virgule", "\t": "tabulation", ",": "virgule", "|": "barre verticale"}
@@ -289,7 +289,7 @@ def _read_xlsx(cur: duckdb.DuckDBPyConnection, source: FileSource, indicators: d
             finally:
                 workbook.close()
     except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
-        from dq_core.importer.sources import KIND_MESSAGES
+        from dq_core.files.read.source import KIND_MESSAGES
         raise DQError(KIND_MESSAGES["broken_xlsx"]) from exc
     except DQError:
         raise

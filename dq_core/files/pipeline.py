@@ -19,19 +19,22 @@ import pandas as pd
 
 from dq_core import fmt, lambert
 from dq_core.errors import DQError
-from dq_core.importer import checks, declarations, layouts, points, protect, readers, store
-from dq_core.importer.layouts import Mapping
-from dq_core.importer.parsing import (
+from dq_core.files import checks, protect
+from dq_core.files import history as store
+from dq_core.files.partner import declarations, layouts, points
+from dq_core.files.partner.layouts import Mapping
+from dq_core.files.partner.template import HELPER_COLUMNS
+from dq_core.files.read import raw as readers
+from dq_core.files.read.numbers import (
     MISSING_TOKENS,
     SECRET_TOKENS,
     install_macros,
     normalise_text,
     parse_period,
 )
-from dq_core.importer.report import CHOICE, ERROR, WARNING, ImportReport, Problem
-from dq_core.importer.sources import KIND_MESSAGES, FileSource, sniff_kind
-from dq_core.importer.sql import first as _first
-from dq_core.importer.template import HELPER_COLUMNS
+from dq_core.files.read.source import KIND_MESSAGES, FileSource, sniff_kind
+from dq_core.files.report import CHOICE, ERROR, WARNING, ImportReport, Problem
+from dq_core.files.sql import first as _first
 from dq_core.store.catalogue import Indicator, load_indicators
 
 STATUS_WORDS = {

@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 
 from dq_core.errors import DQError
-from dq_core.importer.declarations import DECLARATION_HEADER
-from dq_core.importer.protect import PRIVACY_RULES
+from dq_core.files.partner.declarations import DECLARATION_HEADER
+from dq_core.files.protect import PRIVACY_RULES
 from dq_core.store.catalogue import load_indicators
 
 TEMPLATE_COLUMNS = ["code_territoire", "indicateur", "periode", "valeur", "numerateur", "denominateur",

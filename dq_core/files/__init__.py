@@ -4,7 +4,7 @@
 
 Public API (everything a page, the CLI or another importer needs):
 
-    from dq_core.importer import FileSource, ImportOptions, check_file, import_file
+    from dq_core.files import FileSource, ImportOptions, check_file, import_file
     with workspace.open_cursor(path) as cur:
         report = check_file(cur, FileSource.from_path("fichier.csv"))          # stores nothing
         report = import_file(cur, FileSource.from_path("fichier.csv"),
@@ -24,7 +24,8 @@ Public API (everything a page, the CLI or another importer needs):
   `store.write_import` apply — see `pipeline.import_file` for the order.
 """
 
-from dq_core.importer.layouts import (
+from dq_core.files.history import HistoryEntry, import_history, undo_import
+from dq_core.files.partner.layouts import (
     LAYOUTS,
     ROLE_LABELS,
     Mapping,
@@ -35,7 +36,8 @@ from dq_core.importer.layouts import (
     remember_mapping,
     set_partner_threshold,
 )
-from dq_core.importer.pipeline import (
+from dq_core.files.partner.template import FORMAT_HELP, build_template
+from dq_core.files.pipeline import (
     FileInfo,
     ImportOptions,
     check_file,
@@ -43,11 +45,9 @@ from dq_core.importer.pipeline import (
     inspect_file,
     split_uploads,
 )
-from dq_core.importer.protect import PRIVACY_RULES
-from dq_core.importer.report import CHOICE, ERROR, WARNING, ImportReport, Problem
-from dq_core.importer.sources import FileSource
-from dq_core.importer.store import HistoryEntry, import_history, undo_import
-from dq_core.importer.template import FORMAT_HELP, build_template
+from dq_core.files.protect import PRIVACY_RULES
+from dq_core.files.read.source import FileSource
+from dq_core.files.report import CHOICE, ERROR, WARNING, ImportReport, Problem
 
 __all__ = [
     "CHOICE", "ERROR", "FORMAT_HELP", "LAYOUTS", "PRIVACY_RULES", "ROLE_LABELS", "WARNING", "FileInfo",

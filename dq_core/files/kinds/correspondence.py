@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from dq_core.errors import DQError
-from dq_core.official.text import QP2015_CODE, QP2024_CODE, Table, split_multi
+from dq_core.files.read.tables import QP2015_CODE, QP2024_CODE, Table, split_multi
 
 
 def _norm(name: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from dq_core.errors import DQError
-from dq_core.official.importer import FileOutcome, ImportReport, import_folder
+from dq_core.files.official import FileOutcome, ImportReport, import_folder
 from dq_core.store.db import PROJECT_DIR
 
 DEFAULT_CONFIG = PROJECT_DIR / "data" / "official_sources.toml"

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dq_core.errors import DQError
-from dq_core.official.catalogue import (
+from dq_core.files.kinds.insee_catalogue import (
     DERIVED_RATES,
     DERIVED_SUMS,
     NOTE_COLUMNS,
@@ -26,7 +26,7 @@ from dq_core.official.catalogue import (
     THEME_COLUMNS,
     THEME_LABELS,
 )
-from dq_core.official.text import QP2015_CODE, QP2024_CODE, NotRecognised, Table, numbers, split_multi
+from dq_core.files.read.tables import QP2015_CODE, QP2024_CODE, NotRecognised, Table, numbers, split_multi
 from dq_core.privacy import Relation, recoverable_cells, secondary_suppression
 
 ENSEMBLE_CODES = {2015: "ENSQP2015", 2024: "ENSQP2024"}

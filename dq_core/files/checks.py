@@ -7,9 +7,9 @@ import difflib
 import duckdb
 
 from dq_core import fmt
-from dq_core.importer.layouts import Mapping
-from dq_core.importer.report import ERROR, MAX_LINES_LISTED, MAX_PER_KIND, WARNING, Problem
-from dq_core.importer.sql import first as _first
+from dq_core.files.partner.layouts import Mapping
+from dq_core.files.report import ERROR, MAX_LINES_LISTED, MAX_PER_KIND, WARNING, Problem
+from dq_core.files.sql import first as _first
 
 
 def run_checks(cur: duckdb.DuckDBPyConnection, mapping: Mapping, sheet: str | None) -> list[Problem]:

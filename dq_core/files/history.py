@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from dq_core.errors import DQError
-from dq_core.importer.sql import first as _first
+from dq_core.files.sql import first as _first
 from dq_core.store import catalogue, db
 from dq_core.store.catalogue import Indicator
 

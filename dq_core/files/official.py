@@ -18,8 +18,11 @@ import duckdb
 
 from dq_core import fmt
 from dq_core.errors import DQError
-from dq_core.official import correspondence, geography, thematic, writers
-from dq_core.official.text import NotRecognised, Table, decode, is_xlsx, read_csv_text, read_xlsx_tables
+from dq_core.files import official_write as writers
+from dq_core.files.kinds import correspondence
+from dq_core.files.kinds import insee_thematic as thematic
+from dq_core.files.kinds import qpv_geography as geography
+from dq_core.files.read.tables import NotRecognised, Table, decode, is_xlsx, read_csv_text, read_xlsx_tables
 from dq_core.store import db
 
 log = logging.getLogger(__name__)

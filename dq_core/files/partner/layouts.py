@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass, field
 
 import duckdb
 
-from dq_core.importer.parsing import normalise_text, parse_period
-from dq_core.importer.sql import first as _first
+from dq_core.files.read.numbers import normalise_text, parse_period
+from dq_core.files.sql import first as _first
 
 LAYOUTS = ("long", "wide_period", "wide_indicator", "points")
 

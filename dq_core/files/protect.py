@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dq_core.importer.parsing import normalise_text
-from dq_core.importer.report import ERROR, WARNING, Problem
-from dq_core.importer.sql import first as _first
+from dq_core.files.read.numbers import normalise_text
+from dq_core.files.report import ERROR, WARNING, Problem
+from dq_core.files.sql import first as _first
 from dq_core.privacy import Relation, secondary_suppression
 
 PRIVACY_RULES = """\
