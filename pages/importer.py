@@ -21,7 +21,8 @@ from dq_core.files import (
     undo_import,
 )
 from dq_core.files.partner.layouts import partner_threshold, set_partner_threshold
-from dq_core.files.read.numbers import parse_period
+from dq_core.files.read.periods import parse_period
+from dq_core.files.status import BatchStatus, ImportStatus
 from ui import frame, state
 from ui.text import plain
 
@@ -76,7 +77,7 @@ uploads = st.file_uploader("Fichier de données (CSV ou Excel .xlsx), et si beso
 
 def show_report(report) -> None:
     summary = plain(report.summary())
-    if report.status == "importe":
+    if report.status == ImportStatus.IMPORTED:
         st.success(summary, icon=":material/check_circle:")
     elif report.errors:
         st.error(summary, icon=":material/error:")
@@ -92,7 +93,7 @@ def show_report(report) -> None:
                                     "Valeur trouvée": st.column_config.TextColumn(width="small"),
                                     "Lignes concernées": st.column_config.NumberColumn(width="small")})
     if report.preview is not None and len(report.preview) and report.ok:
-        verb = "sont" if report.status == "importe" else "seront"
+        verb = "sont" if report.status == ImportStatus.IMPORTED else "seront"
         st.markdown(f"**Aperçu des valeurs telles qu'elles {verb} enregistrées** (« s » : secret statistique) :")
         st.dataframe(report.preview, hide_index=True, width="stretch", key="import_preview")
 
@@ -186,7 +187,7 @@ if uploads:
             else:
                 bar.empty()
                 show_report(report)
-                if report.status == "importe":
+                if report.status == ImportStatus.IMPORTED:
                     st.cache_data.clear()         # every page shows the new figures at once
                     st.session_state["import_done"] = report.batch_id
 
@@ -201,7 +202,7 @@ else:
     st.dataframe([{
         "N°": h.id, "Date": fmt.date_fr(h.imported_at) + f" {h.imported_at:%H:%M}", "Fichier": h.file or "",
         "Partenaire": h.partner or "", "Valeurs ajoutées": h.rows, "Remplacées": h.replaced,
-        "Secrètes": h.secret, "État": "annulé" if h.status == "undone" else "importé",
+        "Secrètes": h.secret, "État": "annulé" if h.status == BatchStatus.UNDONE else "importé",
         "Commentaire": h.comment or "", "Empreinte (SHA-256)": (h.file_hash or "")[:12]}
         for h in history], hide_index=True, width="stretch", key="import_history")
     active = [h for h in history if h.undoable]

@@ -65,7 +65,7 @@ class BadFile:
     name: str
     content: bytes
     expected: tuple[str, ...]               # French words the report must contain
-    status: str = "refuse"
+    status: str = "refused"
     indicators: bytes | None = None         # companion declarations file
     indicators_name: str = "indicateurs.csv"
 
@@ -131,7 +131,7 @@ def bad_files() -> list[BadFile]:
                                                     "QNX0102I;pop_totale;2023;2 000", "qnx0101m;pop_totale;2023;3 150"),
                 ("ligne en double", "2 fois", "lignes 2, 4")),
         BadFile("conflit", "conflit.csv", csv_bytes(HEADER, "QNX0101M;pop_totale;2021;3 333"),
-                ("existe déjà dans la base", "remplacer", "garder"), status="a_choisir"),
+                ("existe déjà dans la base", "remplacer", "garder"), status="needs_choice"),
         BadFile("statut_inconnu", "statut.csv", csv_bytes(HEADER + ";statut", "QNX0101M;pop_totale;2023;3 100;peut-être"),
                 ("statut inconnu", "peut-être")),
         BadFile("colonnes_en_trop", "trop.csv", csv_bytes(HEADER, "QNX0101M;pop_totale;2023;3 100;oups;encore"),

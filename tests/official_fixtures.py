@@ -40,7 +40,9 @@ def thematic_xlsx(csv_bytes: bytes, *, sheet: str = "QP", title_rows: int = 5, t
     """An INSEE-style workbook of a thematic CSV: title rows above the header, values as numbers."""
     import openpyxl
 
-    from dq_core.files.read.tables import decode, parse_number, read_csv_text
+    from dq_core.files.read.numbers import parse_number
+    from dq_core.files.read.tables import read_csv_text
+    from dq_core.files.read.text import decode
 
     table = read_csv_text(decode(csv_bytes))
     workbook = openpyxl.Workbook()

@@ -12,6 +12,7 @@ from dq_core import fmt
 from dq_core.cli import explore
 from dq_core.errors import DQError
 from dq_core.explore.fiche import Fiche, build_fiche
+from dq_core.files.status import BatchStatus, ImportStatus
 from dq_core.store import db, workspace
 from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS, list_quartiers
 
@@ -228,11 +229,11 @@ def _import(args) -> int:
             report = import_file(cur, source, options)
     finally:
         con.close()
-    if report.status in ("importe", "verifie"):
+    if report.status in (ImportStatus.IMPORTED, ImportStatus.CHECKED):
         print(report.text())
         return 0
     print(report.text(), file=sys.stderr)
-    if report.status == "a_choisir":
+    if report.status == ImportStatus.NEEDS_CHOICE:
         print("Relancez avec --replace ou --keep.", file=sys.stderr)
     return 1
 
@@ -246,7 +247,7 @@ def _history(args) -> int:
         if args.json:
             print(json.dumps(entry.to_json(), ensure_ascii=False))
         else:
-            state = "annulé" if entry.status == "undone" else "importé"
+            state = "annulé" if entry.status == BatchStatus.UNDONE else "importé"
             print(f"{entry.id}\t{entry.imported_at:%d/%m/%Y %H:%M}\t{entry.file or ''}\t"
                   f"{fmt.number(entry.rows, 0)} valeurs\t{state}\t{entry.comment or ''}")
     if not entries and not args.json:

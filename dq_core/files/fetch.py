@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 
 from dq_core.errors import DQError
-from dq_core.files.official import FileOutcome, ImportReport, import_folder
+from dq_core.files.official import FileOutcome, FolderReport, import_folder
+from dq_core.files.status import FileStatus
 from dq_core.store.db import PROJECT_DIR
 
 DEFAULT_CONFIG = PROJECT_DIR / "data" / "official_sources.toml"
@@ -59,7 +60,7 @@ def download(sources: list[OfficialSource], folder: Path, timeout: float = 60.0,
         if progress:
             progress(i, len(sources), source.name)
         if not source.url.startswith(("https://", "http://")):
-            failures.append(FileOutcome(source.file, "erreur", f"Adresse refusée (http ou https seulement) : "
+            failures.append(FileOutcome(source.file, FileStatus.FAILED, f"Adresse refusée (http ou https seulement) : "
                                                                 f"{source.url}"))
             continue
         request = urllib.request.Request(source.url, headers={"User-Agent": USER_AGENT})
@@ -69,7 +70,7 @@ def download(sources: list[OfficialSource], folder: Path, timeout: float = 60.0,
                 data = response.read()
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
-            failures.append(FileOutcome(source.file, "erreur", f"Téléchargement impossible de « {source.name} » "
+            failures.append(FileOutcome(source.file, FileStatus.FAILED, f"Téléchargement impossible de « {source.name} » "
                                                                 f"({reason}). Vérifiez la connexion."))
             continue
         target.write_bytes(data)
@@ -78,7 +79,7 @@ def download(sources: list[OfficialSource], folder: Path, timeout: float = 60.0,
 
 def fetch_official(cur: duckdb.DuckDBPyConnection, folder: Path, config: str | Path | None = None,
                    timeout: float = 60.0, progress: Callable[[int, int, str], None] | None = None
-                   ) -> ImportReport:
+                   ) -> FolderReport:
     """Download every configured source into `folder`, then import that folder."""
     sources = load_sources(config)
     failures = download(sources, folder, timeout, progress)

@@ -16,7 +16,10 @@ import duckdb
 import pandas as pd
 
 from dq_core.errors import DQError
+from dq_core.files import journal
+from dq_core.files.official_write import EDITION_MODE, mark_series_breaks
 from dq_core.files.sql import first as _first
+from dq_core.files.status import BatchStatus
 from dq_core.store import catalogue, db
 from dq_core.store.catalogue import Indicator
 
@@ -158,13 +161,13 @@ class HistoryEntry:
     secret: int
     indicators_added: int
     comment: str | None
-    status: str              # 'imported' or 'undone'
+    status: BatchStatus
     undone_at: datetime | None
     mode: str | None         # 'replace' / 'keep'; None for batches written by other importers
 
     @property
     def undoable(self) -> bool:
-        return self.status == "imported" and self.mode is not None
+        return self.status == BatchStatus.IMPORTED and self.mode is not None
 
     def to_json(self) -> dict:
         return {"id": self.id, "file": self.file, "imported_at": self.imported_at.isoformat(timespec="seconds"),
@@ -185,7 +188,7 @@ def import_history(cur: duckdb.DuckDBPyConnection, *, include_demo: bool = False
                coalesce(indicators_added, 0), comment, status, undone_at, mode
         FROM import_batch WHERE NOT list_contains(?::VARCHAR[], source)
         ORDER BY imported_at DESC, id DESC""", [excluded]).fetchall()
-    return [HistoryEntry(*row) for row in rows]
+    return [HistoryEntry(*row[:13], BatchStatus(row[13]), *row[14:]) for row in rows]
 
 
 def undo_import(cur: duckdb.DuckDBPyConnection, batch_id: int) -> HistoryEntry:
@@ -196,20 +199,22 @@ def undo_import(cur: duckdb.DuckDBPyConnection, batch_id: int) -> HistoryEntry:
         raise DQError(f"Aucun import n° {batch_id} dans cette base. Tapez `python -m dq_core history` "
                       "pour la liste des imports.")
     source, status, file_name, mode = row
-    if status == "undone":
+    if status == BatchStatus.UNDONE:
         raise DQError(f"L'import n° {batch_id} (« {file_name} ») a déjà été annulé.")
     if source == "demo":
         raise DQError("Les données de démonstration ne s'annulent pas : reconstruisez la démonstration "
                       "avec `python -m dq_core init-demo`, ou ouvrez une autre base.")
     if mode is None:
-        # Written by another importer (official data also adds territories and correspondences):
-        # undoing only its observations would not restore the previous state exactly.
-        raise DQError(f"L'import n° {batch_id} (« {file_name} ») n'a pas été fait par l'import de fichiers "
-                      "partenaires et ne peut pas être annulé ici. Pour des données officielles, importez une "
-                      "édition plus récente ou reconstruisez la base.")
-    later = [r[0] for r in cur.execute("""
+        # Official data written before the journal existed: its territory changes were not kept.
+        raise DQError(f"L'import n° {batch_id} (« {file_name} ») a été fait par une version antérieure de "
+                      "l'application, qui ne gardait pas de quoi l'annuler exactement. Importez une édition plus "
+                      "récente, ou reconstruisez la base.")
+    later = {r[0] for r in cur.execute("""
         SELECT DISTINCT r.replaced_by FROM replaced_observation r JOIN import_batch b ON b.id = r.replaced_by
-        WHERE r.batch_id = ? AND b.status = 'imported' ORDER BY 1""", [batch_id]).fetchall()]
+        WHERE r.batch_id = ? AND b.status = 'imported' ORDER BY 1""", [batch_id]).fetchall()}
+    if mode == EDITION_MODE:
+        later |= set(journal.later_batches(cur, batch_id))
+    later = sorted(later)
     if later:
         raise DQError(f"L'import n° {batch_id} ne peut pas être annulé tant que l'import "
                       f"{', '.join(f'n° {b}' for b in later)}, plus récent, remplace certaines de ses "
@@ -221,6 +226,9 @@ def undo_import(cur: duckdb.DuckDBPyConnection, batch_id: int) -> HistoryEntry:
                     [batch_id])
         cur.execute("DELETE FROM replaced_observation WHERE replaced_by = ?", [batch_id])
         cur.execute("DELETE FROM indicator_sum WHERE batch_id = ?", [batch_id])
+        if mode == EDITION_MODE:
+            journal.restore(cur, batch_id)
+            mark_series_breaks(cur)
         cur.execute("DELETE FROM indicator WHERE batch_id = ? AND id NOT IN "
                     "(SELECT DISTINCT indicator FROM observation)", [batch_id])
         cur.execute("UPDATE import_batch SET status = 'undone', undone_at = current_timestamp WHERE id = ?",

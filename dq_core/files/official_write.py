@@ -1,4 +1,4 @@
-"""Writers: clean DataFrames from the readers → the workspace tables, inside the caller's transaction.
+"""Writing what official files were read into (`kinds.Reading`): one batch, one transaction, journalled.
 
 Every row carries the batch id of its file. Observations follow "the newer edition wins": an incoming
 figure replaces one of the same territory, indicator and period from an older or equal edition (the
@@ -12,6 +12,9 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from dq_core import fmt
+from dq_core.files import journal
+from dq_core.files.kinds.base import Reading
 from dq_core.files.kinds.insee_catalogue import OFFICIAL_BY_ID
 from dq_core.files.kinds.insee_thematic import (
     ENSEMBLE_CODES,
@@ -19,7 +22,7 @@ from dq_core.files.kinds.insee_thematic import (
     OBSERVATION_COLUMNS,
     SERIES_BREAKS,
 )
-from dq_core.store import catalogue, reference
+from dq_core.store import catalogue, db, reference
 
 REFERENCE_EDITION = "cog"
 
@@ -191,3 +194,56 @@ def write_correspondence(cur: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) ->
     cur.execute("INSERT INTO correspondence SELECT qp2024, qp2015, status FROM incoming_pairs")
     cur.unregister("incoming_pairs")
     return len(pairs)
+
+
+# --- one file, one batch ------------------------------------------------------------------------------
+
+EDITION_MODE = "edition"      # import_batch.mode of official files: the newer edition wins, undo by journal
+
+
+def write_batch(cur: duckdb.DuckDBPyConnection, reading: Reading, *, source: str, file_name: str,
+                file_hash: str) -> tuple[int, str]:
+    """Write a reading as one import batch, in one transaction: (rows written, French detail)."""
+    with db.transaction(cur):
+        journal.snapshot(cur)
+        batch = db.new_batch(cur, source, file_name=file_name, file_hash=file_hash, comment=reading.label)
+        rows, replaced, detail = write_reading(cur, reading, batch)
+        journal.record(cur, batch)
+        secret = reading.observations["is_secret"].sum() if reading.observations is not None else 0
+        cur.execute("UPDATE import_batch SET rows_inserted = ?, rows_replaced = ?, rows_secret = ?, mode = ?, "
+                    "indicators_added = (SELECT count(*) FROM indicator WHERE batch_id = ?) WHERE id = ?",
+                    [rows, replaced, int(secret), EDITION_MODE, batch, batch])
+        db.bump_data_version(cur)
+    return rows, detail
+
+
+def write_reading(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) -> tuple[int, int, str]:
+    """The normalised tables of a reading → the workspace: (rows written, rows replaced, detail)."""
+    if reading.correspondence is not None:
+        pairs = reading.correspondence
+        written = write_correspondence(cur, pairs)
+        return written, 0, (f"{fmt.number(pairs['qp2024'].nunique(), 0)} quartiers 2024, "
+                            f"{fmt.number(written, 0)} liens vers un quartier 2015")
+    counts = write_quartiers(cur, reading.quartiers, batch, authoritative=reading.authoritative)
+    if reading.observations is None:
+        detail = (f"{fmt.number(len(reading.quartiers), 0)} quartiers ({fmt.number(counts['added'], 0)} nouveaux), "
+                  f"{fmt.number(counts['linked'], 0)} rattachés à leur(s) commune(s)")
+        if reading.has_geometry:
+            detail += ", avec leurs contours"
+        if counts["unresolved"]:
+            detail += f" ; {fmt.number(counts['unresolved'], 0)} sans commune reconnue"
+        return counts["added"], 0, detail
+    save_indicators(cur, reading.indicators, batch)
+    observations = reading.observations
+    inserted, replaced = write_observations(cur, observations, batch)
+    secret = int(observations["is_secret"].sum())
+    detail = (f"{fmt.number(len(reading.quartiers), 0)} quartiers, {len(reading.indicators)} indicateurs, "
+              f"{fmt.number(inserted, 0)} valeurs enregistrées dont {fmt.number(secret, 0)} secrètes")
+    if reading.secondary:
+        detail += f" ({fmt.number(reading.secondary, 0)} masquées au titre du secret secondaire)"
+    kept = len(observations) - inserted
+    if kept > 0:
+        detail += f" ; {fmt.number(kept, 0)} valeurs déjà fournies par une édition plus récente, conservées"
+    if counts["added"]:
+        detail += f" ; {fmt.number(counts['added'], 0)} quartiers ajoutés"
+    return inserted, replaced, detail

@@ -14,27 +14,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import duckdb
-import numpy as np
 import pandas as pd
 
-from dq_core import fmt, lambert
+from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.files import checks, protect
 from dq_core.files import history as store
-from dq_core.files.partner import declarations, layouts, points
+from dq_core.files.kinds import partner_tables
+from dq_core.files.partner import declarations, layouts
 from dq_core.files.partner.layouts import Mapping
 from dq_core.files.partner.template import HELPER_COLUMNS
 from dq_core.files.read import raw as readers
-from dq_core.files.read.numbers import (
-    MISSING_TOKENS,
-    SECRET_TOKENS,
-    install_macros,
-    normalise_text,
-    parse_period,
-)
+from dq_core.files.read.numbers import MISSING_TOKENS, SECRET_TOKENS, install_macros
+from dq_core.files.read.periods import parse_period
 from dq_core.files.read.source import KIND_MESSAGES, FileSource, sniff_kind
+from dq_core.files.read.text import normalise_text
 from dq_core.files.report import CHOICE, ERROR, WARNING, ImportReport, Problem
 from dq_core.files.sql import first as _first
+from dq_core.files.sql import register
+from dq_core.files.status import ImportStatus
 from dq_core.store.catalogue import Indicator, load_indicators
 
 STATUS_WORDS = {
@@ -84,7 +82,7 @@ def split_uploads(sources: list[FileSource]) -> tuple[FileSource | None, FileSou
             try:
                 cur = con.cursor()
                 install_macros(cur)
-                raw = readers.read_raw(cur, source, sniff_kind(source), {})
+                raw = readers.read_raw(cur, source, sniff_kind(source), layouts.header_cell_known({}))
                 is_declarations = declarations.is_declaration_header(raw.headers)
             except DQError:
                 pass
@@ -115,7 +113,7 @@ def inspect_file(cur: duckdb.DuckDBPyConnection, source: FileSource, partner: st
         raise DQError(_kind_message(kind, source.name))
     install_macros(cur)
     catalogue = _catalogue_labels(cur)
-    raw = readers.read_raw(cur, source, kind, catalogue)
+    raw = readers.read_raw(cur, source, kind, layouts.header_cell_known(catalogue))
     remembered = layouts.recall_mapping(cur, partner, raw.headers)
     mapping = remembered or layouts.guess_mapping(raw.headers, catalogue)
     rows = cur.execute("SELECT * EXCLUDE (line) FROM dq_raw ORDER BY line LIMIT 20").fetchall()
@@ -145,7 +143,7 @@ def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
     stored = {ind.id: ind for ind in load_indicators(cur)}
     labels = {i: ind.label for i, ind in stored.items()}
     try:
-        raw = readers.read_raw(cur, source, kind, labels)
+        raw = readers.read_raw(cur, source, kind, layouts.header_cell_known(labels))
     except DQError as exc:
         report.problems.append(Problem("fichier_illisible", exc.message))
         return _finish(report)
@@ -216,10 +214,7 @@ def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
     progress(0.3, "Contrôle des valeurs…")
     threshold = options.secret_threshold or layouts.partner_threshold(cur, options.partner)
     _indicator_table(cur, stored, declared, sums, threshold)
-    if mapping.is_points:
-        _points_staging(cur, raw, mapping, all_labels, report)
-    else:
-        _staging_view(cur, raw.headers, mapping)
+    partner_tables.BY_LAYOUT[mapping.layout].stage(cur, raw, mapping, all_labels, report)
     _parse_rows(cur)
     report.rows_ignored = _first(cur.execute("SELECT count(*) FROM dq_rows WHERE skip"))[0] + len(raw.notes)
     if report.rows_ignored - len(raw.notes) and mapping.layout == "long":
@@ -299,17 +294,17 @@ def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
         layouts.remember_mapping(cur, options.partner, raw.headers, mapping)
     report.batch_id, report.mode = result.batch_id, options.mode or "replace"
     report.rows_inserted, report.rows_replaced, report.rows_kept = result.inserted, result.replaced, result.kept
-    report.status = "importe"
+    report.status = ImportStatus.IMPORTED
     return report
 
 
 def _finish(report: ImportReport) -> ImportReport:
     if report.errors:
-        report.status = "refuse"
+        report.status = ImportStatus.REFUSED
     elif report.rows_conflicting and report.mode is None:
-        report.status = "a_choisir"
+        report.status = ImportStatus.NEEDS_CHOICE
     else:
-        report.status = "verifie"
+        report.status = ImportStatus.CHECKED
     return report
 
 
@@ -344,7 +339,7 @@ def _companion_rows(companion: FileSource, labels: dict[str, str], report: Impor
         report.problems.append(Problem("type_fichier", "Fichier d'indicateurs : " + _kind_message(kind, companion.name)))
         return None, None
     try:
-        headers, rows = readers.read_rows(companion, kind, labels)
+        headers, rows = readers.read_rows(companion, kind, layouts.header_cell_known(labels))
     except DQError as exc:
         report.problems.append(Problem("fichier_illisible", f"Fichier d'indicateurs « {companion.name} » : {exc.message}"))
         return None, None
@@ -381,46 +376,6 @@ def _indicator_table(cur, stored: dict[str, Indicator], declared: list[Indicator
     cur.unregister("dq_sums_df")
 
 
-def _register(cur, name: str, frame: pd.DataFrame) -> None:
-    cur.register(f"{name}_df", frame)
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
-    cur.unregister(f"{name}_df")
-
-
-def _staging_view(cur, headers: list[str], mapping: Mapping) -> None:
-    """`dq_staging(line, value_column, t, i, p, v, n, d, s)`: every value cell as one long row."""
-    col = {role: f"c{headers.index(name)}" for role, name in mapping.columns.items()}
-    _register(cur, "dq_fixed", pd.DataFrame([{"indicator": mapping.fixed.get("indicator"),
-                                              "period": mapping.fixed.get("period")}], dtype="string"))
-
-    def c(role: str) -> str:
-        return col.get(role, "NULL::VARCHAR")
-    if mapping.layout == "long":
-        cur.execute(f"""CREATE OR REPLACE TEMP VIEW dq_staging AS
-            SELECT line, NULL::VARCHAR AS value_column, {c('territory')} AS t, {c('indicator')} AS i,
-                   {c('period')} AS p, {c('value')} AS v, {c('numerator')} AS n, {c('denominator')} AS d,
-                   {c('status')} AS s FROM dq_raw""")
-        return
-    value_cols = [(f"c{headers.index(h)}", h, target) for h, target in mapping.value_columns.items()]
-    _register(cur, "dq_value_columns", pd.DataFrame(
-        [(name, header, target) for name, header, target in value_cols],
-        columns=["name", "header", "target"], dtype="string"))
-    if mapping.layout == "wide_period":
-        i_expr, p_expr = "coalesce(u.ci, f.indicator)", "m.target"
-    else:
-        i_expr, p_expr = "m.target", "coalesce(u.cp, f.period)"
-    on = ", ".join(name for name, _, _ in value_cols)
-    cur.execute(f"""CREATE OR REPLACE TEMP VIEW dq_staging AS
-        SELECT u.line, m.header AS value_column, u.t, {i_expr} AS i, {p_expr} AS p,
-               u.v, NULL::VARCHAR AS n, NULL::VARCHAR AS d, u.s
-        FROM (SELECT * FROM (SELECT line, {c('territory')} AS t, {c('indicator')} AS ci, {c('period')} AS cp,
-                                    {c('status')} AS s, {on} FROM dq_raw)
-              UNPIVOT (v FOR name IN ({on}))) u
-        JOIN dq_value_columns m ON m.name = u.name
-        CROSS JOIN dq_fixed f
-        WHERE trim(u.v) <> ''""")
-
-
 def _parse_rows(cur) -> None:
     """`dq_rows`: the staging rows with codes resolved, periods and numbers parsed, flags set."""
     for column, name in (("i", "dq_ind_names"), ("p", "dq_period_names"), ("s", "dq_status_names")):
@@ -447,7 +402,7 @@ def _parse_rows(cur) -> None:
             frame = pd.DataFrame(rows, columns=["raw", "ok", "secret", "provisional", "estimated", "brk"])
             frame = frame.drop_duplicates("raw")
             frame["raw"] = frame["raw"].astype("string")
-        _register(cur, name, frame)
+        register(cur, name, frame)
     # Words meaning "secret" or "no value" in a number cell (constants of this module, not user text).
     secret_words = ", ".join("'" + t.replace("'", "''") + "'" for t in sorted(SECRET_TOKENS))
     missing_words = ", ".join("'" + t.replace("'", "''") + "'" for t in sorted(MISSING_TOKENS))
@@ -494,92 +449,6 @@ def _parse_rows(cur) -> None:
 def _normalised_sql(expr: str) -> str:
     """SQL twin of normalise_text for short status words."""
     return (f"trim(regexp_replace(lower(strip_accents(coalesce({expr}, ''))), '[^a-z0-9]+', '_', 'g'), '_')")
-
-
-def _points_staging(cur, raw: readers.RawTable, mapping: Mapping, labels: dict[str, str],
-                    report: ImportReport) -> None:
-    """Aggregate point rows (coordinates + counts) to quartiers; `dq_staging` holds only the sums."""
-    headers = raw.headers
-    col = {role: f"c{headers.index(name)}" for role, name in mapping.columns.items()}
-    value_cols = list(mapping.value_columns.items())
-    xs, ys = ("lon", "lat") if mapping.crs == "wgs84" else ("x", "y")
-    select = ["line", f"dq_number({col[xs]}) AS x", f"dq_number({col[ys]}) AS y",
-              f"{col[xs]} AS x_raw", f"{col[ys]} AS y_raw",
-              f"{col['period']} AS period" if "period" in col else "NULL::VARCHAR AS period"]
-    for k, (header, _) in enumerate(value_cols):
-        cname = f"c{headers.index(header)}"
-        select += [f"dq_number({cname}) AS v{k}", f"{cname} AS r{k}"]
-    frame = cur.execute(f"SELECT {', '.join(select)} FROM dq_raw ORDER BY line").df()
-    bad_xy = frame[frame["x"].isna() | frame["y"].isna()]
-    for line, xr, yr in bad_xy[["line", "x_raw", "y_raw"]].head(200).itertuples(index=False):
-        report.problems.append(Problem("coordonnees_illisibles", "coordonnées illisibles (des nombres sont attendus).",
-                                       ERROR, (int(line),), f"{mapping.columns[xs]} / {mapping.columns[ys]}",
-                                       f"{xr} ; {yr}", 1, raw.sheet))
-    x, y = frame["x"].to_numpy(float), frame["y"].to_numpy(float)
-    if mapping.crs == "lambert93":
-        if not lambert.looks_like_lambert93(x, y):
-            report.problems.append(Problem("coordonnees_hors_france", "ces coordonnées ne sont pas en "
-                                           "Lambert-93 (x entre 0 et 1 300 000 m, y entre 6 000 000 et 7 200 000 m) ; "
-                                           "en degrés, nommez les colonnes « latitude » et « longitude ».",
-                                           ERROR, column=f"{mapping.columns['x']} / {mapping.columns['y']}"))
-        lon, lat = lambert.to_wgs84(x, y)
-    else:
-        lon, lat = x, y
-        wrong = frame[~np.isnan(x) & ((np.abs(x) > 180) | (np.abs(y) > 90))]
-        for line, xr, yr in wrong[["line", "x_raw", "y_raw"]].head(50).itertuples(index=False):
-            report.problems.append(Problem("coordonnees_hors_bornes", "longitude ou latitude hors des bornes "
-                                           "(longitude entre -180 et 180, latitude entre -90 et 90).", ERROR,
-                                           (int(line),), f"{mapping.columns['lon']} / {mapping.columns['lat']}",
-                                           f"{xr} ; {yr}", 1, raw.sheet))
-    quartiers = cur.execute("SELECT code, geometry FROM territory WHERE level = 'quartier' "
-                            "AND geometry IS NOT NULL").fetchall()
-    if not quartiers:
-        report.problems.append(Problem("pas_de_contours", "les quartiers de cette base n'ont pas de contours : "
-                                       "impossible de placer les points dans les quartiers."))
-    index = points.quartier_index(quartiers)
-    frame["quartier"] = points.locate(lon, lat, index)
-    located = frame[frame["quartier"].notna()]
-    report.points_outside = int((frame["quartier"].isna() & frame["x"].notna() & frame["y"].notna()).sum())
-    if report.points_outside:
-        report.problems.append(Problem("points_hors_quartiers", f"{fmt.number(report.points_outside, 0)} point"
-                                       f"{'s' if report.points_outside > 1 else ''} hors de tout quartier prioritaire : "
-                                       "non compté" + ("s" if report.points_outside > 1 else "") + ".", WARNING,
-                                       tuple(int(v) for v in frame.loc[frame['quartier'].isna() & frame['x'].notna(), 'line'].head(8)),
-                                       count=report.points_outside))
-    rows = []
-    for k, (header, indicator) in enumerate(value_cols):
-        unreadable = frame[frame[f"v{k}"].isna() & frame[f"r{k}"].notna() & (frame[f"r{k}"].str.strip() != "")]
-        for line, value in unreadable[["line", f"r{k}"]].head(200).itertuples(index=False):
-            report.problems.append(Problem("valeur_illisible", "ce n'est pas un nombre lisible.", ERROR,
-                                           (int(line),), header, str(value), 1, raw.sheet))
-        negative = frame[frame[f"v{k}"] < 0]
-        for line, value in negative[["line", f"v{k}"]].head(200).itertuples(index=False):
-            report.problems.append(Problem("effectif_negatif", "un effectif ne peut pas être négatif.", ERROR,
-                                           (int(line),), header, fmt.number(value, 0), 1, raw.sheet))
-        if protect.one_row_per_person(frame[f"v{k}"].tolist()):
-            report.problems.append(Problem("donnees_individuelles", "presque toutes les lignes comptent 0 ou 1 : "
-                                           "le fichier semble décrire des personnes ou des ménages un par un. "
-                                           "L'application n'accepte que des chiffres agrégés (par exemple par "
-                                           "résidence ou par immeuble).", ERROR, column=header,
-                                           count=len(frame)))
-        period_series = located["period"] if "period" in col else pd.Series(mapping.fixed.get("period"), index=located.index)
-        grouped = located.assign(p=period_series.fillna("").astype(str)).groupby(["quartier", "p"])
-        for (quartier, period), group in grouped:
-            rows.append((int(group["line"].min()), header, quartier, indicator, period or mapping.fixed.get("period"),
-                         _sum_text(group[f"v{k}"])))
-    frame_rows = pd.DataFrame(rows, columns=["line", "value_column", "t", "i", "p", "v"])
-    for name in ("n", "d", "s"):
-        frame_rows[name] = None
-    for name in ("value_column", "t", "i", "p", "v", "n", "d", "s"):
-        frame_rows[name] = frame_rows[name].astype("string")
-    frame_rows["line"] = frame_rows["line"].astype("Int64")
-    _register(cur, "dq_points_rows", frame_rows)
-    cur.execute("CREATE OR REPLACE TEMP VIEW dq_staging AS SELECT * FROM dq_points_rows")
-
-
-def _sum_text(values: pd.Series) -> str:
-    total = values.dropna().sum()
-    return str(int(total)) if float(total).is_integer() else str(total).replace(".", ",")
 
 
 def _preview(cur, limit: int = 50) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dq_core.files.read.numbers import normalise_text
+from dq_core.files.read.text import normalise_text
 from dq_core.files.report import ERROR, WARNING, Problem
 from dq_core.files.sql import first as _first
 from dq_core.privacy import Relation, secondary_suppression

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from dq_core import fmt
+from dq_core.files.status import ImportStatus
 
 # Severities: an error refuses the file; a choice (conflicts with stored data) waits for the user's
 # explicit "replace" or "keep"; a warning is said but does not stop the import.
@@ -83,7 +84,7 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     preview: pd.DataFrame | None = None   # the first normalised rows, as they would be stored
     mapping: dict | None = None
-    status: str = "verifie"          # 'verifie', 'refuse', 'a_choisir', 'importe'
+    status: ImportStatus = ImportStatus.CHECKED
     batch_id: int | None = None
     mode: str | None = None          # 'replace', 'keep'
     rows_inserted: int = 0
@@ -119,7 +120,7 @@ class ImportReport:
     def summary(self) -> str:
         """The French verdict in one or two sentences."""
         n = fmt.number
-        if self.status == "importe":
+        if self.status == ImportStatus.IMPORTED:
             text = (f"Import n° {self.batch_id} enregistré : {_count(self.rows_inserted, 'valeur ajoutée', 'valeurs ajoutées')}"
                     + (f", {_count(self.rows_replaced, 'remplacée', 'remplacées')}" if self.rows_replaced else "")
                     + (f", {_count(self.rows_kept, 'déjà présente gardée telle quelle', 'déjà présentes gardées telles quelles')}"

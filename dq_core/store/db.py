@@ -143,10 +143,25 @@ CREATE TABLE indicator_sum (
 );
 """
 
+_SCHEMA_V4_JOURNAL = """
+-- What an import changed in the territory tables (official files add quartiers, communes, links and
+-- correspondences), so that undoing it restores them exactly: the rows as they were before it
+-- ('before') and as it left them ('after').
+CREATE TABLE journal_territory AS SELECT * FROM territory WITH NO DATA;
+CREATE TABLE journal_territory_link AS SELECT * FROM territory_link WITH NO DATA;
+CREATE TABLE journal_correspondence AS SELECT * FROM correspondence WITH NO DATA;
+ALTER TABLE journal_territory ADD COLUMN journal_batch INTEGER;
+ALTER TABLE journal_territory ADD COLUMN journal_change VARCHAR;
+ALTER TABLE journal_territory_link ADD COLUMN journal_batch INTEGER;
+ALTER TABLE journal_territory_link ADD COLUMN journal_change VARCHAR;
+ALTER TABLE journal_correspondence ADD COLUMN journal_batch INTEGER;
+ALTER TABLE journal_correspondence ADD COLUMN journal_change VARCHAR;
+"""
+
 # Ordered migrations: MIGRATIONS[i] brings a database from version i to i + 1. Never edit a released
 # entry: add a new one, so that a file made by any earlier version still opens.
 MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
-    _SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_PARTNER_IMPORTS]
+    _SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_PARTNER_IMPORTS, _SCHEMA_V4_JOURNAL]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

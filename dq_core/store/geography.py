@@ -15,7 +15,7 @@ import duckdb
 
 from dq_core.explore.aggregate import Member, aggregate
 from dq_core.explore.fiche import Point
-from dq_core.files.read.tables import QP2024_CODE
+from dq_core.files.read.codes import QP2024_CODE
 from dq_core.store.catalogue import Indicator, load_indicators
 
 STATUS_LABELS = {"N": "nouveau quartier en 2024", "M": "périmètre modifié en 2024",

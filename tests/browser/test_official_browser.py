@@ -2,7 +2,8 @@
 
 import pytest
 
-from dq_core.files.official import SourceFile, import_sources
+from dq_core.files.official import import_sources
+from dq_core.files.read.source import FileSource
 from dq_core.store import db
 from tests.browser.harness import app_server, chromium_page, page_problems, require_browser, wait_for_app
 from tests.official_fixtures import QPV2024, REGIONAL, require_official
@@ -22,7 +23,7 @@ def real_db(tmp_path_factory):
         db.set_meta(cur, "workspace_name", "Bretagne et Pays de la Loire")
     files = [REGIONAL / "DEMO_2022_BRE_PDL.csv", REGIONAL / "REVN_2022_BRE_PDL.csv",
              QPV2024 / "qpv2024_bretagne_pdl_official_layout_DERIVED.geojson"]
-    report = import_sources(cur, [SourceFile(p.name, path=p) for p in files])
+    report = import_sources(cur, [FileSource(p.name, path=p) for p in files])
     assert len(report.imported) == 3
     con.close()
     return path

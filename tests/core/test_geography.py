@@ -3,7 +3,9 @@ correspondence, with the break marked (fixture files written here in the officia
 
 import pytest
 
-from dq_core.files.official import SourceFile, import_sources
+from dq_core.errors import DQError
+from dq_core.files.official import import_sources
+from dq_core.files.read.source import FileSource
 from dq_core.store import db
 from dq_core.store.geography import linked_series, perimeter_notice, predecessors, quartier_notice, successors
 from tests.official_fixtures import correspondence_csv
@@ -51,7 +53,7 @@ def linked_db(tmp_path):
              [("QP035003", "Les Clôteaux - Champs Manceaux")]),
             ("QN04914N", "Gide - Colomb", "Nouveau", [])])),
     ]
-    report = import_sources(cur, [SourceFile(name, data=data) for name, data in files])
+    report = import_sources(cur, [FileSource(name, data=data) for name, data in files])
     assert not report.errors and len(report.imported) == 5, report.summary()
     yield cur
     con.close()
@@ -100,3 +102,43 @@ def test_links_both_ways(linked_db):
     assert predecessors(linked_db, "QN04405M") == [("QP044005", "Bellevue"), ("QP044006", "Bellevue Ouest")]
     assert successors(linked_db, "QP044013") == [("QN04413M", "Malakoff")]
     assert linked_series(linked_db, "QP044013", "taux_pauvrete").predecessors == []
+
+
+def _state(cur) -> dict[str, tuple]:
+    """Every table's checksum but the history's own bookkeeping."""
+    from tests.core.test_import_refusals import database_checksum
+    return {t: v for t, v in database_checksum(cur).items()
+            if t not in ("import_batch", "meta") and not t.startswith("journal_")}
+
+
+def test_official_imports_are_listed_and_undone_exactly(tmp_path):
+    from dq_core.files.history import import_history, undo_import
+
+    con = db.connect(tmp_path / "undo.duckdb")
+    cur = con.cursor()
+    with db.transaction(cur):
+        db.set_meta(cur, "workspace_kind", "user")
+    empty = _state(cur)
+    first = import_sources(cur, [FileSource("REVN_2017.csv", data=revn(
+        "QP044013;Malakoff;20,0;38,0;12\u202f000;0;1\u202f200;300;400;100;0"))])
+    after_first = _state(cur)
+    later = import_sources(cur, [FileSource(name, data=data) for name, data in [
+        ("REVN_2022.csv", revn("QP044013;Malakoff Nord;22,8;47,3;13\u202f320;0;1\u202f301;456;336;134;0",
+                               "QP044005;Bellevue;20,0;41,0;11\u202f500;0;2\u202f100;300;400;100;0")),
+        ("listeqp2024-cog2024.csv", LIST_2024),
+        ("liste-correspondance-qp2024-qp2015.csv", correspondence_csv([
+            ("QN04413M", "Malakoff", "Modifié", [("QP044013", "Malakoff")])]))]])
+    assert len(first.imported) == 1 and len(later.imported) == 3, later.summary()
+    history = import_history(cur)
+    assert [h.source for h in history] == ["officiel"] * 4 and all(h.undoable for h in history)
+    with pytest.raises(DQError, match="annulez d'abord"):
+        undo_import(cur, history[-1].id)          # the 2022 edition replaced some of its values
+    for entry in history[:3]:
+        undo_import(cur, entry.id)
+    assert _state(cur) == after_first
+    undo_import(cur, history[-1].id)
+    # The eight domains are the catalogue's fixed frame, written with the first indicators and kept.
+    assert {t: v for t, v in _state(cur).items() if t != "domain"} == {t: v for t, v in empty.items() if t != "domain"}
+    assert import_sources(cur, [FileSource("REVN_2017.csv", data=revn(
+        "QP044013;Malakoff;20,0;38,0;12\u202f000;0;1\u202f200;300;400;100;0"))]).imported, "undone: importable again"
+    con.close()

@@ -29,7 +29,8 @@ from dq_core.files import (
     set_partner_threshold,
     undo_import,
 )
-from dq_core.files.read.numbers import install_macros, parse_number, parse_period
+from dq_core.files.read.numbers import install_macros, parse_number
+from dq_core.files.read.periods import parse_period
 from dq_core.lambert import from_wgs84 as wgs84_to_lambert93
 from dq_core.lambert import to_wgs84 as lambert93_to_wgs84
 from dq_core.store import db
@@ -130,7 +131,7 @@ ROWS = ["QNX0101M;pop_totale;2023;3 100", "QNX0102I;taux_pauvrete;2023;41,5", "Q
         "nnbsp", "french-headers", "percent"])
 def test_real_world_csv_shapes_import_the_same_values(con, content):
     report = run(con, "partenaire.csv", content, mode="replace")
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     assert stored(con, "QNX0101M", "pop_totale", "2023")[0] == 3100
     assert stored(con, "QNX0102I", "taux_pauvrete", "2023")[0] == 41.5
     assert stored(con, "QNX0103N", "pop_totale", "2023")[0] == 1250
@@ -139,14 +140,14 @@ def test_real_world_csv_shapes_import_the_same_values(con, content):
 def test_windows_1252_characters_survive(con):
     content = csv_bytes(HEADER + ";statut", "QNX0101M;pop_totale;2023;3 100;estimé", encoding="cp1252")
     report = run(con, "é.csv", content, mode="replace")
-    assert report.status == "importe" and report.encoding == "Windows-1252"
+    assert report.status == "imported" and report.encoding == "Windows-1252"
     assert con.execute("SELECT is_estimated FROM observation WHERE period = '2023'").fetchall() == [(True,)]
 
 
 @pytest.mark.parametrize("period", ["2023", "2023-T2", "T2 2023", "2023-04", "avril 2023", "04/2023"])
 def test_period_formats_in_files(con, period):
     report = run(con, "p.csv", csv_bytes(HEADER, f"QNX0101M;demandeurs_emploi_abc;{period};250"), mode="replace")
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     expected = parse_period(period).code
     assert stored(con, "QNX0101M", "demandeurs_emploi_abc", expected)[0] == 250
 
@@ -159,7 +160,7 @@ def test_excel_with_title_lines_notes_and_percent_cells(con):
         ["QNX0102I", "pop_totale", 2023, 2500],
         [], ["Note : chiffres provisoires"]]}, percent_cells=(("Feuil1", 4, 4),))
     report = run(con, "bailleur.xlsx", content, mode="replace")
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     assert stored(con, "QNX0101M", "taux_pauvrete", "2023")[0] == pytest.approx(41.5)
     assert stored(con, "QNX0102I", "pop_totale", "2023")[0] == 2500
     assert any(p.kind == "notes" and "Note : chiffres provisoires" in p.message for p in report.problems)
@@ -169,28 +170,28 @@ def test_wide_by_period_and_by_indicator(con):
     wide_period = csv_bytes("code_territoire;indicateur;2021;2022;2023", "QNX0101M;demandeurs_emploi_abc;300;290;",
                             "QNX0102I;demandeurs_emploi_abc;210;205;200")
     report = run(con, "large.csv", wide_period, mode="replace")
-    assert report.status == "importe" and report.layout == "wide_period", report.text()
+    assert report.status == "imported" and report.layout == "wide_period", report.text()
     assert stored(con, "QNX0102I", "demandeurs_emploi_abc", "2023")[0] == 200
     assert stored(con, "QNX0101M", "demandeurs_emploi_abc", "2023") is None     # empty cell: nothing stored
     wide_indicator = csv_bytes("Code QPV;Population municipale;demandeurs_emploi_abc", "QNX0103N;1 300;95")
     report = run(con, "indic.csv", wide_indicator, mode="replace", period="2024")
-    assert report.status == "importe" and report.layout == "wide_indicator", report.text()
+    assert report.status == "imported" and report.layout == "wide_indicator", report.text()
     assert stored(con, "QNX0103N", "pop_totale", "2024")[0] == 1300
 
 
 def test_the_assistant_mapping_is_remembered_for_the_partner(con):
     content = csv_bytes("Quartier;Année;Nb demandeurs", "QNX0101M;2023;280")
     report = run(con, "ft.csv", content, partner="France Travail")
-    assert report.status == "refuse"                                     # nothing tells what "Nb demandeurs" is
+    assert report.status == "refused"                                     # nothing tells what "Nb demandeurs" is
     mapping = Mapping("wide_indicator", {"territory": "Quartier", "period": "Année"}, {},
                       {"Nb demandeurs": "demandeurs_emploi_abc"})
     report = run(con, "ft.csv", content, partner="France Travail", mapping=mapping, mode="replace")
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     with con.cursor() as cur:
         assert recall_mapping(cur, "France Travail", ["Quartier", "Année", "Nb demandeurs"]) == mapping
     next_file = csv_bytes("Quartier;Année;Nb demandeurs", "QNX0101M;2024;275")
     report = run(con, "ft-2024.csv", next_file, partner="France Travail", mode="replace")
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     assert stored(con, "QNX0101M", "demandeurs_emploi_abc", "2024")[0] == 275
 
 
@@ -207,7 +208,7 @@ def test_new_indicators_from_a_sheet_join_the_catalogue_and_the_fiche(con):
                         ["part_logements_suroccupes", "Part des logements suroccupés", "logement", "%", "taux",
                          "plus c'est haut, moins c'est favorable", "Enquête bailleur", "Logements suroccupés."]]})
     report = run(con, "nouveaux.xlsx", content, partner="Bailleur Exemple")
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     assert report.new_indicators == ["nb_logements_vacants", "part_logements_suroccupes"]
     with con.cursor() as cur:
         fiche = build_fiche(cur, "QNX0101M")
@@ -224,7 +225,7 @@ def test_new_indicators_from_a_companion_file(con):
     with con.cursor() as cur:
         report = import_file(cur, FileSource.from_bytes("x.csv", data),
                              ImportOptions(indicators_file=FileSource.from_bytes("ind.csv", companion)))
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     assert stored(con, "QNX0101M", "nb_x", "2023")[0] == 40
 
 
@@ -294,7 +295,7 @@ def test_xlsx_template_round_trip(con, tmp_path):
     buffer = io.BytesIO()
     book.save(buffer)
     report = run(con, "modele-rempli.xlsx", buffer.getvalue())
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     assert stored(con, "QNX0101M", "pop_totale", "2024")[0] == 3210
 
 
@@ -397,7 +398,7 @@ def test_small_counts_are_stored_secret_without_their_value(con):
                                          "QNX0103N;pop_totale;2024;8;;",
                                          "QNX0103N;taux_pauvrete;2024;40;4;10",
                                          "QNX0101M;taux_pauvrete;2024;45;1 350;3 000"), mode="replace")
-    assert report.status == "importe" and report.rows_secret == 2
+    assert report.status == "imported" and report.rows_secret == 2
     assert stored(con, "QNX0103N", "pop_totale", "2024") == (None, True, None, None)
     assert stored(con, "QNX0103N", "taux_pauvrete", "2024") == (None, True, None, None)
     assert stored(con, "QNX0101M", "taux_pauvrete", "2024") == (45, False, 1350, 3000)
@@ -423,7 +424,7 @@ def test_a_secret_category_cannot_be_recovered_from_its_total(con):
                         ["de_hommes", "Demandeurs", "emploi", "personnes", "effectif", None],
                         ["de_total", "Demandeurs (tous)", "emploi", "personnes", "effectif", "de_femmes + de_hommes"]]})
     report = run(con, "cat.xlsx", content)
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     assert report.rows_secret == 1 and report.rows_secret_secondary == 1
     assert stored(con, "QNX0101M", "de_hommes", "2024")[1] is True
     assert stored(con, "QNX0101M", "de_femmes", "2024")[1] is True        # else 120 − 112 = 8
@@ -440,7 +441,7 @@ def test_a_secret_quartier_cannot_be_recovered_from_its_group(con):
     _add_group(con, "GRP1", ["QNX0101M", "QNX0102I", "QNX0103N"])
     report = run(con, "g.csv", csv_bytes(HEADER, "GRP1;demandeurs_emploi_abc;2024;95", "QNX0101M;demandeurs_emploi_abc;2024;40",
                                          "QNX0102I;demandeurs_emploi_abc;2024;47", "QNX0103N;demandeurs_emploi_abc;2024;8"))
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     hidden = {t for (t,) in con.execute("SELECT territory FROM observation WHERE indicator = 'demandeurs_emploi_abc' "
                                         "AND period = '2024' AND is_secret").fetchall()}
     assert "QNX0103N" in hidden and len(hidden) >= 2
@@ -451,7 +452,7 @@ def test_a_small_rest_of_the_commune_is_protected(con):
     # Villeneuve-Test (X0101) holds Les Tilleuls only among single-commune quartiers, plus Le Plateau.
     con.execute("DELETE FROM territory_link WHERE child = 'QNX0102I' AND parent = 'X0102'")
     report = run(con, "c.csv", csv_bytes(HEADER, "X0102;demandeurs_emploi_abc;2024;130", "QNX0103N;demandeurs_emploi_abc;2024;125"))
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     # 130 − 125 = 5 people outside the quartier: one of the two figures must be hidden.
     flags = dict(con.execute("SELECT territory, is_secret FROM observation WHERE indicator = 'demandeurs_emploi_abc' "
                              "AND period = '2024'").fetchall())
@@ -481,7 +482,7 @@ def test_secondary_suppression_survives_arithmetic_on_stored_data(tmp_path_facto
         ["de_h", "Hommes", "emploi", "personnes", "effectif", None],
         ["de_t", "Total", "emploi", "personnes", "effectif", "de_f + de_h"]]})
     report = run(con, "h.xlsx", content)
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     shown = {(t, i[3:]): (None if s else v) for t, i, v, s in con.execute(
         "SELECT territory, indicator, value, is_secret FROM observation WHERE indicator LIKE 'de_%'").fetchall()}
     secret = {k for k, v in shown.items() if v is None}
@@ -506,7 +507,7 @@ def test_points_in_wgs84_are_counted_in_the_right_quartiers(con):
     rows.append("Hors quartier;45,0;-5,0;2024;50")
     content = csv_bytes("residence;latitude;longitude;periode;demandeurs_emploi_abc", *(r.replace(".", ",") for r in rows))
     report = run(con, "points.csv", content, mode="replace")
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     assert report.layout == "points" and report.points_outside == 1
     assert stored(con, "QNX0101M", "demandeurs_emploi_abc", "2024")[0] == 47
     assert stored(con, "QNX0102I", "demandeurs_emploi_abc", "2024")[0] == 33
@@ -521,7 +522,7 @@ def test_points_in_lambert93(con):
         x, y = wgs84_to_lambert93(*tiny_point(code_index))
         rows.append(f"{x:.1f};{y:.1f};{count}")
     report = run(con, "l93.csv", csv_bytes("x;y;demandeurs_emploi_abc", *rows), mode="replace", period="2024")
-    assert report.status == "importe", report.text()
+    assert report.status == "imported", report.text()
     assert stored(con, "QNX0101M", "demandeurs_emploi_abc", "2024")[0] == 55
     assert stored(con, "QNX0102I", "demandeurs_emploi_abc", "2024")[0] == 14
 
@@ -530,14 +531,14 @@ def test_check_file_reports_without_storing(con):
     before = database_checksum(con.cursor())
     with con.cursor() as cur:
         report = check_file(cur, FileSource.from_bytes("ok.csv", csv_bytes(HEADER, "QNX0101M;pop_totale;2025;3 300")))
-    assert report.ok and report.status == "verifie" and "Rien n'a été enregistré" in report.summary()
+    assert report.ok and report.status == "checked" and "Rien n'a été enregistré" in report.summary()
     assert list(report.preview["Valeur"]) == ["3\u202f300"]
     assert database_checksum(con.cursor()) == before
 
 
-def test_batches_of_other_importers_are_not_undone_here(con):
-    batch = db.new_batch(con.cursor(), "officiel", file_name="base-cc-filosofi.csv")
-    with pytest.raises(DQError, match="ne peut pas être annulé ici"):
+def test_batches_written_without_a_journal_are_not_undone(con):
+    batch = db.new_batch(con.cursor(), "officiel", file_name="base-cc-filosofi.csv")   # before schema 4
+    with pytest.raises(DQError, match="version antérieure"):
         undo_import(con.cursor(), batch)
     with pytest.raises(DQError, match="démonstration ne s'annulent pas"):
         undo_import(con.cursor(), 1)

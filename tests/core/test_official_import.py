@@ -10,7 +10,8 @@ from dq_core.errors import DQError
 from dq_core.explore.fiche import build_fiche
 from dq_core.files import official_write as writers
 from dq_core.files.kinds.insee_catalogue import IPRO_COLUMNS, RELATIONS
-from dq_core.files.official import SourceFile, collect_folder, import_folder, import_sources
+from dq_core.files.official import collect_folder, import_folder, import_sources
+from dq_core.files.read.source import FileSource
 from dq_core.privacy import Relation, recoverable_cells
 from dq_core.store import db
 from dq_core.store.territories import get_quartier
@@ -130,7 +131,7 @@ def test_reimporting_the_same_files_is_a_no_op(national):
     cur, _, folder = national
     before = (db.data_version(cur), cur.execute("SELECT count(*) FROM observation").fetchone()[0])
     report = import_folder(cur, folder)
-    assert {o.status for o in report.outcomes} == {"deja_importe"}
+    assert {o.status for o in report.outcomes} == {"already_imported"}
     assert (db.data_version(cur), cur.execute("SELECT count(*) FROM observation").fetchone()[0]) == before
 
 
@@ -145,7 +146,7 @@ def test_every_supported_shared_file_imports_without_error(tmp_path, national):
     assert len(report.imported) == 26, report.summary()
     assert not report.errors, [(o.name, o.message) for o in report.errors]
     # INSEE's reference-level Filosofi and Caf IRIS files are not read yet (issue "Real data that tells the truth").
-    skipped = {o.name for o in report.by_status("ignore") if not o.name.startswith("insee_references/")}
+    skipped = {o.name for o in report.by_status("ignored") if not o.name.startswith("insee_references/")}
     assert skipped == {"FORMATS.md", "README.md", "ademe_dpe/dpedist_bourg.json", "ademe_dpe/list_paris11.json",
                        "qpv2015_geo_occitanie/meta_contours_qp.csv", "qpv2015_geo_occitanie/meta_qp.csv",
                        "qpv2015_geo_occitanie/qp.csv", "qpv2015_geo_occitanie/qp.xlsx",
@@ -156,11 +157,11 @@ def test_every_supported_shared_file_imports_without_error(tmp_path, national):
 def test_a_newer_edition_adds_its_periods_and_wins(tmp_path):
     require_official()
     con, cur = user_workspace(tmp_path / "editions.duckdb")
-    import_sources(cur, [SourceFile(p.name, path=p) for p in (REGIONAL / "DEMO_2022_BRE_PDL.csv",)])
+    import_sources(cur, [FileSource(p.name, path=p) for p in (REGIONAL / "DEMO_2022_BRE_PDL.csv",)])
     periods = {r[0] for r in cur.execute("SELECT DISTINCT period FROM observation WHERE territory = 'QP035002' "
                                          "AND indicator = 'allocataires_caf'").fetchall()}
     assert periods == {"2022"}
-    import_sources(cur, [SourceFile(p.name, path=p) for p in (REGIONAL / "DEMO_2017_BRE_PDL.csv",
+    import_sources(cur, [FileSource(p.name, path=p) for p in (REGIONAL / "DEMO_2017_BRE_PDL.csv",
                                                              REGIONAL / "data_DEMO_2021_V1_QP_BRE_PDL.csv")])
     periods = [r[0] for r in cur.execute("SELECT period FROM observation WHERE territory = 'QP035002' "
                                          "AND indicator = 'allocataires_caf' ORDER BY period").fetchall()]
@@ -174,8 +175,8 @@ def test_a_newer_edition_adds_its_periods_and_wins(tmp_path):
 def test_a_bad_file_changes_nothing_and_does_not_stop_the_others(tmp_path, monkeypatch):
     require_official()
     con, cur = user_workspace(tmp_path / "atomic.duckdb")
-    good = SourceFile("REVN_2022.csv", path=REGIONAL / "REVN_2022_BRE_PDL.csv")
-    broken = SourceFile("IPRO_2022.csv", path=REGIONAL / "IPRO_2022_BRE_PDL.csv")
+    good = FileSource("REVN_2022.csv", path=REGIONAL / "REVN_2022_BRE_PDL.csv")
+    broken = FileSource("IPRO_2022.csv", path=REGIONAL / "IPRO_2022_BRE_PDL.csv")
     original = writers.write_observations
 
     def failing(cur, observations, batch_id):
@@ -186,7 +187,7 @@ def test_a_bad_file_changes_nothing_and_does_not_stop_the_others(tmp_path, monke
     monkeypatch.setattr(writers, "write_observations", failing)
     report = import_sources(cur, [broken, good])
     statuses = {o.name: o.status for o in report.outcomes}
-    assert statuses == {"IPRO_2022.csv": "erreur", "REVN_2022.csv": "importe"}
+    assert statuses == {"IPRO_2022.csv": "failed", "REVN_2022.csv": "imported"}
     assert "inchangée" in report.errors[0].message
     assert cur.execute("SELECT count(*) FROM observation WHERE indicator LIKE 'demandeurs%'").fetchone()[0] == 0
     assert cur.execute("SELECT count(*) FROM import_batch").fetchone()[0] == 1

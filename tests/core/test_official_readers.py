@@ -6,11 +6,16 @@ import pytest
 
 from dq_core import lambert
 from dq_core.errors import DQError
-from dq_core.files.kinds import correspondence
+from dq_core.files.kinds import NotRecognised, correspondence
 from dq_core.files.kinds import insee_thematic as thematic
 from dq_core.files.kinds import qpv_geography as geography
-from dq_core.files.official import Parsed, SourceFile, collect_uploads, read_source
-from dq_core.files.read.tables import NotRecognised, decode, numbers, pad_code, parse_number, read_csv_text
+from dq_core.files.kinds.insee_catalogue import THEME_LABELS
+from dq_core.files.official import collect_uploads, read_file
+from dq_core.files.read.codes import pad_code
+from dq_core.files.read.numbers import numbers, parse_number
+from dq_core.files.read.source import FileSource
+from dq_core.files.read.tables import read_csv_text
+from dq_core.files.read.text import decode
 from tests.official_fixtures import (
     QPV2024,
     REGIONAL,
@@ -45,8 +50,9 @@ def test_french_numbers_and_secret_cells():
 
 
 def test_thematic_csv_is_recognised_from_its_header_whatever_its_name():
-    parsed = read_source(SourceFile("telechargement 2022 (3).csv", data=demo_csv(MALAKOFF_DEMO_2022)))
-    assert parsed.kind == "thematique" and parsed.payload.theme == "DEMO" and parsed.payload.edition == 2022
+    kind, reading = read_file(FileSource("telechargement 2022 (3).csv", data=demo_csv(MALAKOFF_DEMO_2022)))
+    assert kind.name == "insee_thematique" and f"« {THEME_LABELS['DEMO']} »" in reading.label
+    assert reading.label.endswith("édition 2022") and set(reading.observations["edition"]) == {"2022"}
     with pytest.raises(DQError, match="Édition introuvable"):
         # No year anywhere: the reader refuses to guess the edition of a DEMO file.
         thematic.read_thematic("x.csv", read_csv_text(decode(demo_csv(MALAKOFF_DEMO_2022))), "DEMO")
@@ -125,9 +131,8 @@ def test_mixed_derived_tables_are_skipped_not_failed():
 def test_xlsx_header_found_below_title_rows_whatever_the_sheet_name():
     workbook = thematic_xlsx(demo_csv(MALAKOFF_DEMO_2022), sheet="Données quartiers", title_rows=7,
                              title="Démographie des quartiers prioritaires - édition 2022")
-    parsed = read_source(SourceFile("base.xlsx", data=workbook))
-    data = parsed.payload
-    assert parsed.kind == "thematique" and data.edition == 2022
+    kind, data = read_file(FileSource("base.xlsx", data=workbook))
+    assert kind.name == "insee_thematique" and data.label.endswith("édition 2022")
     assert data.observations.set_index("indicator").loc["pop_totale", "value"] == 3486
 
 
@@ -150,9 +155,9 @@ def test_zipped_lambert93_shapefile_is_reprojected():
     ring = [(x, y), (x + 500, y), (x + 500, y + 500), (x, y + 500), (x, y)]
     data = lambert_shapefile_zip([({"CODE_QP": "QP044013", "NOM_QP": "Malakoff", "COMMUNE_QP": "Nantes"}, ring)])
     sources = collect_uploads([("qp-politiquedelaville-shp.zip", data)])
-    parsed = read_source(sources[0])
-    row = parsed.payload.frame.iloc[0]
-    assert parsed.kind == "geographie" and row["code"] == "QP044013" and row["commune_names"] == ["Nantes"]
+    kind, reading = read_file(sources[0])
+    row = reading.quartiers.iloc[0]
+    assert kind.name == "qpv_contours_shapefile" and row["code"] == "QP044013" and row["commune_names"] == ["Nantes"]
     assert -1.6 < row["lon"] < -1.5 and 47.2 < row["lat"] < 47.25
     assert json.loads(row["geometry"])["type"] == "Polygon"
 
@@ -168,9 +173,9 @@ def test_correspondence_layout():
         ("QN04405M", "Bellevue", "", [("QP044005", "Bellevue"), ("QP044006", "Autre")]),
         ("QN04914N", "Gide - Colomb", "Nouveau", []),
     ])
-    parsed = read_source(SourceFile("liste-correspondance.csv", data=data))
-    pairs = parsed.payload
-    assert parsed.kind == "correspondance"
+    kind, reading = read_file(FileSource("liste-correspondance.csv", data=data))
+    pairs = reading.correspondence
+    assert kind.name == "anct_correspondance"
     assert pairs[pairs["qp2024"] == "QN04405M"]["qp2015"].tolist() == ["QP044005", "QP044006"]
     assert pairs.set_index("qp2024").loc["QN04914N", "status"] == "N"
     assert correspondence.status_of("QN03503I") == "I"
@@ -180,14 +185,14 @@ def test_unrecognised_files_say_why():
     for name, data in [("notes.md", b"# Notes\nrien"), ("dpe.json", b'{"total": 3, "results": []}'),
                        ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00")]:
         with pytest.raises(NotRecognised):
-            read_source(SourceFile(name, data=data))
+            read_file(FileSource(name, data=data))
 
 
 def test_anct_list_fixture_pads_insee_codes():
     require_official()
-    parsed: Parsed = read_source(SourceFile("x.csv", data=(QPV2024 / "listeqp2024_sample_FIXTURE.csv").read_bytes()))
-    frame = parsed.payload.frame.set_index("code")
-    assert parsed.kind == "liste" and len(frame) == 4
+    kind, reading = read_file(FileSource("x.csv", data=(QPV2024 / "listeqp2024_sample_FIXTURE.csv").read_bytes()))
+    frame = reading.quartiers.set_index("code")
+    assert kind.name == "qpv_liste" and len(frame) == 4
     assert frame.loc["QN00101M", "commune_codes"] == ["01053"]
     assert frame.loc["QN00201M", "commune_codes"] == ["02571", "02691"]
 
@@ -195,9 +200,9 @@ def test_anct_list_fixture_pads_insee_codes():
 def test_real_regional_extracts_read_with_their_row_counts():
     require_official()
     for path in sorted(REGIONAL.glob("*.csv")):
-        parsed = read_source(SourceFile(path.name, path=path))
-        assert parsed.kind == "thematique", path.name
-        assert len(parsed.payload.quartiers) == 78, path.name
+        kind, reading = read_file(FileSource(path.name, path=path))
+        assert kind.name == "insee_thematique", path.name
+        assert len(reading.quartiers) == 78, path.name
 
 
 def test_official_modules_never_import_streamlit():
@@ -249,7 +254,7 @@ def test_anct_geojson_zip_imports_the_whole_france_file_only():
         z.writestr("GEOJSON/QP2024_LaReunion_WGS84.geojson", collection("QN97401I"))
     sources = collect_uploads([("qpv-2024-geojson.zip", archive.getvalue())])
     assert [s.name for s in sources] == ["qpv-2024-geojson.zip/GEOJSON/QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson"]
-    assert read_source(sources[0]).payload.frame["code"].tolist() == ["QN04413M"]
+    assert read_file(sources[0])[1].quartiers["code"].tolist() == ["QN04413M"]
 
 
 def test_correspondence_xlsx_variant():
@@ -267,7 +272,7 @@ def test_correspondence_xlsx_variant():
     ws.append(["QN04413M", "Malakoff", "QP044013"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    parsed = read_source(SourceFile("liste-correspondance-qp2024-qp2015-hexagone.xlsx", data=buffer.getvalue()))
-    assert parsed.kind == "correspondance"
-    assert parsed.payload.values.tolist() == [["QN04405M", "QP044005", "M"], ["QN04405M", "QP044006", "M"],
+    kind, reading = read_file(FileSource("liste-correspondance-qp2024-qp2015-hexagone.xlsx", data=buffer.getvalue()))
+    assert kind.name == "anct_correspondance"
+    assert reading.correspondence.values.tolist() == [["QN04405M", "QP044005", "M"], ["QN04405M", "QP044006", "M"],
                                               ["QN04413M", "QP044013", "M"]]

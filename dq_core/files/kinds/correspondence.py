@@ -13,7 +13,9 @@ import re
 import pandas as pd
 
 from dq_core.errors import DQError
-from dq_core.files.read.tables import QP2015_CODE, QP2024_CODE, Table, split_multi
+from dq_core.files.kinds.base import FileKind, Reading, Sample
+from dq_core.files.read.codes import QP2015_CODE, QP2024_CODE, split_multi
+from dq_core.files.read.tables import Table
 
 
 def _norm(name: str) -> str:
@@ -60,3 +62,12 @@ def read_correspondence(table: Table) -> pd.DataFrame:
     if not rows:
         raise DQError("Aucun code de quartier 2024 (QN…) dans cette table de correspondance.")
     return pd.DataFrame(rows, columns=["qp2024", "qp2015", "status"])
+
+
+def _read(sample: Sample) -> Reading:
+    table = next(t for t in sample.tables if looks_like_correspondence(t))
+    return Reading("ANCT, correspondance des quartiers 2024 ↔ 2015", correspondence=read_correspondence(table))
+
+
+KIND = FileKind("anct_correspondance", "table de correspondance des quartiers 2024 ↔ 2015 (ANCT)",
+                lambda sample: any(looks_like_correspondence(t) for t in sample.head_tables), _read)

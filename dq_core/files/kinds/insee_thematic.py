@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dq_core.errors import DQError
+from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample
 from dq_core.files.kinds.insee_catalogue import (
     DERIVED_RATES,
     DERIVED_SUMS,
@@ -26,7 +27,9 @@ from dq_core.files.kinds.insee_catalogue import (
     THEME_COLUMNS,
     THEME_LABELS,
 )
-from dq_core.files.read.tables import QP2015_CODE, QP2024_CODE, NotRecognised, Table, numbers, split_multi
+from dq_core.files.read.codes import QP2015_CODE, QP2024_CODE, split_multi
+from dq_core.files.read.numbers import numbers
+from dq_core.files.read.tables import Table
 from dq_core.privacy import Relation, recoverable_cells, secondary_suppression
 
 ENSEMBLE_CODES = {2015: "ENSQP2015", 2024: "ENSQP2024"}
@@ -283,3 +286,27 @@ def _derived_frame(indicator, territories, value, hidden, num, den, edition, not
         "numerator": num[present], "denominator": den[present], "is_secret": hidden[present],
         "is_provisional": False, "is_estimated": False, "is_break": False,
         "note": np.where(hidden, NOTE_EMPTY, note)[present], "edition": str(edition)})[OBSERVATION_COLUMNS]
+
+
+def _recognise(sample: Sample) -> bool:
+    """Two marker columns of one theme (a table mixing themes too: reading then says why it is refused)."""
+    return any(sum(len(markers & set(_upper(t.header))) >= 2 for markers in THEME_MARKERS.values())
+               for t in sample.head_tables)
+
+
+def _read(sample: Sample) -> Reading:
+    refusals = []
+    for table in sample.tables:
+        try:
+            theme = theme_of(table)
+        except NotRecognised as exc:
+            refusals.append(exc)
+            continue
+        if theme:
+            data = read_thematic(sample.source.name, table, theme)
+            return Reading(data.label, quartiers=data.quartiers, observations=data.observations,
+                           indicators=data.indicators, secondary=data.secondary)
+    raise refusals[0] if refusals else NotRecognised("Aucune base thématique de l'Insee dans ce fichier.")
+
+
+KIND = FileKind("insee_thematique", "base thématique de l'Insee par quartier (DEMO, IPRO, REVN)", _recognise, _read)

@@ -19,7 +19,9 @@ import pandas as pd
 
 from dq_core import lambert
 from dq_core.errors import DQError
-from dq_core.files.read.tables import QP2015_CODE, QP2024_CODE, Table, pad_code, split_multi
+from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample
+from dq_core.files.read.codes import QP2015_CODE, QP2024_CODE, pad_code, split_multi
+from dq_core.files.read.tables import Table
 
 CODE_KEYS = ("code_qp", "codeqp", "code_qpv", "code")
 NAME_KEYS = ("lib_qp", "nom_qp", "libqp", "label", "nom", "lib", "name")
@@ -267,3 +269,33 @@ def bbox_ok(frame: pd.DataFrame) -> bool:
     points = frame.dropna(subset=["lon", "lat"])
     return bool(((points["lon"].between(-180, 180)) & (points["lat"].between(-90, 90))).all()) and not any(
         math.isnan(v) for v in points["lon"])
+
+
+# --- the kinds --------------------------------------------------------------------------------------
+
+def _reading(quartiers: QuartierFrame) -> Reading:
+    return Reading(quartiers.label, quartiers=quartiers.frame, authoritative=True,
+                   has_geometry=quartiers.has_geometry)
+
+
+def _is_geojson(sample: Sample) -> bool:
+    head = sample.source.head(5000).decode("utf-8", errors="ignore") if sample.is_json else ""
+    return '"FeatureCollection"' in head
+
+
+def _read_geojson(sample: Sample) -> Reading:
+    if '"features"' not in sample.text[:200_000]:
+        raise NotRecognised("Fichier JSON qui n'est pas une collection GeoJSON de quartiers.")
+    return _reading(read_geojson(sample.text))
+
+
+def _read_list(sample: Sample) -> Reading:
+    return _reading(read_list(next(t for t in sample.tables if looks_like_list(t))))
+
+
+GEOJSON = FileKind("qpv_contours_geojson", "contours des quartiers (GeoJSON)", _is_geojson, _read_geojson)
+SHAPEFILE = FileKind("qpv_contours_shapefile", "contours des quartiers (shapefile)",
+                     lambda sample: sample.container == "shapefile",
+                     lambda sample: _reading(read_shapefile(sample.source.parts)))
+LIST = FileKind("qpv_liste", "liste des quartiers (ANCT, code officiel géographique)",
+                lambda sample: any(looks_like_list(t) for t in sample.head_tables), _read_list)

@@ -12,7 +12,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from dq_core.files.read.numbers import normalise_text, parse_number
+from dq_core.files.read.numbers import parse_number
+from dq_core.files.read.text import normalise_text
 from dq_core.files.report import ERROR, WARNING, Problem
 from dq_core.store.catalogue import DOMAINS, SECRET_RULE_COUNTS, Indicator
 

@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass, field
 
 import duckdb
 
-from dq_core.files.read.numbers import normalise_text, parse_period
+from dq_core.files.read.periods import parse_period
+from dq_core.files.read.text import normalise_text
 from dq_core.files.sql import first as _first
 
 LAYOUTS = ("long", "wide_period", "wide_indicator", "points")
@@ -210,3 +211,14 @@ def set_partner_threshold(cur: duckdb.DuckDBPyConnection, partner: str, threshol
     """Configure the secrecy threshold of one source (partner); None: each indicator's own."""
     cur.execute("INSERT OR REPLACE INTO import_partner (name, secret_threshold) VALUES (?, ?)",
                 [partner.strip(), threshold])
+
+
+_KNOWN_NAMES = {name for names in ROLE_SYNONYMS.values() for name in names} | {
+    "libelle", "domaine", "unite", "nature", "sens", "source", "definition", "producteur"}
+
+
+def header_cell_known(indicators: dict[str, str]):
+    """What a partner file's header row holds: role names (`code_territoire`…) or indicators."""
+    def known(cell: str) -> bool:
+        return normalise_text(cell) in _KNOWN_NAMES or bool(indicator_of(cell, indicators))
+    return known

@@ -1,87 +1,22 @@
-"""Reading French numbers and periods as people write them (`1 234,5`, `12,5 %`, `T2 2023`, `avril 2023`).
+"""French numbers as people write them (`1 234,5`, `1 234,5`, `12,5 %`, `1.234.567`) and the codes for "no figure".
 
-Numbers are parsed in SQL (a file may hold millions of them, DuckDB does it in parallel); periods,
-territory codes and indicator ids are parsed once per distinct value, in Python.
+One rule, three twins that tests keep in agreement: `parse_number` (one value), `numbers` (a pandas
+column) and the SQL macro `dq_number` (millions of cells in a large partner file, parsed by DuckDB).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
-from datetime import date, datetime
 
 import duckdb
-
-_MONTHS = {
-    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3,
-    "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9,
-    "sept": 9, "sep": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12,
-    "dec": 12,
-}
-_MIN_YEAR, _MAX_YEAR = 1900, 2100
+import pandas as pd
 
 # Spaces people and spreadsheets put in numbers: space, no-break space, narrow no-break space, tab.
 SPACES = " \t\u00a0\u202f\u2009"
-MISSING_TOKENS = {"", "-", "–", "—", "nd", "n.d.", "n/d", "na", "nan", "null", "none", "ns"}
+# Cells meaning "no figure" (INSEE: `nd` non disponible, `ns` non significatif, `so` sans objet,
+# `nc` non communiqué) and cells meaning "secret" (INSEE's `s`).
+MISSING_TOKENS = {"", "-", "–", "—", "nd", "n.d.", "n/d", "na", "nan", "null", "none", "ns", "so", "s.o.", "nc"}
 SECRET_TOKENS = {"s", "secret", "c", "confidentiel", "secret statistique"}
-
-
-@dataclass(frozen=True)
-class Period:
-    code: str          # '2023', '2023-T2', '2023-04'
-    start: date
-
-
-def normalise_text(text: str) -> str:
-    """Lower case, no accents, runs of other characters as one '_' (for matching column names)."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-
-
-def parse_period(raw: object) -> Period | None:
-    """`2023`, `2023-T2`, `T2 2023`, `2e trimestre 2023`, `2023-04`, `04/2023`, `avril 2023`, an
-    Excel date (the first of a month) → a Period; anything else → None."""
-    if raw is None:
-        return None
-    if isinstance(raw, datetime | date):
-        return _month(raw.year, raw.month)
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    text = normalise_text(str(raw)).replace("_", " ")
-    if not text:
-        return None
-    if m := re.fullmatch(r"(\d{4})( 0)?", text):
-        return _year(int(m.group(1)))
-    if m := re.fullmatch(r"(\d{4}) ?t ?([1-4])", text) or re.fullmatch(r"(\d{4}) ?q ?([1-4])", text):
-        return _quarter(int(m.group(1)), int(m.group(2)))
-    if m := re.fullmatch(r"t ?([1-4]) ?(\d{4})", text) or re.fullmatch(
-            r"([1-4]) ?(?:er|e|eme)? ?trim(?:estre)? ?(\d{4})", text):
-        return _quarter(int(m.group(2)), int(m.group(1)))
-    if m := re.fullmatch(r"(\d{4}) (\d{1,2})(?: 0?1)?(?: 00 00 00)?", text):
-        return _month(int(m.group(1)), int(m.group(2)))          # 2023-04, 2023/04, 2023-04-01
-    if m := re.fullmatch(r"(?:0?1 )?(\d{1,2}) (\d{4})", text):
-        return _month(int(m.group(2)), int(m.group(1)))          # 04/2023, 01/04/2023
-    if m := re.fullmatch(r"([a-z]+) ?(\d{4})", text):
-        month = _MONTHS.get(m.group(1))
-        return _month(int(m.group(2)), month) if month else None
-    return None
-
-
-def _year(year: int) -> Period | None:
-    return Period(str(year), date(year, 1, 1)) if _MIN_YEAR <= year <= _MAX_YEAR else None
-
-
-def _quarter(year: int, quarter: int) -> Period | None:
-    if not _MIN_YEAR <= year <= _MAX_YEAR:
-        return None
-    return Period(f"{year}-T{quarter}", date(year, 3 * quarter - 2, 1))
-
-
-def _month(year: int, month: int) -> Period | None:
-    if not (_MIN_YEAR <= year <= _MAX_YEAR and 1 <= month <= 12):
-        return None
-    return Period(f"{year}-{month:02d}", date(year, month, 1))
 
 
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
@@ -106,6 +41,20 @@ def parse_number(raw: object) -> float | None:
     else:
         return None
     return float(text)
+
+
+def numbers(column: pd.Series) -> pd.Series:
+    """`parse_number` over a column of text, vectorised: floats, NaN where there is no readable number."""
+    text = column.astype("string").str.strip()
+    for ch in SPACES:
+        text = text.str.replace(ch, "", regex=False)
+    text = text.str.rstrip("%").str.replace("\u2212", "-", regex=False)
+    dotted = text.str.fullmatch(_DOTTED_THOUSANDS.pattern).fillna(False).astype(bool)
+    plain = text.str.fullmatch(_NUMBER.pattern).fillna(False).astype(bool)
+    text = text.where(~dotted, text.str.replace(".", "", regex=False))
+    text = text.where(dotted | plain).str.replace(",", ".", regex=False)
+    parsed = pd.to_numeric(text, errors="coerce")
+    return pd.Series(parsed.to_numpy(dtype=float, na_value=float("nan")), index=column.index)
 
 
 def number_to_text(value: float | int) -> str:

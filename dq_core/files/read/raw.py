@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import csv
 import re
-import zipfile
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 
 import duckdb
 import pandas as pd
 
-from dq_core.errors import DQError
-from dq_core.files.partner.layouts import ROLE_SYNONYMS, indicator_of
-from dq_core.files.read.numbers import normalise_text, number_to_text, parse_period
-from dq_core.files.read.source import FileSource, TextFile, scan_from, to_utf8
+from dq_core.files.read.periods import parse_period
+from dq_core.files.read.source import FileSource
+from dq_core.files.read.text import TextFile, normalise_text, scan_from, sniff_delimiter, to_utf8
+from dq_core.files.read.xlsx import open_workbook, sheet_rows
 from dq_core.files.sql import first as _first
 
-DELIMITERS = (";", "\t", ",", "|")
-DELIMITER_NAMES = {";": "point-virgule", "\t": "tabulation", ",": "virgule", "|": "barre verticale"}
 BATCH_ROWS = 200_000
 HEADER_SEARCH_ROWS = 30
 # Sheets of a workbook that are not data: the indicator declarations, and the template's help sheets.
@@ -53,23 +49,23 @@ class RawTable:
 
 
 def read_raw(cur: duckdb.DuckDBPyConnection, source: FileSource, kind: str,
-             indicators: dict[str, str]) -> RawTable:
+             known: KnownCell) -> RawTable:
     """Fill `dq_raw` from a CSV or XLSX source (kind from `sources.sniff_kind`)."""
     if kind == "xlsx":
-        return _read_xlsx(cur, source, indicators)
+        return _read_xlsx(cur, source, known)
     text = to_utf8(source)
     try:
-        return _read_csv(cur, text, indicators)
+        return _read_csv(cur, text, known)
     finally:
         text.cleanup()
 
 
-def read_rows(source: FileSource, kind: str, indicators: dict[str, str]) -> tuple[list[str], list[dict]]:
+def read_rows(source: FileSource, kind: str, known: KnownCell) -> tuple[list[str], list[dict]]:
     """A small table (a companion file of indicator declarations) as header + list of row dicts."""
     con = duckdb.connect()
     try:
         cur = con.cursor()
-        raw = read_raw(cur, source, kind, indicators)
+        raw = read_raw(cur, source, kind, known)
         rows = cur.execute("SELECT * FROM dq_raw ORDER BY line").fetchall()
     finally:
         con.close()
@@ -78,11 +74,11 @@ def read_rows(source: FileSource, kind: str, indicators: dict[str, str]) -> tupl
 
 # --- header detection -------------------------------------------------------------------------
 
-_KNOWN_NAMES = {name for names in ROLE_SYNONYMS.values() for name in names} | {
-    "libelle", "domaine", "unite", "nature", "sens", "source", "definition", "producteur"}
+# Says whether a cell looks like a column name of the file's kind (a role, a period, an indicator).
+KnownCell = Callable[[str], bool]
 
 
-def find_header(rows: list[list[str]], indicators: dict[str, str]) -> int:
+def find_header(rows: list[list[str]], known: KnownCell) -> int:
     """Index of the header row: the first row naming known columns, periods or indicators, below
     any title lines; else the first row as wide as the table."""
     def filled(row):
@@ -93,9 +89,8 @@ def find_header(rows: list[list[str]], indicators: dict[str, str]) -> int:
         cells = filled(row)
         if len(cells) < 2:
             continue
-        known = sum(1 for c in cells if normalise_text(c) in _KNOWN_NAMES
-                    or parse_period(c) is not None or indicator_of(str(c), indicators))
-        if known >= 1 and not all(parse_period(c) for c in cells):
+        named = any(known(str(c)) or parse_period(c) is not None for c in cells)
+        if named and not all(parse_period(c) for c in cells):
             return i
     for i, width in enumerate(widths[:HEADER_SEARCH_ROWS]):
         if width >= max(2, widest * 0.6):
@@ -117,25 +112,11 @@ def _headers(cells: list[str]) -> list[str]:
 
 # --- CSV --------------------------------------------------------------------------------------
 
-def sniff_delimiter(sample: str) -> str:
-    lines = [line for line in sample.splitlines()[:80] if line.strip()]
-    if len(lines) > 1 and len(sample) >= 200_000:
-        lines = lines[:-1]                              # the sample may cut the last line
-    best, best_score = ";", 0
-    for delimiter in DELIMITERS:
-        counts = [len(r) for r in csv.reader(lines, delimiter=delimiter)]
-        common = Counter(c for c in counts if c >= 2).most_common(1)
-        score = common[0][1] if common else 0
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _read_csv(cur: duckdb.DuckDBPyConnection, text: TextFile, indicators: dict[str, str]) -> RawTable:
+def _read_csv(cur: duckdb.DuckDBPyConnection, text: TextFile, known: KnownCell) -> RawTable:
     delimiter = sniff_delimiter(text.sample)
     sample_lines = text.sample.splitlines()[:HEADER_SEARCH_ROWS + 5]
     sample_rows = list(csv.reader(sample_lines, delimiter=delimiter))
-    header_index = find_header(sample_rows, indicators)
+    header_index = find_header(sample_rows, known)
     headers = _headers(sample_rows[header_index]) if sample_rows else []
     while len(headers) > 1 and headers[-1] == f"colonne {len(headers)}":
         headers.pop()                                   # a trailing ';' on the header line
@@ -258,56 +239,12 @@ def _set_aside_notes(cur, raw: RawTable) -> None:
 
 # --- XLSX -------------------------------------------------------------------------------------
 
-def cell_text(value, number_format: str | None = None) -> str | None:
-    """A spreadsheet cell as the text the importer parses (numbers written back exactly; a cell
-    formatted as a percentage, which Excel stores as 0.125, is read as `12,5 %`)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int | float):
-        if number_format and "%" in number_format:
-            return number_to_text(round(value * 100, 10)) + " %"
-        return number_to_text(value)
-    if isinstance(value, datetime):
-        return f"{value.year}-{value.month:02d}" if value.day == 1 else value.strftime("%d/%m/%Y")
-    if isinstance(value, date):
-        return f"{value.year}-{value.month:02d}" if value.day == 1 else value.strftime("%d/%m/%Y")
-    if isinstance(value, time):
-        return value.isoformat()
-    return str(value)
+def _read_xlsx(cur: duckdb.DuckDBPyConnection, source: FileSource, known: KnownCell) -> RawTable:
+    with open_workbook(source) as workbook:
+        return _read_workbook(cur, workbook, known)
 
 
-def _read_xlsx(cur: duckdb.DuckDBPyConnection, source: FileSource, indicators: dict[str, str]) -> RawTable:
-    import openpyxl
-
-    try:
-        with source.open() as f:
-            workbook = openpyxl.load_workbook(f, read_only=True, data_only=True)
-            try:
-                return _read_workbook(cur, workbook, indicators)
-            finally:
-                workbook.close()
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
-        from dq_core.files.read.source import KIND_MESSAGES
-        raise DQError(KIND_MESSAGES["broken_xlsx"]) from exc
-    except DQError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
-        raise DQError("Ce classeur Excel n'a pas pu être lu (" + exc.__class__.__name__ + "). "
-                      "Enregistrez-le à nouveau depuis Excel ou LibreOffice, ou envoyez-le en CSV.") from exc
-
-
-def _sheet_rows(sheet):
-    for row in sheet.iter_rows():
-        cells = []
-        for cell in row:
-            value = getattr(cell, "value", None)
-            cells.append(cell_text(value, getattr(cell, "number_format", None)))
-        yield cells
-
-
-def _read_workbook(cur, workbook, indicators: dict[str, str]) -> RawTable:
+def _read_workbook(cur, workbook, known: KnownCell) -> RawTable:
     data_sheet, declaration_sheet = None, None
     for sheet in workbook.worksheets:
         name = normalise_text(sheet.title)
@@ -317,13 +254,13 @@ def _read_workbook(cur, workbook, indicators: dict[str, str]) -> RawTable:
             data_sheet = sheet
     if data_sheet is None:
         data_sheet = workbook.worksheets[0]
-    rows_iter = _sheet_rows(data_sheet)
+    rows_iter = sheet_rows(data_sheet)
     head: list[list[str | None]] = []
     for row in rows_iter:
         head.append(row)
         if len(head) >= HEADER_SEARCH_ROWS + 5:
             break
-    header_index = find_header(head, indicators) if head else 0
+    header_index = find_header(head, known) if head else 0
     headers = _headers(head[header_index]) if head else ["colonne 1"]
     while len(headers) > 1 and headers[-1] == f"colonne {len(headers)}":
         headers.pop()
@@ -355,9 +292,9 @@ def _read_workbook(cur, workbook, indicators: dict[str, str]) -> RawTable:
         _append(cur, batch, width)
     _set_aside_notes(cur, raw)
     if declaration_sheet is not None:
-        rows = [r for r in _sheet_rows(declaration_sheet)]
+        rows = list(sheet_rows(declaration_sheet))
         if rows:
-            index = find_header(rows, indicators)
+            index = find_header(rows, known)
             names = _headers(rows[index])
             raw.declarations = [{"_line": n + 1, **{h: (r[i] if i < len(r) else None) for i, h in enumerate(names)}}
                                 for n, r in enumerate(rows) if n > index

@@ -1,17 +1,10 @@
-"""A file handed to the importer: its kind (CSV, Excel, something else), hash and text encoding.
-
-Bytes are decoded in Python (UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252, else
-Latin-1) and handed to DuckDB as a UTF-8 file: DuckDB's own reader only knows UTF-8 and Latin-1
-offline (STACK-NOTES C7). Everything is streamed in chunks, so a file larger than memory is fine.
-"""
+"""A file to read: a path, uploaded bytes or a shapefile set; its hash and what its first bytes say it is."""
 
 from __future__ import annotations
 
 import codecs
 import hashlib
 import io
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -61,6 +54,7 @@ class FileSource:
     name: str
     path: Path | None = None
     data: bytes | None = None
+    parts: dict[str, bytes] | None = None      # a shapefile set: extension → bytes
     _hash: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -78,10 +72,22 @@ class FileSource:
 
     @property
     def size(self) -> int:
-        return self.path.stat().st_size if self.path is not None else len(self.data or b"")
+        return self.path.stat().st_size if self.path is not None else len(self.read())
+
+    def read(self) -> bytes:
+        """All the bytes (a shapefile set: its parts in a fixed order, for hashing)."""
+        if self.data is None:
+            self.data = self.path.read_bytes() if self.path is not None else b"".join(
+                self.parts[k] for k in sorted(self.parts or {}))
+        return self.data
+
+    def release(self) -> None:
+        """Forget bytes read from disk (a folder of large files is read one file at a time)."""
+        if self.path is not None:
+            self.data = None
 
     def open(self):
-        return open(self.path, "rb") if self.path is not None else io.BytesIO(self.data or b"")
+        return open(self.path, "rb") if self.path is not None and self.data is None else io.BytesIO(self.read())
 
     def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
         with self.open() as f:
@@ -103,7 +109,9 @@ class FileSource:
 
 
 def sniff_kind(source: FileSource) -> str:
-    """'csv', 'xlsx', 'empty', or the name of what it is instead (see KIND_MESSAGES)."""
+    """'csv', 'xlsx', 'empty', 'shapefile', or the name of what it is instead (see KIND_MESSAGES)."""
+    if source.parts is not None:
+        return "shapefile"
     head = source.head(8192)
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         return "empty"
@@ -136,87 +144,3 @@ def _zip_kind(source: FileSource) -> str:
             return "zip"
     except (zipfile.BadZipFile, EOFError, OSError, ValueError):
         return "broken_xlsx"
-
-
-@dataclass
-class TextFile:
-    """A CSV source as a UTF-8 file on disk (the original when it already was UTF-8)."""
-    path: Path
-    encoding: str          # what the original was: 'UTF-8', 'UTF-8 (BOM)', 'UTF-16', 'Windows-1252', 'Latin-1'
-    temporary: bool
-    sample: str            # the first characters, decoded
-
-    def cleanup(self) -> None:
-        if self.temporary:
-            try:
-                os.unlink(self.path)
-            except OSError:
-                pass
-
-
-def to_utf8(source: FileSource) -> TextFile:
-    """Decode the source and return it as UTF-8 text on disk (streamed, any size)."""
-    head = source.head(4)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _transcode(source, "utf-16", "UTF-16")
-    bom = head.startswith(codecs.BOM_UTF8)
-    if _is_utf8(source):
-        label = "UTF-8 (BOM)" if bom else "UTF-8"
-        if source.path is not None and not bom:
-            return TextFile(source.path, label, False, _sample(source, "utf-8"))
-        return _transcode(source, "utf-8-sig", label)
-    if _decodes(source, "cp1252"):
-        return _transcode(source, "cp1252", "Windows-1252")
-    return _transcode(source, "latin-1", "Latin-1")
-
-
-def _is_utf8(source: FileSource) -> bool:
-    return _decodes(source, "utf-8")
-
-
-def _decodes(source: FileSource, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        for chunk in source.chunks():
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _sample(source: FileSource, encoding: str) -> str:
-    return source.head(SAMPLE).decode(encoding, errors="ignore").lstrip("\ufeff")
-
-
-def _transcode(source: FileSource, encoding: str, label: str) -> TextFile:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    fd, name = tempfile.mkstemp(prefix="dq-import-", suffix=".csv")
-    sample = []
-    with os.fdopen(fd, "wb") as out:
-        for chunk in source.chunks():
-            text = decoder.decode(chunk)
-            if not sample:
-                text = text.lstrip("\ufeff")
-                sample.append(text[:SAMPLE])
-            out.write(text.encode("utf-8"))
-        out.write(decoder.decode(b"", final=True).encode("utf-8"))
-    return TextFile(Path(name), label, True, sample[0] if sample else "")
-
-
-def scan_from(path: Path, offset_chars: int, sample: str) -> tuple[bool, bool]:
-    """(has a quote, has a blank line) in the UTF-8 file after the header: a clean file can be read
-    by DuckDB with exact line numbers, any other by Python's csv module."""
-    start = len(sample[:offset_chars].encode("utf-8"))
-    quote = blank = False
-    previous = b""
-    with open(path, "rb") as f:
-        f.seek(start)
-        while chunk := f.read(CHUNK):
-            data = previous + chunk
-            quote = quote or b'"' in chunk
-            blank = blank or b"\n\n" in data or b"\n\r\n" in data or b"\r\r" in data
-            if quote and blank:
-                break
-            previous = chunk[-2:]
-    return quote, blank

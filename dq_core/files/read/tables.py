@@ -1,79 +1,18 @@
-"""Reading the bytes people download: decoding, French numbers, CSV and Excel tables as text."""
+"""Small tables read whole, as text: a CSV's rows, or each sheet of a workbook below its header row."""
 
 from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
+import itertools
 from dataclasses import dataclass
 
 import pandas as pd
 
 from dq_core.errors import DQError
-
-# Cells meaning "no figure": empty (INSEE thematic files), or the codes of other INSEE products.
-MISSING_CODES = {"", "s", "nd", "ns", "so", "n.d.", "nc", "-", "–"}
-_SPACES = re.compile(r"[\s\u00a0\u202f]")
-QP2015_CODE = re.compile(r"^QP[0-9AB]{3}\d{3}$")
-QP2024_CODE = re.compile(r"^QN[0-9AB]{3}\d{2}[A-Z]$")
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252: what French public files are written in."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def parse_number(text: object) -> float | None:
-    """`3 486` → 3486.0, `47,3` → 47.3, `-10,1` → -10.1; empty or a secrecy code → None."""
-    if text is None:
-        return None
-    if isinstance(text, (int, float)):
-        return None if text != text else float(text)
-    cleaned = _SPACES.sub("", str(text)).replace(",", ".")
-    if cleaned.lower() in MISSING_CODES:
-        return None
-    try:
-        return float(cleaned)
-    except ValueError:
-        return None
-
-
-def numbers(column: pd.Series) -> pd.Series:
-    """Vectorised parse_number over a column of text."""
-    text = column.astype("string")
-    for space in ("\u202f", "\u00a0", " "):
-        text = text.str.replace(space, "", regex=False)
-    text = text.str.replace(",", ".", regex=False)
-    text = text.where(~text.str.lower().isin(MISSING_CODES))
-    parsed = pd.to_numeric(text, errors="coerce")
-    return pd.Series(parsed.to_numpy(dtype=float, na_value=float("nan")), index=column.index)
-
-
-def pad_code(code: object, width: int = 5) -> str:
-    """INSEE codes lose their leading zeros in some files: `1053` → `01053` (Corsica `2A004` kept)."""
-    text = str(code).strip().strip('"').upper()
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
-    return text.zfill(width) if text.isdigit() else text
-
-
-def split_multi(cell: object) -> list[str]:
-    """`"44109; 44162"` → ['44109', '44162']; names separated by `;` or `,` too."""
-    if cell is None or (isinstance(cell, float) and cell != cell):
-        return []
-    if isinstance(cell, (list, tuple)):
-        return [str(part).strip() for part in cell if str(part).strip()]
-    return [part.strip() for part in re.split(r"[;,|]", str(cell)) if part.strip()]
-
-
-class NotRecognised(DQError):
-    """The file is none of the supported official formats: skipped (not an error), with the reason."""
+from dq_core.files.read.source import SAMPLE, FileSource
+from dq_core.files.read.text import sniff_delimiter
+from dq_core.files.read.xlsx import open_workbook, sheet_rows
 
 
 @dataclass
@@ -85,17 +24,12 @@ class Table:
     sheet: str | None = None
 
 
-def sniff_delimiter(first_line: str) -> str:
-    counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=counts.get) if max(counts.values()) else ";"
-
-
 def read_csv_text(text: str) -> Table:
     """A delimited table with every cell kept as text; empty trailing columns dropped."""
     lines = text.splitlines()
     if not lines:
         raise DQError("Le fichier est vide.")
-    delimiter = sniff_delimiter(lines[0])
+    delimiter = sniff_delimiter(text[:SAMPLE])
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
     rows = [row for row in reader if any(cell.strip() for cell in row)]
     if not rows:
@@ -113,11 +47,7 @@ def _table(header_row: list, rows: list[list], title: str = "", sheet: str | Non
 
 
 def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return "" if value is None else str(value).strip()
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -136,39 +66,21 @@ def _unique(names: list[str]) -> list[str]:
 HEADER_MARKERS = {"CODGEO", "CODE_QP", "QP", "IRIS", "QP2024", "CODEQP", "CODE_QPV"}
 
 
-def is_xlsx(data: bytes) -> bool:
-    if not data.startswith(b"PK"):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
-
-
-def read_xlsx_tables(data: bytes, scan_rows: int = 30) -> list[Table]:
-    """Every sheet whose header row (found by its `CODGEO`/`QP`… cell, never at a fixed row) exists."""
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file problem
-        raise DQError(f"Classeur Excel illisible ({exc.__class__.__name__}).") from exc
+def read_xlsx_tables(source: FileSource, scan_rows: int = 30, max_rows: int | None = None) -> list[Table]:
+    """Every sheet whose header row (found by its `CODGEO`/`QP`… cell, never at a fixed row) exists;
+    `max_rows`: only that many rows below the header (to recognise a file without reading it whole)."""
     tables = []
-    try:
+    with open_workbook(source) as workbook:
         for sheet in workbook.worksheets:
-            sheet.reset_dimensions()          # some producers write a wrong A1:A1 dimension
-            rows = sheet.iter_rows(values_only=True)
+            rows = sheet_rows(sheet)
             above: list[str] = []
             for _ in range(scan_rows):
                 row = next(rows, None)
                 if row is None:
                     break
-                cells = [str(c).strip().upper() if c is not None else "" for c in row]
-                if HEADER_MARKERS & set(cells):
-                    tables.append(_table(list(row), [list(r) for r in rows], " ".join(above), sheet.title))
+                if HEADER_MARKERS & {(c or "").upper() for c in row}:
+                    body = list(rows if max_rows is None else itertools.islice(rows, max_rows))
+                    tables.append(_table(row, body, " ".join(above), sheet.title))
                     break
-                above.extend(str(c) for c in row if c not in (None, ""))
-    finally:
-        workbook.close()
+                above.extend(c for c in row if c)
     return tables

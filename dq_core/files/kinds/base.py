@@ -1,0 +1,108 @@
+"""The file-kind seam: what a kind of file says about itself, and the sample of a file it looks at."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from dq_core.errors import DQError
+from dq_core.files.read.source import SAMPLE, FileSource, sniff_kind
+from dq_core.files.read.tables import Table, read_csv_text, read_xlsx_tables
+from dq_core.files.read.text import decode, decode_head
+
+HEAD_ROWS = 60          # rows of a workbook sheet that recognising looks at
+
+
+class NotRecognised(DQError):
+    """The file is none of the kinds this way in reads: skipped (not an error), with the reason."""
+
+
+@dataclass
+class Sample:
+    """A file as recognising and reading see it: its container, its first rows, then (on demand) all of it.
+
+    `head_tables` hold the first rows only (recognising never reads a large file whole); `tables` and
+    `text` read the whole file, once, for kinds that read files whole.
+    """
+    source: FileSource
+    indicators: dict[str, str] = field(default_factory=dict)    # catalogue id → label (partner headers)
+
+    @cached_property
+    def container(self) -> str:
+        """'csv', 'xlsx', 'shapefile', 'zip', 'empty', 'binary'… (`read.source.sniff_kind`)."""
+        return sniff_kind(self.source)
+
+    @cached_property
+    def is_json(self) -> bool:
+        return self.container == "csv" and decode_head(self.source.head(4096)).lstrip().startswith(("{", "["))
+
+    @cached_property
+    def head_tables(self) -> list[Table]:
+        if self.container == "xlsx":
+            return _sheets_first(read_xlsx_tables(self.source, max_rows=HEAD_ROWS))
+        if self.container != "csv" or self.is_json:
+            return []
+        head = decode_head(self.source.head(SAMPLE))
+        if len(self.source.head(SAMPLE + 1)) > SAMPLE:
+            head = head[: head.rfind("\n") + 1] or head          # no half line at the end
+        return _or_empty(head)
+
+    @cached_property
+    def text(self) -> str:
+        return decode(self.source.read())
+
+    @cached_property
+    def tables(self) -> list[Table]:
+        if self.container == "xlsx":
+            return _sheets_first(read_xlsx_tables(self.source))
+        return [] if self.is_json else _or_empty(self.text)
+
+
+def _or_empty(text: str) -> list[Table]:
+    try:
+        return [read_csv_text(text)]
+    except DQError:
+        return []
+
+
+def _sheets_first(tables: list[Table]) -> list[Table]:
+    """A workbook's `QP`/`QPV` sheet first: INSEE's workbooks hold the quartiers there."""
+    return sorted(tables, key=lambda t: (t.sheet or "").upper() not in ("QP", "QPV"))
+
+
+@dataclass
+class Reading:
+    """A file read into the normalised tables every kind shares; `files.official_write` writes them.
+
+    `quartiers`: code, name, vintage, commune_codes / commune_names (lists), geometry, lon, lat;
+    `observations`: the observation columns (`store.db.OBSERVATION_COLUMNS`); `indicators`: the
+    catalogue ids they use (declared with the batch); `correspondence`: qp2024, qp2015, status.
+    """
+    label: str                                  # « Insee, base thématique … édition 2022 »
+    quartiers: pd.DataFrame | None = None
+    authoritative: bool = False                 # a geography: its names and communes win
+    has_geometry: bool = False
+    observations: pd.DataFrame | None = None
+    indicators: list[str] = field(default_factory=list)
+    secondary: int = 0                          # cells hidden by secondary suppression
+    correspondence: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of file. `recognise` looks at a sample's content (never its name); `read` turns the
+    whole file into a `Reading` (kinds read whole) — partner tables instead are streamed into the
+    workspace by the import pipeline, through `stage`, once the user has confirmed their mapping."""
+    name: str                                   # identifier: 'insee_thematique', 'partenaire_long'…
+    label: str                                  # French, for messages: « base thématique de l'Insee »
+    recognise: Callable[[Sample], bool]
+    read: Callable[[Sample], Reading] | None = None
+    stage: Callable | None = None               # partner tables: (cur, raw, mapping, labels, report)
+    needs: tuple[str, ...] = ()                 # what the user gives: a mapping of columns, a partner name
+
+    @property
+    def is_partner(self) -> bool:
+        return self.stage is not None
