@@ -52,8 +52,8 @@ def run_checks(cur: duckdb.DuckDBPyConnection, mapping: Mapping, sheet: str | No
             SELECT {value_sql} AS v, list(line ORDER BY line)[1:{MAX_LINES_LISTED}], count(*), min(line) AS first
             FROM dq_rows WHERE NOT skip AND ({where}) GROUP BY v ORDER BY first NULLS LAST LIMIT {MAX_PER_KIND}""").fetchall()
         for value, lines, count, _ in rows:
-            problems.append(Problem(kind, message_fn(value), ERROR, tuple(x for x in lines if x is not None),
-                                    column, value, count, sheet))
+            problems.append(Problem(kind, message_fn(value), lines=tuple(x for x in lines if x is not None),
+                                    column=column, value=value, count=count, sheet=sheet))
 
     def per_line(kind, where, message, column, value_sql, severity=ERROR):
         total = counts.get(kind)
@@ -64,11 +64,11 @@ def run_checks(cur: duckdb.DuckDBPyConnection, mapping: Mapping, sheet: str | No
             ORDER BY r.line LIMIT {MAX_PER_KIND}""").fetchall()
         for line, value_column, value in rows:
             where_col = value_column if (value_column and column == value_col) else column
-            problems.append(Problem(kind, message, severity, (line,) if line is not None else (), where_col,
-                                    _shown(value), 1, sheet))
+            problems.append(Problem(kind, message, severity=severity, lines=(line,) if line is not None else (), column=where_col,
+                                    value=_shown(value), sheet=sheet))
         if total > len(rows):
             problems.append(Problem(kind, f"{message} — et {fmt.number(total - len(rows), 0)} autres lignes "
-                                    "avec le même problème.", severity, (), None, None, total - len(rows), sheet))
+                                    "avec le même problème.", severity=severity, count=total - len(rows), sheet=sheet))
 
     # Territories.
     codes = dict(cur.execute("SELECT code, name FROM territory").fetchall())
@@ -136,8 +136,8 @@ def run_checks(cur: duckdb.DuckDBPyConnection, mapping: Mapping, sheet: str | No
         WHERE NOT skip GROUP BY ALL ORDER BY m""").fetchall()
     for territory, indicator, period, lines, count, _ in rows:
         problems.append(Problem("doublon", f"ligne en double : {territory}, {indicator}, {fmt.period(period)} "
-                                f"apparaît {count} fois. Gardez une seule ligne.", ERROR,
-                                tuple(x for x in lines if x is not None), None, None, count, sheet))
+                                f"apparaît {count} fois. Gardez une seule ligne.",
+                                lines=tuple(x for x in lines if x is not None), count=count, sheet=sheet))
     return problems
 
 

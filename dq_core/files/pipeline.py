@@ -192,20 +192,20 @@ def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
     if raw.extra_columns:
         report.problems.append(Problem("colonnes_en_trop", "cette ligne a plus de valeurs que l'en-tête n'a de "
                                        "colonnes (séparateur dans une valeur ? guillemets manquants ?).",
-                                       ERROR, tuple(raw.extra_lines), None, None, raw.extra_columns, raw.sheet))
+                                       severity=ERROR, lines=tuple(raw.extra_lines), count=raw.extra_columns, sheet=raw.sheet))
     if raw.truncated_line is not None:
         report.problems.append(Problem("fichier_tronque", "la dernière ligne du fichier s'arrête au milieu : le "
                                        "fichier semble tronqué (copie ou envoi interrompu). Renvoyez le fichier "
-                                       "complet.", ERROR, (raw.truncated_line,)))
+                                       "complet.", lines=(raw.truncated_line,)))
     if raw.open_quote_lines:
         report.problems.append(Problem("guillemet", "un guillemet (\") ouvre une valeur qui n'est jamais refermée : "
                                        "la suite du fichier est lue comme une seule valeur. Retirez ce guillemet "
-                                       "ou refermez-le.", ERROR, tuple(raw.open_quote_lines[:8]), None, None,
-                                       len(raw.open_quote_lines)))
+                                       "ou refermez-le.", lines=tuple(raw.open_quote_lines[:8]),
+                                       count=len(raw.open_quote_lines)))
     if raw.notes:
         report.problems.append(Problem("notes", "lignes sous le tableau (notes, sources) mises de côté : « "
-                                       + " » ; « ".join(_clip(t) for _, t in raw.notes[:3]) + " ».", WARNING,
-                                       tuple(n for n, _ in raw.notes[:8]), None, None, len(raw.notes), raw.sheet))
+                                       + " » ; « ".join(_clip(t) for _, t in raw.notes[:3]) + " ».", severity=WARNING,
+                                       lines=tuple(n for n, _ in raw.notes[:8]), count=len(raw.notes), sheet=raw.sheet))
     report.problems.extend(protect.personal_data_problems(cur, raw.headers, mapping.layout,
                                                           mapping.columns.get("period")))
     _unused_columns(raw.headers, mapping, report)
@@ -220,9 +220,9 @@ def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
     if report.rows_ignored - len(raw.notes) and mapping.layout == "long":
         n = report.rows_ignored - len(raw.notes)
         report.problems.append(Problem("valeur_vide", f"{fmt.number(n, 0)} ligne{'s' if n > 1 else ''} sans "
-                                       "valeur ni statut : ignorée" + ("s" if n > 1 else "") + ".", WARNING,
-                                       _lines(cur, "skip"), raw.headers and mapping.columns.get("value"),
-                                       None, n, raw.sheet))
+                                       "valeur ni statut : ignorée" + ("s" if n > 1 else "") + ".", severity=WARNING,
+                                       lines=_lines(cur, "skip"), column=raw.headers and mapping.columns.get("value"),
+                                       value=None, count=n, sheet=raw.sheet))
     report.problems.extend(checks.run_checks(cur, mapping, raw.sheet))
     report.rows_valid = _first(cur.execute("SELECT count(*) FROM dq_rows WHERE NOT skip"))[0]
     if report.rows_valid == 0 and not report.errors:
@@ -252,9 +252,9 @@ def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
                 said += " : elles seront remplacées (et reviendront si l'import est annulé)."
             else:
                 said += " : les valeurs de la base sont gardées, celles du fichier ne sont pas enregistrées."
-            report.problems.append(Problem("conflit", said, CHOICE if options.mode is None else WARNING,
-                                           tuple(x[0] for x in examples if x[0] is not None), None, None,
-                                           conflicts))
+            report.problems.append(Problem("conflit", said, severity=CHOICE if options.mode is None else WARNING,
+                                           lines=tuple(x[0] for x in examples if x[0] is not None),
+                                           count=conflicts))
 
     # Secret statistique: primary (SQL), then secondary across relations.
     progress(0.65, "Secret statistique…")
@@ -274,7 +274,7 @@ def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
         if protect_stored:
             report.problems.append(Problem("secret_secondaire_base", f"{len(protect_stored)} valeur(s) déjà "
                                            "enregistrée(s) seront masquées pour que les valeurs secrètes du fichier "
-                                           "ne puissent pas être retrouvées par soustraction.", WARNING,
+                                           "ne puissent pas être retrouvées par soustraction.", severity=WARNING,
                                            count=len(protect_stored)))
     report.preview = _preview(cur)
     if not report.ok or options.dry_run or (report.rows_conflicting and options.mode is None):
@@ -356,7 +356,7 @@ def _unused_columns(headers: list[str], mapping: Mapping, report: ImportReport) 
               and normalise_text(h) not in HELPER_COLUMNS]
     if unused:
         report.problems.append(Problem("colonne_ignoree", "colonne(s) non utilisée(s), ignorée(s) : "
-                                       + ", ".join(f"« {_clip(h)} »" for h in unused) + ".", WARNING))
+                                       + ", ".join(f"« {_clip(h)} »" for h in unused) + ".", severity=WARNING))
 
 
 def _indicator_table(cur, stored: dict[str, Indicator], declared: list[Indicator],

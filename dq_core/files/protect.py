@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import duckdb
 
 from dq_core.files.read.text import normalise_text
-from dq_core.files.report import ERROR, WARNING, Problem
+from dq_core.files.report import WARNING, Problem
 from dq_core.files.sql import first as _first
 from dq_core.privacy import Relation, secondary_suppression
 
@@ -104,7 +104,7 @@ def personal_data_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], l
                 "donnees_individuelles",
                 f"cette colonne semble contenir {what} : l'application n'accepte que des chiffres "
                 "agrégés par territoire, jamais des données sur des personnes. Retirez cette colonne "
-                "(et agrégez les données par territoire) avant d'importer.", ERROR, column=header))
+                "(et agrégez les données par territoire) avant d'importer.", column=header))
     if not headers:
         return problems
     checks = []
@@ -137,8 +137,8 @@ def personal_data_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], l
             "donnees_individuelles",
             f"cette colonne contient {VALUE_PATTERNS[key][1]} : ce sont des données personnelles. "
             "L'application n'accepte que des chiffres agrégés par territoire ; retirez ces "
-            "informations avant d'importer (la valeur n'est pas recopiée ici).", ERROR, tuple(lines),
-            header, None, n))
+            "informations avant d'importer (la valeur n'est pas recopiée ici).", lines=tuple(lines),
+            column=header, count=n))
     return problems
 
 
@@ -316,5 +316,5 @@ def secrecy_warnings(cur: duckdb.DuckDBPyConnection) -> list[Problem]:
     return [Problem("secret_non_verifiable", "taux ou moyennes fournis sans numérateur ni dénominateur : "
                     "le secret statistique ne peut pas être vérifié par l'application. Assurez-vous "
                     "qu'aucune de ces valeurs n'est calculée sur moins de 11 personnes ou ménages, ou "
-                    "ajoutez les colonnes « numerateur » et « denominateur ».", WARNING, count=n)]
+                    "ajoutez les colonnes « numerateur » et « denominateur ».", severity=WARNING, count=n)]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 
 import pandas as pd
 
@@ -23,6 +23,7 @@ MAX_PER_KIND = 200
 class Problem:
     kind: str                        # stable code, e.g. 'territoire_inconnu'
     message: str                     # French, for the user
+    _: KW_ONLY
     severity: str = ERROR
     lines: tuple[int, ...] = ()      # file lines (1 = first line of the file), first few only
     column: str | None = None        # the column's name as written in the file

@@ -72,24 +72,24 @@ def stage_points(cur, raw: readers.RawTable, mapping: Mapping, labels: dict[str,
     bad_xy = frame[frame["x"].isna() | frame["y"].isna()]
     for line, xr, yr in bad_xy[["line", "x_raw", "y_raw"]].head(200).itertuples(index=False):
         report.problems.append(Problem("coordonnees_illisibles", "coordonnées illisibles (des nombres sont attendus).",
-                                       ERROR, (int(line),), f"{mapping.columns[xs]} / {mapping.columns[ys]}",
-                                       f"{xr} ; {yr}", 1, raw.sheet))
+                                       severity=ERROR, lines=(int(line),), column=f"{mapping.columns[xs]} / {mapping.columns[ys]}",
+                                       value=f"{xr} ; {yr}", sheet=raw.sheet))
     x, y = frame["x"].to_numpy(float), frame["y"].to_numpy(float)
     if mapping.crs == "lambert93":
         if not lambert.looks_like_lambert93(x, y):
             report.problems.append(Problem("coordonnees_hors_france", "ces coordonnées ne sont pas en "
                                            "Lambert-93 (x entre 0 et 1 300 000 m, y entre 6 000 000 et 7 200 000 m) ; "
                                            "en degrés, nommez les colonnes « latitude » et « longitude ».",
-                                           ERROR, column=f"{mapping.columns['x']} / {mapping.columns['y']}"))
+                                           severity=ERROR, column=f"{mapping.columns['x']} / {mapping.columns['y']}"))
         lon, lat = lambert.to_wgs84(x, y)
     else:
         lon, lat = x, y
         wrong = frame[~np.isnan(x) & ((np.abs(x) > 180) | (np.abs(y) > 90))]
         for line, xr, yr in wrong[["line", "x_raw", "y_raw"]].head(50).itertuples(index=False):
             report.problems.append(Problem("coordonnees_hors_bornes", "longitude ou latitude hors des bornes "
-                                           "(longitude entre -180 et 180, latitude entre -90 et 90).", ERROR,
-                                           (int(line),), f"{mapping.columns['lon']} / {mapping.columns['lat']}",
-                                           f"{xr} ; {yr}", 1, raw.sheet))
+                                           "(longitude entre -180 et 180, latitude entre -90 et 90).",
+                                           lines=(int(line),), column=f"{mapping.columns['lon']} / {mapping.columns['lat']}",
+                                           value=f"{xr} ; {yr}", sheet=raw.sheet))
     quartiers = cur.execute("SELECT code, geometry FROM territory WHERE level = 'quartier' "
                             "AND geometry IS NOT NULL").fetchall()
     if not quartiers:
@@ -102,24 +102,24 @@ def stage_points(cur, raw: readers.RawTable, mapping: Mapping, labels: dict[str,
     if report.points_outside:
         report.problems.append(Problem("points_hors_quartiers", f"{fmt.number(report.points_outside, 0)} point"
                                        f"{'s' if report.points_outside > 1 else ''} hors de tout quartier prioritaire : "
-                                       "non compté" + ("s" if report.points_outside > 1 else "") + ".", WARNING,
-                                       tuple(int(v) for v in frame.loc[frame['quartier'].isna() & frame['x'].notna(), 'line'].head(8)),
+                                       "non compté" + ("s" if report.points_outside > 1 else "") + ".", severity=WARNING,
+                                       lines=tuple(int(v) for v in frame.loc[frame['quartier'].isna() & frame['x'].notna(), 'line'].head(8)),
                                        count=report.points_outside))
     rows = []
     for k, (header, indicator) in enumerate(value_cols):
         unreadable = frame[frame[f"v{k}"].isna() & frame[f"r{k}"].notna() & (frame[f"r{k}"].str.strip() != "")]
         for line, value in unreadable[["line", f"r{k}"]].head(200).itertuples(index=False):
-            report.problems.append(Problem("valeur_illisible", "ce n'est pas un nombre lisible.", ERROR,
-                                           (int(line),), header, str(value), 1, raw.sheet))
+            report.problems.append(Problem("valeur_illisible", "ce n'est pas un nombre lisible.",
+                                           lines=(int(line),), column=header, value=str(value), sheet=raw.sheet))
         negative = frame[frame[f"v{k}"] < 0]
         for line, value in negative[["line", f"v{k}"]].head(200).itertuples(index=False):
-            report.problems.append(Problem("effectif_negatif", "un effectif ne peut pas être négatif.", ERROR,
-                                           (int(line),), header, fmt.number(value, 0), 1, raw.sheet))
+            report.problems.append(Problem("effectif_negatif", "un effectif ne peut pas être négatif.",
+                                           lines=(int(line),), column=header, value=fmt.number(value, 0), sheet=raw.sheet))
         if protect.one_row_per_person(frame[f"v{k}"].tolist()):
             report.problems.append(Problem("donnees_individuelles", "presque toutes les lignes comptent 0 ou 1 : "
                                            "le fichier semble décrire des personnes ou des ménages un par un. "
                                            "L'application n'accepte que des chiffres agrégés (par exemple par "
-                                           "résidence ou par immeuble).", ERROR, column=header,
+                                           "résidence ou par immeuble).", column=header,
                                            count=len(frame)))
         period_series = located["period"] if "period" in col else pd.Series(mapping.fixed.get("period"), index=located.index)
         grouped = located.assign(p=period_series.fillna("").astype(str)).groupby(["quartier", "p"])

@@ -82,8 +82,8 @@ def parse_declarations(rows: list[dict], catalogue: dict[str, Indicator], *, par
         fields = _fields(row)
 
         def problem(message, column=None, value=None, severity=ERROR, line=line):
-            problems.append(Problem("declaration_indicateur", message, severity, (line,) if line else (),
-                                    column, value, sheet=where))
+            problems.append(Problem("declaration_indicateur", message, severity=severity, lines=(line,) if line else (),
+                                    column=column, value=value, sheet=where))
         raw_id = (fields.get("id") or "").strip()
         missing = [name for name in REQUIRED if not (fields.get(name) or "").strip()]
         if missing:
@@ -165,11 +165,11 @@ def parse_declarations(rows: list[dict], catalogue: dict[str, Indicator], *, par
     for line, total, part in pending_sums:
         if part not in known:
             problems.append(Problem("declaration_indicateur", "« somme_de » cite un indicateur inconnu.",
-                                    ERROR, (line,) if line else (), "somme_de", part, sheet=where))
+                                    severity=ERROR, lines=(line,) if line else (), column="somme_de", value=part, sheet=where))
         elif known[part].kind != "count" or known[total].kind != "count":
             problems.append(Problem("declaration_indicateur", "seuls des effectifs s'additionnent : "
                                     "« somme_de » ne peut relier que des indicateurs de nature effectif.",
-                                    ERROR, (line,) if line else (), "somme_de", part, sheet=where))
+                                    severity=ERROR, lines=(line,) if line else (), column="somme_de", value=part, sheet=where))
         else:
             sums.append((total, part))
     return Declarations(indicators, sums, problems)
