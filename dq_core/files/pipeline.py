@@ -18,7 +18,7 @@ import pandas as pd
 
 from dq_core import fmt
 from dq_core.errors import DQError
-from dq_core.files import checks, protect
+from dq_core.files import checks, kinds, protect
 from dq_core.files import history as store
 from dq_core.files.kinds import partner_tables
 from dq_core.files.partner import declarations, layouts
@@ -29,7 +29,7 @@ from dq_core.files.read.numbers import MISSING_TOKENS, SECRET_TOKENS, install_ma
 from dq_core.files.read.periods import parse_period
 from dq_core.files.read.source import KIND_MESSAGES, FileSource, sniff_kind
 from dq_core.files.read.text import normalise_text
-from dq_core.files.report import CHOICE, ERROR, WARNING, ImportReport, Problem
+from dq_core.files.report import CHOICE, WARNING, ImportReport, Problem
 from dq_core.files.sql import first as _first
 from dq_core.files.sql import register
 from dq_core.files.status import ImportStatus
@@ -125,177 +125,249 @@ def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
                 options: ImportOptions | None = None) -> ImportReport:
     """Check, protect and (unless `dry_run`, an error, or an unanswered conflict) store a file."""
     options = options or ImportOptions()
-    progress = options.progress or (lambda fraction, label: None)
-    report = ImportReport(source.name, mode=options.mode)
     if options.mode not in (None, "replace", "keep"):
         raise DQError("Mode inconnu : choisissez « remplacer » ou « garder ».")
-    progress(0.0, "Lecture du fichier…")
-    kind = sniff_kind(source)
-    report.file_kind = kind if kind in ("csv", "xlsx") else ""
-    if kind == "empty":
-        report.problems.append(Problem("fichier_vide", "Le fichier est vide : il ne contient aucune donnée."))
-        return _finish(report)
-    if kind not in ("csv", "xlsx"):
-        report.problems.append(Problem("type_fichier", _kind_message(kind, source.name)))
-        return _finish(report)
-    report.file_hash = source.sha256
-    install_macros(cur)
-    stored = {ind.id: ind for ind in load_indicators(cur)}
-    labels = {i: ind.label for i, ind in stored.items()}
+    run = ImportRun(cur, source, options, ImportReport(source.name, mode=options.mode))
+    for stage in STAGES:
+        if not stage(run):
+            return _finish(run.report)
+    return run.report
+
+
+@dataclass
+class ImportRun:
+    """One file on its way through the stages: what each found, for the next ones."""
+    cur: duckdb.DuckDBPyConnection
+    source: FileSource
+    options: ImportOptions
+    report: ImportReport
+    raw: readers.RawTable | None = None
+    stored: dict[str, Indicator] = field(default_factory=dict)
+    declared: list[Indicator] = field(default_factory=list)
+    sums: list[tuple[str, str]] = field(default_factory=list)
+    mapping: Mapping | None = None
+    protect_stored: set = field(default_factory=set)
+
+    def progress(self, fraction: float, label: str) -> None:
+        if self.options.progress:
+            self.options.progress(fraction, label)
+
+    def refuse(self, kind: str, message: str) -> bool:
+        self.report.problems.append(Problem(kind, message))
+        return False
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Indicator id → label, the catalogue's and the file's new ones."""
+        return {i: ind.label for i, ind in self.stored.items()} | {ind.id: ind.label for ind in self.declared}
+
+
+def read(run: ImportRun) -> bool:
+    """Stage 1: the file's cells as text in `dq_raw` (CSV or Excel; anything else refused)."""
+    run.progress(0.0, "Lecture du fichier…")
+    container = sniff_kind(run.source)
+    run.report.file_kind = container if container in ("csv", "xlsx") else ""
+    if container == "empty":
+        return run.refuse("fichier_vide", "Le fichier est vide : il ne contient aucune donnée.")
+    if container not in ("csv", "xlsx"):
+        return run.refuse("type_fichier", _kind_message(container, run.source.name))
+    run.report.file_hash = run.source.sha256
+    install_macros(run.cur)
+    run.stored = {ind.id: ind for ind in load_indicators(run.cur)}
     try:
-        raw = readers.read_raw(cur, source, kind, layouts.header_cell_known(labels))
+        run.raw = readers.read_raw(run.cur, run.source, container, layouts.header_cell_known(run.labels))
     except DQError as exc:
-        report.problems.append(Problem("fichier_illisible", exc.message))
-        return _finish(report)
-    report.encoding, report.delimiter = raw.encoding, raw.delimiter
-    report.rows_read = raw.rows
-    progress(0.15, "Contrôle des colonnes…")
+        return run.refuse("fichier_illisible", exc.message)
+    run.report.encoding, run.report.delimiter = run.raw.encoding, run.raw.delimiter
+    run.report.rows_read = run.raw.rows
+    return True
 
-    # New indicators: a sheet of the workbook, or a companion file.
-    declared: list[Indicator] = []
-    sums: list[tuple[str, str]] = []
-    decl_rows, decl_where = raw.declarations, raw.declarations_sheet
+
+def declare(run: ImportRun) -> bool:
+    """Stage 2: new indicators, from a sheet of the workbook or a companion file."""
+    run.progress(0.15, "Contrôle des colonnes…")
+    raw, options, report = run.raw, run.options, run.report
+    rows, where = raw.declarations, raw.declarations_sheet
     if options.indicators_file is not None:
-        decl_rows, decl_where = _companion_rows(options.indicators_file, labels, report)
+        rows, where = _companion_rows(options.indicators_file, run.labels, report)
     if declarations.is_declaration_header(raw.headers) and not options.indicators_file:
-        report.problems.append(Problem(
-            "fichier_indicateurs_seul", "Ce fichier déclare des indicateurs mais ne contient pas de "
-            "valeurs : importez-le avec le fichier de données (feuille « indicateurs » du classeur, ou "
-            "fichier d'indicateurs joint)."))
-        return _finish(report)
-    if decl_rows:
-        parsed = declarations.parse_declarations(decl_rows, stored, partner=options.partner, where=decl_where)
-        declared, sums = parsed.indicators, parsed.sums
+        return run.refuse("fichier_indicateurs_seul", "Ce fichier déclare des indicateurs mais ne contient pas de "
+                          "valeurs : importez-le avec le fichier de données (feuille « indicateurs » du classeur, "
+                          "ou fichier d'indicateurs joint).")
+    if rows:
+        parsed = declarations.parse_declarations(rows, run.stored, partner=options.partner, where=where)
+        run.declared, run.sums = parsed.indicators, parsed.sums
         report.problems.extend(parsed.problems)
-        report.new_indicators = [ind.id for ind in declared]
-    all_labels = {**labels, **{ind.id: ind.label for ind in declared}}
-
+        report.new_indicators = [ind.id for ind in run.declared]
     if raw.rows == 0:
-        report.problems.append(Problem("fichier_vide", "Le fichier ne contient aucune ligne de données sous "
-                                       "la ligne d'en-tête." + (f" (en-tête trouvé ligne {raw.header_line})"
-                                                                 if raw.header_line > 1 else "")))
-        return _finish(report)
+        return run.refuse("fichier_vide", "Le fichier ne contient aucune ligne de données sous la ligne "
+                          "d'en-tête." + (f" (en-tête trouvé ligne {raw.header_line})" if raw.header_line > 1 else ""))
+    return True
 
-    # Mapping: the assistant's, else the partner's remembered one, else a guess.
-    mapping = options.mapping or layouts.recall_mapping(cur, options.partner, raw.headers) \
-        or layouts.guess_mapping(raw.headers, all_labels)
+
+def map_columns(run: ImportRun) -> bool:
+    """Stage 3: which column means what (the assistant's mapping, else the partner's, else a guess)."""
+    raw, options, report = run.raw, run.options, run.report
+    mapping = options.mapping or layouts.recall_mapping(run.cur, options.partner, raw.headers) \
+        or layouts.guess_mapping(raw.headers, run.labels)
     if options.period and mapping.layout in ("wide_indicator", "points") and "period" not in mapping.columns:
         mapping = replace(mapping, fixed={**mapping.fixed, "period": options.period})
+    run.mapping = mapping
     report.layout, report.mapping = mapping.layout, _mapping_dict(mapping)
     mapping_errors = layouts.mapping_problems(mapping, raw.headers)
     if mapping_errors:
-        report.problems.append(Problem(
-            "colonnes", "Colonnes attendues introuvables : " + " ; ".join(mapping_errors) + ". Colonnes du "
-            "fichier (ligne " + str(raw.header_line) + ") : " + ", ".join(f"« {h} »" for h in raw.headers)
+        return run.refuse("colonnes", _official_hint(run.source) or (
+            "Colonnes attendues introuvables : " + " ; ".join(mapping_errors) + ". Colonnes du fichier (ligne "
+            + str(raw.header_line) + ") : " + ", ".join(f"« {h} »" for h in raw.headers)
             + ". Le format attendu est : code_territoire ; indicateur ; periode ; valeur (voir le modèle)."))
-        return _finish(report)
-    if raw.extra_columns:
-        report.problems.append(Problem("colonnes_en_trop", "cette ligne a plus de valeurs que l'en-tête n'a de "
-                                       "colonnes (séparateur dans une valeur ? guillemets manquants ?).",
-                                       severity=ERROR, lines=tuple(raw.extra_lines), count=raw.extra_columns, sheet=raw.sheet))
-    if raw.truncated_line is not None:
-        report.problems.append(Problem("fichier_tronque", "la dernière ligne du fichier s'arrête au milieu : le "
-                                       "fichier semble tronqué (copie ou envoi interrompu). Renvoyez le fichier "
-                                       "complet.", lines=(raw.truncated_line,)))
-    if raw.open_quote_lines:
-        report.problems.append(Problem("guillemet", "un guillemet (\") ouvre une valeur qui n'est jamais refermée : "
-                                       "la suite du fichier est lue comme une seule valeur. Retirez ce guillemet "
-                                       "ou refermez-le.", lines=tuple(raw.open_quote_lines[:8]),
-                                       count=len(raw.open_quote_lines)))
-    if raw.notes:
-        report.problems.append(Problem("notes", "lignes sous le tableau (notes, sources) mises de côté : « "
-                                       + " » ; « ".join(_clip(t) for _, t in raw.notes[:3]) + " ».", severity=WARNING,
-                                       lines=tuple(n for n, _ in raw.notes[:8]), count=len(raw.notes), sheet=raw.sheet))
-    report.problems.extend(protect.personal_data_problems(cur, raw.headers, mapping.layout,
+    report.problems.extend(_shape_problems(raw))
+    report.problems.extend(protect.personal_data_problems(run.cur, raw.headers, mapping.layout,
                                                           mapping.columns.get("period")))
     _unused_columns(raw.headers, mapping, report)
+    return True
 
-    # Shape the file into long rows, parsed.
-    progress(0.3, "Contrôle des valeurs…")
-    threshold = options.secret_threshold or layouts.partner_threshold(cur, options.partner)
-    _indicator_table(cur, stored, declared, sums, threshold)
-    partner_tables.BY_LAYOUT[mapping.layout].stage(cur, raw, mapping, all_labels, report)
+
+def check(run: ImportRun) -> bool:
+    """Stage 4: the file as long rows (`dq_rows`), parsed, every value checked."""
+    run.progress(0.3, "Contrôle des valeurs…")
+    cur, raw, mapping, report = run.cur, run.raw, run.mapping, run.report
+    threshold = run.options.secret_threshold or layouts.partner_threshold(cur, run.options.partner)
+    _indicator_table(cur, run.stored, run.declared, run.sums, threshold)
+    partner_tables.BY_LAYOUT[mapping.layout].stage(cur, raw, mapping, run.labels, report)
     _parse_rows(cur)
     report.rows_ignored = _first(cur.execute("SELECT count(*) FROM dq_rows WHERE skip"))[0] + len(raw.notes)
-    if report.rows_ignored - len(raw.notes) and mapping.layout == "long":
-        n = report.rows_ignored - len(raw.notes)
-        report.problems.append(Problem("valeur_vide", f"{fmt.number(n, 0)} ligne{'s' if n > 1 else ''} sans "
-                                       "valeur ni statut : ignorée" + ("s" if n > 1 else "") + ".", severity=WARNING,
-                                       lines=_lines(cur, "skip"), column=raw.headers and mapping.columns.get("value"),
-                                       value=None, count=n, sheet=raw.sheet))
+    empty_rows = report.rows_ignored - len(raw.notes)
+    if empty_rows and mapping.layout == "long":
+        report.problems.append(Problem("valeur_vide", f"{fmt.number(empty_rows, 0)} ligne{'s' if empty_rows > 1 else ''} "
+                                       "sans valeur ni statut : ignorée" + ("s" if empty_rows > 1 else "") + ".",
+                                       severity=WARNING, lines=_lines(cur, "skip"),
+                                       column=raw.headers and mapping.columns.get("value"), count=empty_rows,
+                                       sheet=raw.sheet))
     report.problems.extend(checks.run_checks(cur, mapping, raw.sheet))
     report.rows_valid = _first(cur.execute("SELECT count(*) FROM dq_rows WHERE NOT skip"))[0]
     if report.rows_valid == 0 and not report.errors:
         report.problems.append(Problem("fichier_vide", "Aucune valeur à importer : toutes les lignes sont vides."))
+    return True
 
-    # Conflicts with stored data.
-    progress(0.55, "Comparaison avec la base…")
-    if report.ok:
-        conflicts, identical = _first(cur.execute("""
-            SELECT count(*), count(*) FILTER (WHERE o.value IS NOT DISTINCT FROM r.value)
-            FROM dq_rows r JOIN observation o USING (territory, indicator, period) WHERE NOT r.skip"""))
-        report.rows_conflicting, report.rows_identical = conflicts, identical
-        if conflicts:
-            examples = cur.execute("""
-                SELECT r.line, r.territory, r.indicator, r.period FROM dq_rows r
-                JOIN observation o USING (territory, indicator, period) WHERE NOT r.skip
-                ORDER BY r.line LIMIT 8""").fetchall()
-            plural = conflicts > 1
-            said = (f"{fmt.number(conflicts, 0)} valeur{'s' if plural else ''} du fichier "
-                    f"existe{'nt' if plural else ''} déjà dans la base (même territoire, indicateur et "
-                    f"période ; {fmt.number(identical, 0)} identique{'s' if identical > 1 else ''}), par exemple "
-                    + ", ".join(f"{t} {i} {fmt.period(p)}" for _, t, i, p in examples[:3]))
-            if options.mode is None:
-                said += (". Choisissez « remplacer » (les valeurs de la base sont mises de côté et reviennent "
-                         "si l'import est annulé) ou « garder » (les valeurs de la base restent).")
-            elif options.mode == "replace":
-                said += " : elles seront remplacées (et reviendront si l'import est annulé)."
-            else:
-                said += " : les valeurs de la base sont gardées, celles du fichier ne sont pas enregistrées."
-            report.problems.append(Problem("conflit", said, severity=CHOICE if options.mode is None else WARNING,
-                                           lines=tuple(x[0] for x in examples if x[0] is not None),
-                                           count=conflicts))
 
-    # Secret statistique: primary (SQL), then secondary across relations.
-    progress(0.65, "Secret statistique…")
+def resolve_conflicts(run: ImportRun) -> bool:
+    """Stage 5: values the workspace already holds (same territory, indicator, period): replace or keep?"""
+    run.progress(0.55, "Comparaison avec la base…")
+    if run.report.ok:
+        _conflicts(run.cur, run.report, run.options.mode)
+    return True
+
+
+def protect_cells(run: ImportRun) -> bool:
+    """Stage 6: secret statistique, primary then secondary; the preview of what would be stored."""
+    run.progress(0.65, "Secret statistique…")
+    cur, report = run.cur, run.report
     cur.execute("CREATE OR REPLACE TEMP TABLE dq_hide (territory VARCHAR, indicator VARCHAR, period VARCHAR, hide BOOLEAN)")
-    protect_stored: set = set()
     if report.ok:
-        report.rows_secret = _first(cur.execute("SELECT count(*) FROM dq_rows WHERE NOT skip AND (primary_secret OR status_secret)"))[0]
-        file_cells, protect_stored = protect.secondary_cells(cur, options.mode)
-        if file_cells:
-            cur.register("dq_hide_df", pd.DataFrame([(c.territory, c.indicator, c.period, True) for c in file_cells],
-                                                    columns=["territory", "indicator", "period", "hide"]))
-            cur.execute("INSERT INTO dq_hide SELECT * FROM dq_hide_df")
-            cur.unregister("dq_hide_df")
-        report.rows_secret_secondary = len(file_cells)
-        report.stored_cells_protected = len(protect_stored)
-        report.problems.extend(protect.secrecy_warnings(cur))
-        if protect_stored:
-            report.problems.append(Problem("secret_secondaire_base", f"{len(protect_stored)} valeur(s) déjà "
-                                           "enregistrée(s) seront masquées pour que les valeurs secrètes du fichier "
-                                           "ne puissent pas être retrouvées par soustraction.", severity=WARNING,
-                                           count=len(protect_stored)))
+        _secrecy(run)
     report.preview = _preview(cur)
-    if not report.ok or options.dry_run or (report.rows_conflicting and options.mode is None):
-        return _finish(report)
+    return report.ok and not run.options.dry_run and not (report.rows_conflicting and run.options.mode is None)
 
-    # Write: one transaction.
-    progress(0.7, "Enregistrement…")
 
-    def write_progress(fraction: float, label: str) -> None:
-        progress(0.7 + 0.3 * fraction, label)
+def write(run: ImportRun) -> bool:
+    """Stage 7: one transaction, one batch in the history (undoable)."""
+    run.progress(0.7, "Enregistrement…")
+    options, report = run.options, run.report
     result = store.write_import(
-        cur, source=options.source, file_name=source.name, file_hash=report.file_hash,
+        run.cur, source=options.source, file_name=run.source.name, file_hash=report.file_hash,
         comment=options.comment, partner=options.partner, mode=options.mode or "replace",
-        rows_read=report.rows_read, new_indicators=declared, sums=sums, protect_stored=protect_stored,
-        progress=write_progress, fault=options.fault)
+        rows_read=report.rows_read, new_indicators=run.declared, sums=run.sums, protect_stored=run.protect_stored,
+        progress=lambda fraction, label: run.progress(0.7 + 0.3 * fraction, label), fault=options.fault)
     if options.partner and options.remember_mapping:
-        layouts.remember_mapping(cur, options.partner, raw.headers, mapping)
+        layouts.remember_mapping(run.cur, options.partner, run.raw.headers, run.mapping)
     report.batch_id, report.mode = result.batch_id, options.mode or "replace"
     report.rows_inserted, report.rows_replaced, report.rows_kept = result.inserted, result.replaced, result.kept
     report.status = ImportStatus.IMPORTED
-    return report
+    return True
+
+
+STAGES = (read, declare, map_columns, check, resolve_conflicts, protect_cells, write)
+
+
+def _official_hint(source: FileSource) -> str | None:
+    """When a file is an official base, say where it goes instead of listing missing columns."""
+    try:
+        kind = kinds.recognise(kinds.Sample(source))
+    except DQError:
+        return None
+    if kind is None or kind.is_partner:
+        return None
+    return (f"Ce fichier est une {kind.label} : importez-le depuis la page « Données officielles » (ou "
+            "`python -m dq_core import-official`), qui le reconnaît et l'importe tel quel.")
+
+
+def _shape_problems(raw: readers.RawTable) -> list[Problem]:
+    """What reading noticed about the file's shape: cells beyond the header, a cut last line, quotes, notes."""
+    problems = []
+    if raw.extra_columns:
+        problems.append(Problem("colonnes_en_trop", "cette ligne a plus de valeurs que l'en-tête n'a de "
+                                "colonnes (séparateur dans une valeur ? guillemets manquants ?).",
+                                lines=tuple(raw.extra_lines), count=raw.extra_columns, sheet=raw.sheet))
+    if raw.truncated_line is not None:
+        problems.append(Problem("fichier_tronque", "la dernière ligne du fichier s'arrête au milieu : le "
+                                "fichier semble tronqué (copie ou envoi interrompu). Renvoyez le fichier "
+                                "complet.", lines=(raw.truncated_line,)))
+    if raw.open_quote_lines:
+        problems.append(Problem("guillemet", "un guillemet (\") ouvre une valeur qui n'est jamais refermée : "
+                                "la suite du fichier est lue comme une seule valeur. Retirez ce guillemet "
+                                "ou refermez-le.", lines=tuple(raw.open_quote_lines[:8]),
+                                count=len(raw.open_quote_lines)))
+    if raw.notes:
+        problems.append(Problem("notes", "lignes sous le tableau (notes, sources) mises de côté : « "
+                                + " » ; « ".join(_clip(t) for _, t in raw.notes[:3]) + " ».", severity=WARNING,
+                                lines=tuple(n for n, _ in raw.notes[:8]), count=len(raw.notes), sheet=raw.sheet))
+    return problems
+
+
+def _conflicts(cur, report: ImportReport, mode: str | None) -> None:
+    conflicts, identical = _first(cur.execute("""
+        SELECT count(*), count(*) FILTER (WHERE o.value IS NOT DISTINCT FROM r.value)
+        FROM dq_rows r JOIN observation o USING (territory, indicator, period) WHERE NOT r.skip"""))
+    report.rows_conflicting, report.rows_identical = conflicts, identical
+    if not conflicts:
+        return
+    examples = cur.execute("""
+        SELECT r.line, r.territory, r.indicator, r.period FROM dq_rows r
+        JOIN observation o USING (territory, indicator, period) WHERE NOT r.skip
+        ORDER BY r.line LIMIT 8""").fetchall()
+    plural = conflicts > 1
+    said = (f"{fmt.number(conflicts, 0)} valeur{'s' if plural else ''} du fichier "
+            f"existe{'nt' if plural else ''} déjà dans la base (même territoire, indicateur et "
+            f"période ; {fmt.number(identical, 0)} identique{'s' if identical > 1 else ''}), par exemple "
+            + ", ".join(f"{t} {i} {fmt.period(p)}" for _, t, i, p in examples[:3]))
+    if mode is None:
+        said += (". Choisissez « remplacer » (les valeurs de la base sont mises de côté et reviennent "
+                 "si l'import est annulé) ou « garder » (les valeurs de la base restent).")
+    elif mode == "replace":
+        said += " : elles seront remplacées (et reviendront si l'import est annulé)."
+    else:
+        said += " : les valeurs de la base sont gardées, celles du fichier ne sont pas enregistrées."
+    report.problems.append(Problem("conflit", said, severity=CHOICE if mode is None else WARNING,
+                                   lines=tuple(x[0] for x in examples if x[0] is not None), count=conflicts))
+
+
+def _secrecy(run: ImportRun) -> None:
+    cur, report = run.cur, run.report
+    report.rows_secret = _first(cur.execute(
+        "SELECT count(*) FROM dq_rows WHERE NOT skip AND (primary_secret OR status_secret)"))[0]
+    file_cells, run.protect_stored = protect.secondary_cells(cur, run.options.mode)
+    if file_cells:
+        register(cur, "dq_hide_file", pd.DataFrame([(c.territory, c.indicator, c.period, True) for c in file_cells],
+                                                   columns=["territory", "indicator", "period", "hide"]))
+        cur.execute("INSERT INTO dq_hide SELECT * FROM dq_hide_file")
+    report.rows_secret_secondary = len(file_cells)
+    report.stored_cells_protected = len(run.protect_stored)
+    report.problems.extend(protect.secrecy_warnings(cur))
+    if run.protect_stored:
+        report.problems.append(Problem("secret_secondaire_base", f"{len(run.protect_stored)} valeur(s) déjà "
+                                       "enregistrée(s) seront masquées pour que les valeurs secrètes du fichier "
+                                       "ne puissent pas être retrouvées par soustraction.", severity=WARNING,
+                                       count=len(run.protect_stored)))
 
 
 def _finish(report: ImportReport) -> ImportReport:
