@@ -4,6 +4,7 @@ import streamlit as st
 
 from dq_core import export, fmt
 from dq_core.errors import DQError
+from dq_core.store import territories
 from ui import frame, state
 from ui.text import plain
 
@@ -31,10 +32,10 @@ try:
     with state.cursor() as cur:
         if scope == "quartier":
             current = st.session_state.get(frame.QUARTIER_KEY)
-            codes = export.select_quartiers(cur, [current] if current else [])
+            codes = territories.select_quartiers(cur, [current] if current else [])
             label = current or ""
         elif scope == "all":
-            codes = export.select_quartiers(cur, all_quartiers=True)
+            codes = territories.select_quartiers(cur, all_quartiers=True)
             label = "tous les quartiers"
         else:
             options = {c: (name, n) for c, name, n in scopes[scope]}
@@ -49,7 +50,7 @@ try:
                                 format_func=lambda c: f"{options[c][0]} ({c}) — "
                                 f"{options[c][1]} quartier{'s' if options[c][1] > 1 else ''}",
                                 key=f"export_{scope}")
-            codes = export.select_quartiers(cur, **{scope: code})
+            codes = territories.select_quartiers(cur, **{scope: code})
             label = f"{options[code][0]} {code}"
 except DQError as exc:
     frame.show_error(exc)
