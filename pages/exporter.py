@@ -57,11 +57,8 @@ except DQError as exc:
     st.stop()
 
 kind = st.radio("Format", list(export.BATCH_KINDS), format_func=export.BATCH_KINDS.get, key="export_kind")
-seconds = len(codes) * (0.2 if kind == "zip" else 0.05)
-duration = ("quelques secondes" if seconds < 10 else "moins d'une minute" if seconds < 60
-            else f"environ {round(seconds / 60)} minute{'s' if seconds >= 90 else ''}")
 st.caption(f"{fmt.number(len(codes), 0)} quartier{'s' if len(codes) > 1 else ''} à exporter "
-           f"(durée estimée : {duration}).")
+           f"(durée estimée : {export.estimated_duration(len(codes), kind)}).")
 
 request = (key, scope, code, tuple(codes), kind)
 

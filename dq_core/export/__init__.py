@@ -6,7 +6,7 @@ Public API (no Streamlit; pages and the CLI call these), one module per job:
   workbook a funding application needs: Synthèse (identity, key indicators with changes and the six
   references, « Texte pour un dossier »), one sheet per domain (full series of the quartier and its
   references, one native line chart per indicator), Sources et définitions, Avertissements.
-- `batch`: `write_zip`, `write_directory`, `batch_bytes`, `export_to_path` and
+- `batch`: `write_zip`, `write_directory`, `batch_bytes`, `export_to_path`, `estimated_duration` and
   `combined_workbook.write_combined_workbook` — batches, with a progress callback and bounded memory
   (one quartier at a time; the combined workbook streams its rows with XlsxWriter's `constant_memory`).
   The quartiers of a batch are chosen with `dq_core.store.territories.select_quartiers`.
@@ -32,6 +32,7 @@ from dq_core.export.batch import (
     BATCH_KINDS,
     batch_bytes,
     batch_scopes,
+    estimated_duration,
     export_to_path,
     write_directory,
     write_zip,
@@ -55,7 +56,7 @@ from dq_core.export.tables import ChartSpec, TableSheet, table_to_csv, table_to_
 __all__ = [
     "APP_NAME", "BATCH_KINDS", "CSV_MIME", "DEMO_BANNER", "XLSX_MIME", "ZIP_MIME",
     "ChartSpec", "FicheLoader", "Progress", "QuartierExport", "TableSheet",
-    "batch_bytes", "batch_filename", "batch_scopes", "export_to_path", "fiche_filename",
+    "batch_bytes", "batch_filename", "batch_scopes", "estimated_duration", "export_to_path", "fiche_filename",
     "fiche_workbook_bytes", "key_lines", "load_export", "sheet_name", "slug", "table_to_csv",
     "table_to_xlsx", "tables_to_xlsx", "write_combined_workbook", "write_directory",
     "write_fiche_workbook", "write_zip",

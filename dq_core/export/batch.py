@@ -59,6 +59,22 @@ def write_directory(cur: duckdb.DuckDBPyConnection, codes: Sequence[str], direct
     return paths
 
 
+# Rough cost of one quartier in each kind of batch (bench/bench_export.py prints the real figures):
+# a zip holds a whole workbook per quartier, the combined workbook one sheet.
+SECONDS_PER_QUARTIER = {"zip": 0.2, "combined": 0.05}
+
+
+def estimated_duration(count: int, kind: str) -> str:
+    """How long a batch of `count` quartiers takes, in words: « quelques secondes », « moins d'une
+    minute », « environ 3 minutes »."""
+    seconds = count * SECONDS_PER_QUARTIER.get(kind, SECONDS_PER_QUARTIER["combined"])
+    if seconds < 10:
+        return "quelques secondes"
+    if seconds < 60:
+        return "moins d'une minute"
+    return f"environ {round(seconds / 60)} minute{'s' if seconds >= 90 else ''}"
+
+
 BATCH_KINDS = {
     "zip": "Un classeur par quartier, réunis dans un fichier zip",
     "combined": "Un seul classeur : une vue d'ensemble et une feuille par quartier",
