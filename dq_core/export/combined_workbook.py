@@ -49,8 +49,31 @@ def write_combined_workbook(cur: duckdb.DuckDBPyConnection, codes: Sequence[str]
     overview = book.add_sheet("Vue d'ensemble")
     sources = book.add_sheet("Sources et définitions")
     warnings = book.add_sheet("Avertissements")
+    _start_overview(book, overview, subject, key_indicators, demo, day)
+    write_sources_sheet(book, sources, _catalogue_sources(cur, loader), demo, day, subject)
+    # Avertissements: header and caveats now, each quartier's warnings as it is written.
+    warn_row = write_warnings_sheet(book, warnings, _catalogue_warnings(loader), demo, subject,
+                                    say_when_empty=False)
+    total = len(codes)
+    for i, code in enumerate(codes):
+        data = loader.load(code)
+        q = data.quartier
+        ws = book.add_sheet(q.code)
+        _write_quartier_sheet(book, ws, data, day)
+        _release(ws)
+        _overview_row(book, overview, FIRST_ROW + i, data, ws.name, key_indicators)
+        warn_row = _quartier_warning_rows(book, warnings, warn_row, data)
+        if progress:
+            progress(i + 1, total, f"{q.name} ({q.code})")
+    if warn_row == FIRST_ROW:
+        book.text(warnings, warn_row, 0, "Aucun avertissement.", italic=True)
+    overview.activate()
+    book.close()
 
-    # Vue d'ensemble: header now, one row per quartier as they are written.
+
+def _start_overview(book: Book, overview: Worksheet, subject: str, key_indicators: list[Indicator],
+                    demo: bool, day: date) -> None:
+    """Vue d'ensemble: header now, one row per quartier as they are written."""
     ov_title = f"Vue d'ensemble — {subject}"
     book.title_rows(overview, ov_title, f"Dernière valeur de chaque indicateur clé ; le détail de "
                     f"chaque quartier est dans sa feuille (lien en colonne A). Export du {day:%d/%m/%Y}.",
@@ -61,7 +84,9 @@ def write_combined_workbook(cur: duckdb.DuckDBPyConnection, codes: Sequence[str]
     overview.freeze_panes(FIRST_ROW, 2)
     book.page_setup(overview, ov_title, demo)
 
-    # Sources: from the catalogue, periods over the whole workspace.
+
+def _catalogue_sources(cur: duckdb.DuckDBPyConnection, loader: FicheLoader) -> list[list[str]]:
+    """Sources of every indicator of the catalogue, periods over the whole workspace."""
     periods = dict((r[0], (r[1], r[2])) for r in cur.execute(
         "SELECT indicator, min(period), max(period) FROM observation GROUP BY indicator").fetchall())
     rows = []
@@ -69,32 +94,24 @@ def write_combined_workbook(cur: duckdb.DuckDBPyConnection, codes: Sequence[str]
         first, last = periods.get(ind.id, (None, None))
         span = f"{fmt.period(first)} – {fmt.period(last)}" if first else "aucune"
         rows.append(source_row(ind, loader.labels.get(ind.domain, ind.domain), span, last))
-    write_sources_sheet(book, sources, rows, demo, day, subject)
+    return rows
 
-    # Avertissements: header and caveats now, each quartier's warnings as it is written.
-    head = [("Données fictives", "", "", "", DEMO_BANNER)] if demo else []
+
+def _catalogue_warnings(loader: FicheLoader) -> list[tuple[str, str, str, str, str]]:
+    """The warnings written once for the whole workbook: demo data, each indicator's caveat."""
+    head = [("Données fictives", "", "", "", DEMO_BANNER)] if loader.demo else []
     head += [("Précaution", i.label, "", "", i.caveat) for i in loader.indicators if i.caveat]
-    warn_row = write_warnings_sheet(book, warnings, head, demo, subject, say_when_empty=False)
+    return head
 
-    total = len(codes)
-    for i, code in enumerate(codes):
-        data = loader.load(code)
-        q = data.quartier
-        ws = book.add_sheet(q.code)
-        _write_quartier_sheet(book, ws, data, day)
-        _release(ws)
-        _overview_row(book, overview, FIRST_ROW + i, data, ws.name, key_indicators)
-        for values in quartier_warnings(data, references=False):
-            if values[0] in ("Données fictives", "Précaution"):
-                continue
-            warning_row(book, warnings, warn_row, values)
-            warn_row += 1
-        if progress:
-            progress(i + 1, total, f"{q.name} ({q.code})")
-    if warn_row == FIRST_ROW:
-        book.text(warnings, warn_row, 0, "Aucun avertissement.", italic=True)
-    overview.activate()
-    book.close()
+
+def _quartier_warning_rows(book: Book, warnings: Worksheet, row: int, data: QuartierExport) -> int:
+    """A quartier's own warnings (the workbook's head already holds demo data and caveats)."""
+    for values in quartier_warnings(data, references=False):
+        if values[0] in ("Données fictives", "Précaution"):
+            continue
+        warning_row(book, warnings, row, values)
+        row += 1
+    return row
 
 
 def _release(ws: Worksheet) -> None:

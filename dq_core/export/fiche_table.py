@@ -60,25 +60,14 @@ def fiche_headers(q: Quartier) -> list[tuple[str, float]]:
 
 
 def fiche_row(book: Book, ws: Worksheet, row: int, domain_label: str, line: IndicatorLine, *,
-               comments: bool) -> None:
+              comments: bool) -> None:
     """One indicator: latest value, changes, trend, the six references, assessment."""
     ind, latest = line.indicator, line.latest
     book.fit_row(ws, row, [(ind.label, FICHE_COLUMNS[1][1])])
     book.text(ws, row, 0, domain_label, font_color="#555555", valign="top")
     book.text(ws, row, 1, ind.label, text_wrap=True, valign="top")
     book.text(ws, row, 2, ind.unit, valign="top")
-    value_format = number_format(ind.unit, ind.decimals)
-    if latest is None:
-        book.missing(ws, row, COL_VALUE)
-    else:
-        book.text(ws, row, 3, fmt.period(latest.period) + (" (provisoire)" if latest.provisional else ""),
-                  valign="top")
-        if latest.secret:
-            book.secret(ws, row, COL_VALUE, bold=True)
-        elif latest.value is None:
-            book.missing(ws, row, COL_VALUE)
-        else:
-            book.number(ws, row, COL_VALUE, stored(latest.value, ind.unit), value_format, bold=True)
+    _latest_cells(book, ws, row, line)
     _change_cells(book, ws, row, COL_PREV, line.change_previous, line.previous,
                   broken=line.previous is not None and line.change_previous is None
                   and latest is not None and latest.value is not None, unit=ind.unit,
@@ -87,6 +76,33 @@ def fiche_row(book: Book, ws: Worksheet, row: int, domain_label: str, line: Indi
                   broken=line.break_in_5y, unit=ind.unit, decimals=ind.decimals)
     trend = line.trend()
     _assessment_cell(book, ws, row, COL_TREND, trend, TREND_WORDS)
+    _reference_cells(book, ws, row, line, comments=comments)
+    # A count is not compared with the commune's (a part is always smaller than its whole).
+    gap = line.gap_with("commune") if ind.kind != "count" else None
+    _assessment_cell(book, ws, row, COL_ASSESS, gap, ASSESSMENT_WORDS)
+
+
+def _latest_cells(book: Book, ws: Worksheet, row: int, line: IndicatorLine) -> None:
+    """The latest period (said provisional) and its value, in bold."""
+    ind, latest = line.indicator, line.latest
+    if latest is None:
+        book.missing(ws, row, COL_VALUE)
+        return
+    book.text(ws, row, 3, fmt.period(latest.period) + (" (provisoire)" if latest.provisional else ""),
+              valign="top")
+    if latest.secret:
+        book.secret(ws, row, COL_VALUE, bold=True)
+    elif latest.value is None:
+        book.missing(ws, row, COL_VALUE)
+    else:
+        book.number(ws, row, COL_VALUE, stored(latest.value, ind.unit),
+                    number_format(ind.unit, ind.decimals), bold=True)
+
+
+def _reference_cells(book: Book, ws: Worksheet, row: int, line: IndicatorLine, *, comments: bool) -> None:
+    """The six references' values; with `comments`, a note on those of another period."""
+    ind, latest = line.indicator, line.latest
+    value_format = number_format(ind.unit, ind.decimals)
     for i, key in enumerate(REFERENCE_KEYS):
         col = COL_REF0 + i
         ref = line.references.get(key)
@@ -100,9 +116,6 @@ def fiche_row(book: Book, ws: Worksheet, row: int, domain_label: str, line: Indi
         if comments and latest is not None and ref.period != latest.period:
             ws.write_comment(row, col, f"Valeur de {fmt.period(ref.period)} (pas de valeur pour "
                              f"{fmt.period(latest.period)}).", {"author": APP_NAME})
-    # A count is not compared with the commune's (a part is always smaller than its whole).
-    gap = line.gap_with("commune") if ind.kind != "count" else None
-    _assessment_cell(book, ws, row, COL_ASSESS, gap, ASSESSMENT_WORDS)
 
 
 def _change_cells(book: Book, ws: Worksheet, row: int, col: int, delta: float | None,

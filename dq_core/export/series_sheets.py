@@ -54,13 +54,7 @@ def _series_block(book: Book, ws: Worksheet, row: int, data: QuartierExport,
     """One indicator: a title row, a source row, one row per period, and its line chart."""
     ind = line.indicator
     title_row = row
-    band = {"bold": True, "bg_color": "#e8eef5", "top": 1}
-    book.text(ws, row, 0, ind.label, **band)
-    for col in range(1, COL_REMARK + 1):
-        ws.write_blank(row, col, None, book.fmt(**band))
-    unit = "en %" if ind.unit == "%" else (f"en {ind.unit}" if ind.unit not in ("", "ratio") else "rapport")
-    book.text(ws, row + 1, 0, f"{unit} — Source : {ind.producer}, {ind.dataset}", italic=True,
-              font_color="#555555")
+    _block_title(book, ws, row, ind)
     row += 2
     series = {key: {p.period: p for p in data.series(key, ind.id)} for key in SERIES_KEYS}
     periods = sorted({(p.period_start, p.period) for points in series.values() for p in points.values()})
@@ -68,14 +62,40 @@ def _series_block(book: Book, ws: Worksheet, row: int, data: QuartierExport,
         book.text(ws, row, 0, "Pas de donnée pour ce quartier ni pour ses territoires de référence.",
                   italic=True, font_color="#777777")
         return row + 2
-    value_format = number_format(ind.unit, ind.decimals)
-    points = [(period, [series[key].get(period) for key in SERIES_KEYS]) for _, period in periods]
+    points = [[series[key].get(period) for key in SERIES_KEYS] for _, period in periods]
     has_number = {key: any(p[j] is not None and p[j].value is not None and not p[j].secret
-                           for _, p in points) for j, key in enumerate(SERIES_KEYS)}
-    has_secret = {key: any(p[j] is not None and p[j].secret for _, p in points)
+                           for p in points) for j, key in enumerate(SERIES_KEYS)}
+    has_secret = {key: any(p[j] is not None and p[j].secret for p in points)
                   for j, key in enumerate(SERIES_KEYS)}
     first = row
     monthly = all(is_month(period) for _, period in periods)
+    row = _series_rows(book, ws, row, ind, periods, points, has_secret, monthly=monthly)
+    last = row - 1
+    # A count of the commune or of France dwarfs the quartier's: counts chart the quartier alone.
+    drawn = [key for key in SERIES_KEYS if has_number[key] and (ind.kind != "count" or key == "quartier")]
+    if drawn:
+        chart = _line_chart(book, ws, ind, title_row, first, last, drawn, has_secret, monthly=monthly)
+        ws.insert_chart(title_row, COL_CHART, chart, {"x_offset": 4, "y_offset": 2,
+                                                      "object_position": 1})
+    return max(row, title_row + CHART_ROWS + 1) + 1
+
+
+def _block_title(book: Book, ws: Worksheet, row: int, ind: Indicator) -> None:
+    """The indicator's band over the table's width, and its unit and source under it."""
+    band = {"bold": True, "bg_color": "#e8eef5", "top": 1}
+    book.text(ws, row, 0, ind.label, **band)
+    for col in range(1, COL_REMARK + 1):
+        ws.write_blank(row, col, None, book.fmt(**band))
+    unit = "en %" if ind.unit == "%" else (f"en {ind.unit}" if ind.unit not in ("", "ratio") else "rapport")
+    book.text(ws, row + 1, 0, f"{unit} — Source : {ind.producer}, {ind.dataset}", italic=True,
+              font_color="#555555")
+
+
+def _series_rows(book: Book, ws: Worksheet, row: int, ind: Indicator, periods: list[tuple[date, str]],
+                 points: list[list[Point | None]], has_secret: dict[str, bool], *, monthly: bool) -> int:
+    """One row per period: the quartier's value (bold), its references', its remarks. Returns the
+    row after the last."""
+    value_format = number_format(ind.unit, ind.decimals)
     # The hot loop of an export: formats looked up once, cells written directly.
     plain_value = book.fmt(num_format=value_format)
     bold_value = book.fmt(num_format=value_format, bold=True)
@@ -83,7 +103,7 @@ def _series_block(book: Book, ws: Worksheet, row: int, data: QuartierExport,
     month_format = book.fmt(num_format="mmmm yyyy", align="left")
     period_format = book.fmt()
     percent = ind.unit == "%"
-    for (start, period), (_, row_points) in zip(periods, points, strict=True):
+    for (start, period), row_points in zip(periods, points, strict=True):
         if monthly:
             # Real dates: French Excel shows "janvier 2018", and the chart gets a date axis.
             ws.write_datetime(row, 0, datetime(start.year, start.month, start.day), month_format)
@@ -105,14 +125,7 @@ def _series_block(book: Book, ws: Worksheet, row: int, data: QuartierExport,
             book.fit_row(ws, row, [(remark, REMARK_WIDTH)])
             book.text(ws, row, COL_REMARK, remark, font_color="#555555", text_wrap=True)
         row += 1
-    last = row - 1
-    # A count of the commune or of France dwarfs the quartier's: counts chart the quartier alone.
-    drawn = [key for key in SERIES_KEYS if has_number[key] and (ind.kind != "count" or key == "quartier")]
-    if drawn:
-        chart = _line_chart(book, ws, ind, title_row, first, last, drawn, has_secret, monthly=monthly)
-        ws.insert_chart(title_row, COL_CHART, chart, {"x_offset": 4, "y_offset": 2,
-                                                      "object_position": 1})
-    return max(row, title_row + CHART_ROWS + 1) + 1
+    return row
 
 
 def is_month(period: str) -> bool:

@@ -87,36 +87,15 @@ def _table_sheet(book: Book, spec: TableSheet, demo: bool, day: date) -> None:
     ws = book.add_sheet(spec.name)
     book.title_rows(ws, title, f"Export du {day:%d/%m/%Y} — {APP_NAME}", demo)
     columns = [str(c) for c in frame.columns]
-    widths = [min(max(len(c) * 0.9, 10), 40) for c in columns]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) or _mostly_numbers(frame[c]) for c in frame.columns]
-    for j, col in enumerate(frame.columns):
-        if not numeric[j]:
-            longest = max((len(str(v)) for v in frame[col].head(500) if v is not None), default=0)
-            widths[j] = min(max(widths[j], longest + 2), 50)
-    book.header_row(ws, HEADER_ROW, list(zip(columns, widths, strict=True)))
+    book.header_row(ws, HEADER_ROW, list(zip(columns, _column_widths(frame, columns, numeric), strict=True)))
     ws.freeze_panes(FIRST_ROW, 1)
     secret_cols: set[int] = set()
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
-        row = FIRST_ROW + i
         for j, value in enumerate(values):
             col = columns[j]
-            unit, dec = units.get(col, ""), decimals.get(col, 1)
-            if isinstance(value, str) and value == fmt.SECRET_MARK:
-                book.secret(ws, row, j)
+            if _table_cell(book, ws, FIRST_ROW + i, j, value, units.get(col, ""), decimals.get(col, 1)):
                 secret_cols.add(j)
-            elif _is_missing(value):
-                continue
-            elif isinstance(value, bool):
-                book.text(ws, row, j, "oui" if value else "non")
-            elif isinstance(value, int | float) or _is_number(value):
-                book.number(ws, row, j, stored(float(value), unit), number_format(unit, dec))
-            elif isinstance(value, datetime | date) or hasattr(value, "to_pydatetime"):
-                stamp = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
-                if not isinstance(stamp, datetime):
-                    stamp = datetime.combine(stamp, datetime.min.time())
-                ws.write_datetime(row, j, stamp, book.fmt(num_format="dd/mm/yyyy"))
-            else:
-                book.text(ws, row, j, value)
     last = FIRST_ROW + len(frame) - 1
     if len(frame):
         ws.autofilter(HEADER_ROW, 0, last, len(columns) - 1)
@@ -129,6 +108,37 @@ def _table_sheet(book: Book, spec: TableSheet, demo: bool, day: date) -> None:
     book.page_setup(ws, title, demo)
 
 
+def _column_widths(frame, columns: list[str], numeric: list[bool]) -> list[float]:
+    """Headers' widths; a text column as wide as its longest value (within reason)."""
+    widths = [min(max(len(c) * 0.9, 10), 40) for c in columns]
+    for j, col in enumerate(frame.columns):
+        if not numeric[j]:
+            longest = max((len(str(v)) for v in frame[col].head(500) if v is not None), default=0)
+            widths[j] = min(max(widths[j], longest + 2), 50)
+    return widths
+
+
+def _table_cell(book: Book, ws: Worksheet, row: int, col: int, value, unit: str, decimals: int) -> bool:
+    """One cell of a table view, written by its type; True if it is a secret cell."""
+    if isinstance(value, str) and value == fmt.SECRET_MARK:
+        book.secret(ws, row, col)
+        return True
+    if _is_missing(value):
+        return False
+    if isinstance(value, bool):
+        book.text(ws, row, col, "oui" if value else "non")
+    elif isinstance(value, int | float) or _is_number(value):
+        book.number(ws, row, col, stored(float(value), unit), number_format(unit, decimals))
+    elif isinstance(value, datetime | date) or hasattr(value, "to_pydatetime"):
+        stamp = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+        if not isinstance(stamp, datetime):
+            stamp = datetime.combine(stamp, datetime.min.time())
+        ws.write_datetime(row, col, stamp, book.fmt(num_format="dd/mm/yyyy"))
+    else:
+        book.text(ws, row, col, value)
+    return False
+
+
 def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: list[bool],
                  secret_cols: set[int], spec: ChartSpec, units: dict[str, str], last: int) -> None:
     if spec.kind not in ("line", "column", "bar"):
@@ -138,17 +148,11 @@ def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: 
                   else [j for j, is_num in enumerate(numeric) if is_num and j != cat])
     chart = book.wb.add_chart({"type": spec.kind})
     helper = len(columns) + 12            # numeric copies of columns holding secret cells
-    hidden = False
     for n, j in enumerate(value_cols):
         col = j
         if j in secret_cols:
             col = helper + n
-            hidden = True
-            unit = units.get(columns[j], "")
-            for i, value in enumerate(frame.iloc[:, j]):
-                if not (isinstance(value, str) or _is_missing(value)):
-                    ws.write_number(FIRST_ROW + i, col, stored(float(value), unit))
-            ws.set_column(col, col, None, None, {"hidden": True})
+            _numeric_copy(ws, frame, j, col, units.get(columns[j], ""))
         style = list(SERIES_STYLES.values())[n % len(SERIES_STYLES)]
         series = {"name": [ws.name, HEADER_ROW, j], "categories": [ws.name, FIRST_ROW, cat, last, cat],
                   "values": [ws.name, FIRST_ROW, col, last, col]}
@@ -157,12 +161,27 @@ def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: 
         else:
             series["fill"] = {"color": style["color"]}
         chart.add_series(series)
+    first_unit = units.get(columns[value_cols[0]], "") if value_cols else ""
+    _dress_table_chart(chart, ws, spec, first_unit, hidden=any(j in secret_cols for j in value_cols))
+    ws.insert_chart(HEADER_ROW, len(columns) + 1, chart)
+
+
+def _numeric_copy(ws: Worksheet, frame, j: int, col: int, unit: str) -> None:
+    """Column `j`'s numbers in hidden column `col`, secret cells left empty (Excel would plot "s" as 0)."""
+    for i, value in enumerate(frame.iloc[:, j]):
+        if not (isinstance(value, str) or _is_missing(value)):
+            ws.write_number(FIRST_ROW + i, col, stored(float(value), unit))
+    ws.set_column(col, col, None, None, {"hidden": True})
+
+
+def _dress_table_chart(chart, ws: Worksheet, spec: ChartSpec, unit: str, *, hidden: bool) -> None:
+    """Title, value axis, legend and size of a table view's chart."""
     if spec.title:
         chart.set_title({"name": _literal(spec.title), "name_font": {"size": 11}})
     else:
         chart.set_title({"name": [ws.name, 0, 0], "name_font": {"size": 11}})
-    first_unit = units.get(columns[value_cols[0]], "") if value_cols else ""
-    axis = {"num_format": "0%" if first_unit == "%" else "#,##0.##", "major_gridlines": {"visible": True, "line": {"color": "#dddddd"}}}
+    axis = {"num_format": "0%" if unit == "%" else "#,##0.##",
+            "major_gridlines": {"visible": True, "line": {"color": "#dddddd"}}}
     if spec.y_title:
         axis["name"] = _literal(spec.y_title)
     (chart.set_x_axis if spec.kind == "bar" else chart.set_y_axis)(axis)
@@ -171,7 +190,6 @@ def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: 
     if hidden:
         chart.show_hidden_data()
     chart.set_size({"width": 640, "height": 340})
-    ws.insert_chart(HEADER_ROW, len(columns) + 1, chart)
 
 
 def _literal(text: str) -> str:
