@@ -157,16 +157,25 @@ def select_quartiers(cur: duckdb.DuckDBPyConnection, codes: Sequence[str] = (), 
             raise DQError("Cette base ne contient aucun quartier.")
         return ordered
     if codes:
-        wanted = [c.strip().upper() for c in codes]
-        unknown = [c for c in wanted if c not in set(ordered)]
-        if unknown:
-            raise DQError(f"Quartier{'s' if len(unknown) > 1 else ''} inconnu{'s' if len(unknown) > 1 else ''}"
-                          f" : {', '.join('« ' + c + ' »' for c in unknown)}. Tapez `python -m dq_core "
-                          "quartiers` pour la liste des codes.")
-        return list(dict.fromkeys(wanted))
+        return _known_codes(codes, ordered)
     level, code = next((lvl, c) for lvl, c in (("commune", commune), ("epci", epci),
                                                ("departement", departement)) if c)
-    code = code.strip().upper()
+    return _quartiers_in(cur, level, code.strip().upper(), ordered)
+
+
+def _known_codes(codes: Sequence[str], ordered: list[str]) -> list[str]:
+    """The given quartier codes, upper-cased and without repeats, all known to the workspace."""
+    wanted = [c.strip().upper() for c in codes]
+    unknown = [c for c in wanted if c not in set(ordered)]
+    if unknown:
+        raise DQError(f"Quartier{'s' if len(unknown) > 1 else ''} inconnu{'s' if len(unknown) > 1 else ''}"
+                      f" : {', '.join('« ' + c + ' »' for c in unknown)}. Tapez `python -m dq_core "
+                      "quartiers` pour la liste des codes.")
+    return list(dict.fromkeys(wanted))
+
+
+def _quartiers_in(cur: duckdb.DuckDBPyConnection, level: str, code: str, ordered: list[str]) -> list[str]:
+    """The quartiers of a commune, an EPCI or a département, in the order of `ordered`."""
     row = cur.execute("SELECT name FROM territory WHERE upper(code) = ? AND level = ?",
                       [code, level]).fetchone()
     if row is None:
