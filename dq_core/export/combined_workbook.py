@@ -44,7 +44,7 @@ def write_combined_workbook(cur: duckdb.DuckDBPyConnection, codes: Sequence[str]
     subject = title or f"{len(codes)} quartiers"
     book = Book(target, constant_memory=True)
     book.wb.set_properties(properties(f"Fiches quartiers — {subject}",
-                                       "Indicateurs des quartiers prioritaires", day))
+                                      "Indicateurs des quartiers prioritaires", day))
     key_indicators = [i for i in loader.indicators if i.is_key and i.id != "pop_totale"]
     overview = book.add_sheet("Vue d'ensemble")
     sources = book.add_sheet("Sources et définitions")

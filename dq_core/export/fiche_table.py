@@ -1,4 +1,4 @@
-"""The table of a quartier's indicators (value, changes, trend, six references), for the Synthèse and batch sheets."""
+"""A quartier's table of indicators — value, changes, trend, six references — for Synthèse and batch sheets."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ ASSESSMENT_WORDS = {"better": "▲ plus favorable", "worse": "▼ moins favorabl
                     "higher": "▲ supérieur", "lower": "▼ inférieur"}
 TREND_WORDS = {"better": "▲ amélioration", "worse": "▼ dégradation", "stable": "≈ stable",
                "higher": "▲ hausse", "lower": "▼ baisse"}
+
 # Synthèse / quartier sheet: the table of indicators.
 FICHE_COLUMNS = [
     ("Domaine", 22), ("Indicateur", 40), ("Unité", 11), ("Période", 14), ("Valeur", 11),
@@ -36,6 +37,7 @@ COL_ASSESS = COL_REF0 + len(REFERENCE_KEYS)
 
 
 def place(q: Quartier) -> str:
+    """Where the quartier is, in words: its commune(s), EPCI and département."""
     refs = q.references
     parts = [q.commune_names or "commune non renseignée"]
     parts += [refs[k].name for k in ("epci", "departement") if k in refs]

@@ -51,10 +51,10 @@ def write_fiche_workbook(data: QuartierExport, target: str | Path | BinaryIO, *,
     for _, label, lines in fiche.domains:
         write_domain_sheet(book, book.add_sheet(label), data, label, lines, day)
     write_sources_sheet(book, book.add_sheet("Sources et définitions"),
-                         [line_source_row(line, label) for _, label, lines in fiche.domains for line in lines],
-                         fiche.demo, day, f"{q.name} ({q.code})")
+                        [line_source_row(line, label) for _, label, lines in fiche.domains for line in lines],
+                        fiche.demo, day, f"{q.name} ({q.code})")
     write_warnings_sheet(book, book.add_sheet("Avertissements"), quartier_warnings(data), fiche.demo,
-                          f"{q.name} ({q.code})")
+                         f"{q.name} ({q.code})")
     synthese.activate()
     book.close()
 

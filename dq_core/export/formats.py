@@ -14,8 +14,10 @@ DEMO_WORDS = "Données fictives de démonstration"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"
 ZIP_MIME = "application/zip"
+
 # Text that a spreadsheet would read as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
 BLUE, ORANGE = "#1a5a96", "#a63f00"
 BETTER_FILL, WORSE_FILL = "#e3eef8", "#fbe6d6"
 SERIES_STYLES = {          # one colour per territory, the quartier drawn thicker

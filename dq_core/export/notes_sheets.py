@@ -43,7 +43,7 @@ def source_row(ind: Indicator, domain_label: str, periods: str, last: str | None
 
 
 def write_sources_sheet(book: Book, ws: Worksheet, rows: list[list[str]], demo: bool, day: date,
-                         subject: str) -> None:
+                        subject: str) -> None:
     title = f"Sources et définitions — {subject}"
     book.title_rows(ws, title, "Comment citer : « Source : producteur, jeu de données et période ; "
                     f"traitement {APP_NAME}, export du {day:%d/%m/%Y} » (colonne « Comment citer »).",
@@ -66,7 +66,8 @@ WARNING_ORDER = ("Données fictives", "Secret statistique", "Rupture de série",
                  "Note", "Précaution")
 
 
-def quartier_warnings(data: QuartierExport, *, references: bool = True) -> list[tuple[str, str, str, str, str]]:
+def quartier_warnings(data: QuartierExport, *, references: bool = True
+                      ) -> list[tuple[str, str, str, str, str]]:
     """Every secret cell, provisional value, break, note and caveat behind the workbook's figures
     (those of the quartier, and of its references unless `references` is False); the periods of one
     kind of warning on one series are grouped on one row (`2015 à 2024`)."""
@@ -136,7 +137,7 @@ def _point_warnings(p: Point) -> list[tuple[str, str]]:
 
 
 def write_warnings_sheet(book: Book, ws: Worksheet, rows: Iterable[tuple[str, ...]], demo: bool,
-                          subject: str, *, say_when_empty: bool = True) -> int:
+                         subject: str, *, say_when_empty: bool = True) -> int:
     title = f"Avertissements — {subject}"
     book.title_rows(ws, title, "s = secret statistique : la valeur n'est jamais diffusée, ni à "
                     "l'écran ni dans les exports. Une rupture de série interdit de comparer avec la "

@@ -1,4 +1,4 @@
-"""The domain sheets of a quartier's workbook: full series of the quartier and its references, one native chart each."""
+"""A quartier workbook's domain sheets: the series of the quartier and its references, a native chart each."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def _series_headers(q: Quartier) -> list[tuple[str, float]]:
 
 
 def write_domain_sheet(book: Book, ws: Worksheet, data: QuartierExport, label: str,
-                        lines: list[IndicatorLine], day: date) -> None:
+                       lines: list[IndicatorLine], day: date) -> None:
     q = data.quartier
     title = f"{label} — {q.name} ({q.code})"
     book.title_rows(ws, title, "Séries complètes du quartier et de ses territoires de référence ; "
