@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from common import demo_db, peak_rss_mb  # noqa: E402
 
 from dq_core import export  # noqa: E402
-from dq_core.store import db  # noqa: E402
+from dq_core.store import db, territories  # noqa: E402
 
 TARGETS = {"regional": 30.0, "national": 600.0}
 
@@ -36,7 +36,7 @@ def child(db_path: Path, kind: str) -> None:
     """One batch in this process; prints its figures as JSON on the last line."""
     con = db.connect(db_path)
     cur = con.cursor()
-    codes = export.select_quartiers(cur, all_quartiers=True)
+    codes = territories.select_quartiers(cur, all_quartiers=True)
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / ("fiches.zip" if kind == "zip" else "fiches.xlsx")
         start, cpu = time.perf_counter(), time.process_time()
@@ -64,7 +64,7 @@ def single(db_path: Path, n: int) -> tuple[list[float], float]:
     """Wall times of n workbooks (database read included), and the median CPU time."""
     con = db.connect(db_path)
     cur = con.cursor()
-    codes = random.Random(4).choices(export.select_quartiers(cur, all_quartiers=True), k=n)
+    codes = random.Random(4).choices(territories.select_quartiers(cur, all_quartiers=True), k=n)
     export.fiche_workbook_bytes(cur, codes[0])                       # warm-up
     times, cpus = [], []
     for code in codes:
@@ -80,7 +80,7 @@ def single(db_path: Path, n: int) -> tuple[list[float], float]:
 def bench(scale: str, path: Path | None, n: int) -> None:
     db_path = demo_db(scale, path)
     con = db.connect(db_path)
-    count = len(export.select_quartiers(con.cursor(), all_quartiers=True))
+    count = len(territories.select_quartiers(con.cursor(), all_quartiers=True))
     con.close()
     scale = "national" if count > 200 else "regional"          # what --db holds decides the target
     print(f"\n== {scale}: {count} quartiers ({db_path})")

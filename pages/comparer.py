@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dq_core import fmt, view_export
+from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.explore import compare
+from dq_core.export import views as view_export
 from dq_core.store.territories import VINTAGE_LABELS
 from ui import charts, explore, frame, state, tables, view_exports
 from ui.text import plain

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dq_core import export, fmt
 from dq_core.errors import DQError
+from dq_core.store import territories
 from ui import frame, state
 from ui.text import plain
 
@@ -31,10 +32,10 @@ try:
     with state.cursor() as cur:
         if scope == "quartier":
             current = st.session_state.get(frame.QUARTIER_KEY)
-            codes = export.select_quartiers(cur, [current] if current else [])
+            codes = territories.select_quartiers(cur, [current] if current else [])
             label = current or ""
         elif scope == "all":
-            codes = export.select_quartiers(cur, all_quartiers=True)
+            codes = territories.select_quartiers(cur, all_quartiers=True)
             label = "tous les quartiers"
         else:
             options = {c: (name, n) for c, name, n in scopes[scope]}
@@ -49,18 +50,15 @@ try:
                                 format_func=lambda c: f"{options[c][0]} ({c}) — "
                                 f"{options[c][1]} quartier{'s' if options[c][1] > 1 else ''}",
                                 key=f"export_{scope}")
-            codes = export.select_quartiers(cur, **{scope: code})
+            codes = territories.select_quartiers(cur, **{scope: code})
             label = f"{options[code][0]} {code}"
 except DQError as exc:
     frame.show_error(exc)
     st.stop()
 
 kind = st.radio("Format", list(export.BATCH_KINDS), format_func=export.BATCH_KINDS.get, key="export_kind")
-seconds = len(codes) * (0.2 if kind == "zip" else 0.05)
-duration = ("quelques secondes" if seconds < 10 else "moins d'une minute" if seconds < 60
-            else f"environ {round(seconds / 60)} minute{'s' if seconds >= 90 else ''}")
 st.caption(f"{fmt.number(len(codes), 0)} quartier{'s' if len(codes) > 1 else ''} à exporter "
-           f"(durée estimée : {duration}).")
+           f"(durée estimée : {export.estimated_duration(len(codes), kind)}).")
 
 request = (key, scope, code, tuple(codes), kind)
 

@@ -10,8 +10,9 @@ from collections.abc import Callable
 
 from streamlit.delta_generator import DeltaGenerator
 
-from dq_core import export, view_export
-from dq_core.view_export import ViewExport
+from dq_core import export
+from dq_core.export import views as view_export
+from dq_core.export.views import ViewExport
 
 
 def download_buttons(build: Callable[[], ViewExport], view: str, name: str, code: str, key: str,

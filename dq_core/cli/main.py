@@ -13,7 +13,7 @@ from dq_core.cli import explore
 from dq_core.errors import DQError
 from dq_core.explore.fiche import Fiche, build_fiche
 from dq_core.files.status import BatchStatus, ImportStatus
-from dq_core.store import db, workspace
+from dq_core.store import db, territories, workspace
 from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS, list_quartiers
 
 # argparse speaks English; people using this tool read French.
@@ -344,8 +344,8 @@ def _export(args) -> int:
             print(f"\r{done}/{total} {what[:60]:<60}", end="", file=sys.stderr, flush=True)
 
     with workspace.open_cursor(args.db) as cur:
-        codes = export.select_quartiers(cur, args.codes, **selection)
-        title = export.selection_label(cur, codes, **selection)
+        codes = territories.select_quartiers(cur, args.codes, **selection)
+        title = territories.selection_label(cur, codes, **selection)
         print(f"Export de {len(codes)} quartier{'s' if len(codes) > 1 else ''} vers {args.out}…",
               file=sys.stderr)
         files = export.export_to_path(cur, codes, args.out, progress=progress, title=title)

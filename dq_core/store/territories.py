@@ -1,7 +1,8 @@
-"""Territories: the quartiers of a workspace, and the reference territories of each quartier."""
+"""Territories: the quartiers of a workspace, their reference territories, and selections of quartiers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -115,3 +116,92 @@ def get_quartier(cur: duckdb.DuckDBPyConnection, code: str) -> Quartier:
 
 _REFERENCE_LEVELS = {"commune": "commune", "epci": "epci", "departement": "departement",
                      "region": "region", "france": "france", "quartiers": "ensemble"}
+
+
+# Choosing quartiers for an export: a commune, an EPCI, a département, or all of them.
+
+_LEVEL_NAMES = {"commune": "Commune", "epci": "EPCI", "departement": "Département"}
+
+_MEMBERS_SQL = """
+WITH RECURSIVE ancestor(quartier, code, depth) AS (
+    SELECT code, code, 0 FROM territory WHERE level = 'quartier'
+    UNION ALL
+    SELECT a.quartier, l.parent, a.depth + 1
+    FROM territory_link l JOIN ancestor a ON l.child = a.code
+    WHERE a.depth < 6
+)
+SELECT DISTINCT a.quartier FROM ancestor a WHERE a.code = ?
+"""
+
+
+def select_quartiers(cur: duckdb.DuckDBPyConnection, codes: Sequence[str] = (), *,
+                     all_quartiers: bool = False, commune: str | None = None, epci: str | None = None,
+                     departement: str | None = None) -> list[str]:
+    """The quartier codes of one selection, in the order of the quartier list (commune, name).
+
+    A quartier on several communes belongs to each of them. Raises DQError (French) for an empty or
+    ambiguous selection, an unknown code, or a territory without quartier.
+    """
+    chosen = [name for name, given in (("codes", bool(codes)), ("all", all_quartiers),
+                                       ("commune", commune), ("epci", epci),
+                                       ("departement", departement)) if given]
+    if not chosen:
+        raise DQError("Indiquez les quartiers à exporter : un ou plusieurs codes, ou --all, "
+                      "--commune CODE, --epci CODE, --departement CODE.")
+    if len(chosen) > 1:
+        raise DQError("Choisissez une seule sélection : des codes de quartier, ou --all, ou "
+                      "--commune, ou --epci, ou --departement.")
+    ordered = [q.code for q in list_quartiers(cur)]
+    if all_quartiers:
+        if not ordered:
+            raise DQError("Cette base ne contient aucun quartier.")
+        return ordered
+    if codes:
+        return _known_codes(codes, ordered)
+    level, code = next((lvl, c) for lvl, c in (("commune", commune), ("epci", epci),
+                                               ("departement", departement)) if c)
+    return _quartiers_in(cur, level, code.strip().upper(), ordered)
+
+
+def _known_codes(codes: Sequence[str], ordered: list[str]) -> list[str]:
+    """The given quartier codes, upper-cased and without repeats, all known to the workspace."""
+    wanted = [c.strip().upper() for c in codes]
+    unknown = [c for c in wanted if c not in set(ordered)]
+    if unknown:
+        raise DQError(f"Quartier{'s' if len(unknown) > 1 else ''} inconnu{'s' if len(unknown) > 1 else ''}"
+                      f" : {', '.join('« ' + c + ' »' for c in unknown)}. Tapez `python -m dq_core "
+                      "quartiers` pour la liste des codes.")
+    return list(dict.fromkeys(wanted))
+
+
+def _quartiers_in(cur: duckdb.DuckDBPyConnection, level: str, code: str, ordered: list[str]) -> list[str]:
+    """The quartiers of a commune, an EPCI or a département, in the order of `ordered`."""
+    row = cur.execute("SELECT name FROM territory WHERE upper(code) = ? AND level = ?",
+                      [code, level]).fetchone()
+    if row is None:
+        hint = {"commune": "le code Insee de la commune (5 caractères)",
+                "epci": "le numéro SIREN de l'EPCI (9 chiffres)",
+                "departement": "le numéro du département"}[level]
+        raise DQError(f"{_LEVEL_NAMES[level]} {'inconnue' if level == 'commune' else 'inconnu'} : "
+                      f"« {code} ». Vérifiez {hint}.")
+    real = cur.execute("SELECT code FROM territory WHERE upper(code) = ? AND level = ?",
+                       [code, level]).fetchone()[0]
+    members = {r[0] for r in cur.execute(_MEMBERS_SQL, [real]).fetchall()}
+    result = [c for c in ordered if c in members]
+    if not result:
+        raise DQError(f"Aucun quartier prioritaire dans {row[0]} ({real}).")
+    return result
+
+
+def selection_label(cur: duckdb.DuckDBPyConnection, codes: Sequence[str] = (), *,
+                    all_quartiers: bool = False, commune: str | None = None, epci: str | None = None,
+                    departement: str | None = None) -> str:
+    """Words for a selection, for titles and file names: `Villeneuve (X0101)`, `tous les quartiers`."""
+    if all_quartiers:
+        return "tous les quartiers"
+    code = commune or epci or departement
+    if code:
+        row = cur.execute("SELECT name, code FROM territory WHERE upper(code) = ?",
+                          [code.strip().upper()]).fetchone()
+        return f"{row[0]} ({row[1]})" if row else code
+    return f"{len(codes)} quartiers" if len(codes) != 1 else codes[0]

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from dq_core import export
-from dq_core.store import db
+from dq_core.store import db, territories
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -38,7 +38,7 @@ def test_workbooks_open_in_libreoffice(tiny_db, tmp_path):
     cur = con.cursor()
     fiche = tmp_path / "fiche.xlsx"
     fiche.write_bytes(export.fiche_workbook_bytes(cur, "QNX0101M", exported_on=day))
-    export.write_combined_workbook(cur, export.select_quartiers(cur, all_quartiers=True),
+    export.write_combined_workbook(cur, territories.select_quartiers(cur, all_quartiers=True),
                                    tmp_path / "ensemble.xlsx", exported_on=day)
     con.close()
     frame = pd.DataFrame({"Année": ["2020", "2021"], "Quartier": [40.0, "s"], "Commune": [18.9, 18.9]})

@@ -20,7 +20,7 @@ from dq_core import export
 from dq_core.errors import DQError
 from dq_core.explore.fiche import build_fiche
 from dq_core.explore.texts import dossier_text
-from dq_core.store import db
+from dq_core.store import db, territories
 from tests.factories import build_tiny_workspace
 
 DAY = date(2026, 3, 12)
@@ -269,23 +269,23 @@ def test_file_names_are_safe_and_dated(cur):
 
 
 def test_select_quartiers(cur):
-    assert export.select_quartiers(cur, all_quartiers=True) == ["QNX0103N", "QNX0102I", "QNX0101M"]
-    assert set(export.select_quartiers(cur, commune="x0102")) == {"QNX0102I", "QNX0103N"}
-    assert export.select_quartiers(cur, commune="X0101") == ["QNX0102I", "QNX0101M"]
-    assert len(export.select_quartiers(cur, epci="XE001")) == 3
-    assert len(export.select_quartiers(cur, departement="X01")) == 3
-    assert export.select_quartiers(cur, ["qnx0101m", "QNX0101M"]) == ["QNX0101M"]
+    assert territories.select_quartiers(cur, all_quartiers=True) == ["QNX0103N", "QNX0102I", "QNX0101M"]
+    assert set(territories.select_quartiers(cur, commune="x0102")) == {"QNX0102I", "QNX0103N"}
+    assert territories.select_quartiers(cur, commune="X0101") == ["QNX0102I", "QNX0101M"]
+    assert len(territories.select_quartiers(cur, epci="XE001")) == 3
+    assert len(territories.select_quartiers(cur, departement="X01")) == 3
+    assert territories.select_quartiers(cur, ["qnx0101m", "QNX0101M"]) == ["QNX0101M"]
     with pytest.raises(DQError, match="Commune inconnue : « 99999 »"):
-        export.select_quartiers(cur, commune="99999")
+        territories.select_quartiers(cur, commune="99999")
     with pytest.raises(DQError, match="Quartiers inconnus : « QP1 », « QP2 »"):
-        export.select_quartiers(cur, ["QP1", "QNX0101M", "QP2"])
+        territories.select_quartiers(cur, ["QP1", "QNX0101M", "QP2"])
     with pytest.raises(DQError, match="une seule sélection"):
-        export.select_quartiers(cur, ["QNX0101M"], commune="X0101")
+        territories.select_quartiers(cur, ["QNX0101M"], commune="X0101")
     with pytest.raises(DQError, match="Indiquez les quartiers"):
-        export.select_quartiers(cur)
+        territories.select_quartiers(cur)
     cur.execute("INSERT INTO territory (code, level, name) VALUES ('X0199', 'commune', 'Sans-Quartier')")
     with pytest.raises(DQError, match="Aucun quartier prioritaire dans Sans-Quartier"):
-        export.select_quartiers(cur, commune="X0199")
+        territories.select_quartiers(cur, commune="X0199")
     scopes = export.batch_scopes(cur)
     assert ("X0102", "Bourg-Test", 2) in scopes["commune"]
     assert scopes["epci"] == [("XE001", "Agglo Test", 3)]
@@ -314,7 +314,7 @@ def test_combined_workbook_has_an_overview_and_a_sheet_per_quartier(cur, tmp_pat
     def progress(done, total, what):
         if sys.platform.startswith("linux"):
             fds.append(len(os.listdir("/proc/self/fd")))
-    codes = export.select_quartiers(cur, all_quartiers=True)
+    codes = territories.select_quartiers(cur, all_quartiers=True)
     export.write_combined_workbook(cur, codes, target, progress=progress, exported_on=DAY)
     if fds:
         assert fds[-1] == fds[0]                       # finished sheets release their temp files

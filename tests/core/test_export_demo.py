@@ -7,7 +7,7 @@ import pytest
 
 from dq_core import export
 from dq_core.explore.fiche import build_fiche
-from dq_core.store import db
+from dq_core.store import db, territories
 from tests.core.test_export import _assert_no_formula
 from tests.core.test_texts import check_sentences_match_fiche
 
@@ -24,14 +24,14 @@ def demo_cur(tmp_path_factory):
 
 
 def test_every_demo_quartier_text_states_its_fiche_numbers(demo_cur):
-    codes = export.select_quartiers(demo_cur, all_quartiers=True)
+    codes = territories.select_quartiers(demo_cur, all_quartiers=True)
     assert len(codes) == 78
     checked = sum(check_sentences_match_fiche(build_fiche(demo_cur, code)) for code in codes)
     assert checked > 78 * 8
 
 
 def test_demo_workbook_is_complete_and_safe(demo_cur):
-    code = export.select_quartiers(demo_cur, all_quartiers=True)[0]
+    code = territories.select_quartiers(demo_cur, all_quartiers=True)[0]
     data = export.fiche_workbook_bytes(demo_cur, code)
     _assert_no_formula(data)
     wb = openpyxl.load_workbook(io.BytesIO(data))

@@ -14,10 +14,10 @@ import pytest
 from openpyxl.utils import range_boundaries
 from streamlit.testing.v1 import AppTest
 
-from dq_core import view_export
 from dq_core.explore import compare
 from dq_core.explore.evolution import build_evolution
 from dq_core.explore.groups import create_group
+from dq_core.export import views as view_export
 from dq_core.store import db
 from tests.apptest import open_app
 from tests.compare_factory import build_compare_workspace

@@ -25,7 +25,8 @@ from dq_core.explore.compare import (
     similarity_table,
 )
 from dq_core.explore.evolution import Evolution, evolution_table
-from dq_core.export import ChartSpec, TableSheet, slug, table_to_csv, tables_to_xlsx
+from dq_core.export.formats import slug
+from dq_core.export.tables import ChartSpec, TableSheet, table_to_csv, tables_to_xlsx
 from dq_core.store.catalogue import Indicator
 
 MAX_BAR_ROWS = 30          # a bar chart of more quartiers than this is unreadable: none then

@@ -1,0 +1,127 @@
+"""`Book`: an XlsxWriter workbook with the project's cell formats, safe writers and sheet furniture."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+import dq_core
+from dq_core import fmt
+from dq_core.export.formats import APP_NAME, BLUE, DEMO_BANNER, DEMO_WORDS, is_formula_like, sheet_name
+
+HEADER_ROW = 3                      # rows 0-2: title, information line, demo banner
+FIRST_ROW = HEADER_ROW + 1
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` takes once wrapped in a column `width` characters wide (Calibri 10)."""
+    per_line = max(int(width * 1.15), 1)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
+
+
+def _hf(text: str) -> str:
+    """Text for a print header/footer: `&` is a control character there."""
+    return text.replace("&", "&&")[:120]
+
+
+class Book:
+    """An XlsxWriter workbook with the project's formats and safe writers."""
+
+    def __init__(self, target: str | Path | BinaryIO, *, constant_memory: bool = False):
+        options: dict[str, Any] = {"strings_to_formulas": False, "strings_to_urls": False,
+                                   "strings_to_numbers": False, "nan_inf_to_errors": True}
+        if constant_memory:
+            options["constant_memory"] = True
+        elif not isinstance(target, str | Path):
+            options["in_memory"] = True
+        self.wb: Workbook = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target),
+                                                options)
+        self.sheet_names: set[str] = set()
+        self._formats: dict[tuple, Any] = {}
+
+    def fmt(self, **props) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in self._formats:
+            self._formats[key] = self.wb.add_format({"font_name": "Calibri", "font_size": 10,
+                                                     "valign": "vcenter", **props})
+        return self._formats[key]
+
+    def add_sheet(self, name: str) -> Worksheet:
+        return self.wb.add_worksheet(sheet_name(name, self.sheet_names))
+
+    # Writers -------------------------------------------------------------------------------
+    def text(self, ws: Worksheet, row: int, col: int, value: object, **props) -> None:
+        """Text from anywhere (data included): a string cell, never a formula."""
+        value = "" if value is None else str(value)
+        if is_formula_like(value):
+            props = {**props, "quote_prefix": True}
+        ws.write_string(row, col, value, self.fmt(**props) if props else None)
+
+    def number(self, ws: Worksheet, row: int, col: int, value: float | None, num_format: str,
+               **props) -> None:
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            ws.write_blank(row, col, None, self.fmt(**props) if props else None)
+        else:
+            ws.write_number(row, col, value, self.fmt(num_format=num_format, **props))
+
+    def secret(self, ws: Worksheet, row: int, col: int, **props) -> None:
+        ws.write_string(row, col, fmt.SECRET_MARK, self.fmt(align="right", italic=True, **props))
+
+    def missing(self, ws: Worksheet, row: int, col: int, **props) -> None:
+        ws.write_string(row, col, "–", self.fmt(align="right", font_color="#777777", **props))
+
+    # Sheet furniture ------------------------------------------------------------------------
+    def title_rows(self, ws: Worksheet, title: str, info: str, demo: bool) -> None:
+        """Rows 0-2 of every sheet: title, information line, demo banner."""
+        ws.set_row(0, 22)
+        self.text(ws, 0, 0, title, bold=True, font_size=14, font_color=BLUE)
+        self.text(ws, 1, 0, info, italic=True, font_color="#555555")
+        if demo:
+            self.text(ws, 2, 0, DEMO_BANNER, bold=True, font_color="#b00020")
+
+    def page_setup(self, ws: Worksheet, title: str, demo: bool, repeat_row: int | None = HEADER_ROW
+                   ) -> None:
+        ws.set_landscape()
+        ws.set_paper(9)                        # A4
+        ws.fit_to_pages(1, 0)                  # every column on the page width, as many pages as needed
+        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+        if repeat_row is not None:
+            ws.repeat_rows(repeat_row)
+        header = f'&L&"-,Bold"{_hf(DEMO_WORDS)}' if demo else ""
+        ws.set_header(header)
+        ws.set_footer(f"&L{_hf(APP_NAME + ' — ' + title)}&RPage &P / &N")
+
+    def header_row(self, ws: Worksheet, row: int, columns: Sequence[tuple[str, float]],
+                   first_col: int = 0, left: int = 2) -> None:
+        """Column headers (the first `left` ones aligned left, like their text), with widths."""
+        lines = max(_lines(label, width) for label, width in columns)
+        ws.set_row(row, 13 * min(lines, 5) + 4)
+        for i, (label, width) in enumerate(columns):
+            ws.set_column(first_col + i, first_col + i, width)
+            self.text(ws, row, first_col + i, label, bold=True, text_wrap=True, valign="bottom",
+                      bottom=2, bg_color="#f2f5f8", align="left" if i < left else "center")
+
+    @staticmethod
+    def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[str, float]]) -> None:
+        """Give a row holding wrapped text the height of its longest cell (LibreOffice does not
+        resize rows by itself when it opens a file; Excel does, but an explicit height is safe)."""
+        lines = max((_lines(text, width) for text, width in cells), default=1)
+        if lines > 1:
+            ws.set_row(row, 13 * lines + 2)
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+def properties(title: str, subject: str, exported_on: date) -> dict:
+    return {"title": title, "subject": subject, "author": APP_NAME, "company": APP_NAME,
+            "category": "Politique de la ville", "keywords": "QPV, quartiers prioritaires, indicateurs",
+            "comments": f"Généré par {APP_NAME} {dq_core.__version__} le {fmt.date_fr(exported_on)}.",
+            "created": datetime.combine(exported_on, datetime.now().time())}

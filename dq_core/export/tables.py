@@ -1,0 +1,255 @@
+"""Any table view as a workbook with a native chart (`table_to_xlsx`) or as a CSV French Excel opens."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from xlsxwriter.worksheet import Worksheet
+
+from dq_core import fmt
+from dq_core.export.book import FIRST_ROW, HEADER_ROW, Book, properties
+from dq_core.export.formats import APP_NAME, SERIES_STYLES, is_formula_like, number_format, stored
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native Excel chart drawn from columns of the exported table.
+
+    kind: "line" (evolution), "column" (vertical bars) or "bar" (horizontal bars, comparisons).
+    categories: the column holding the x-axis labels (default: the first column).
+    values: the columns drawn as series (default: every numeric column).
+    title / y_title: chart and value-axis titles (default: the table's title, none).
+    """
+    kind: str = "line"
+    categories: str | None = None
+    values: Sequence[str] | None = None
+    title: str | None = None
+    y_title: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """One sheet of `tables_to_xlsx`: a table as shown, its chart, units, decimals, notes and sources
+    (see `table_to_xlsx` for what each holds)."""
+    name: str
+    title: str
+    frame: Any
+    chart: ChartSpec | None = None
+    units: dict[str, str] = field(default_factory=dict)
+    decimals: dict[str, int] = field(default_factory=dict)
+    notes: Sequence[str] = ()
+    sources: Sequence[str] = ()
+
+
+def table_to_xlsx(title: str, frame, chart: ChartSpec | None = None, *,
+                  units: dict[str, str] | None = None, decimals: dict[str, int] | None = None,
+                  notes: Sequence[str] = (), sources: Sequence[str] = (), demo: bool = False,
+                  sheet: str = "Tableau", exported_on: date | None = None) -> bytes:
+    """A workbook holding one table view (and optionally its chart), as bytes.
+
+    frame: a pandas DataFrame as shown (columns = headers; reset the index first if it matters).
+      Numeric cells are numbers; a cell holding the string "s" is a secret cell and stays "s";
+      None/NaN are empty; dates become Excel dates; any other text is written as text.
+    units: {column: unit} with the catalogue's units; "%" columns hold percentages (46.0) and are
+      stored as fractions with a `0.0%` format. decimals: {column: decimals} (default 1).
+    notes, sources: lines written under the table (e.g. "Source : Insee, Filosofi 2021").
+    demo: adds the "Données fictives de démonstration" banner and print header.
+    """
+    return tables_to_xlsx(title, [TableSheet(sheet, title, frame, chart, units or {}, decimals or {},
+                                             notes, sources)], demo=demo, exported_on=exported_on)
+
+
+def tables_to_xlsx(title: str, sheets: Sequence[TableSheet], *, demo: bool = False,
+                   exported_on: date | None = None) -> bytes:
+    """A workbook with one sheet per table view (each with its own chart), as bytes."""
+    day = exported_on or date.today()
+    buffer = io.BytesIO()
+    book = Book(buffer)
+    book.wb.set_properties(properties(title, "Tableau exporté de " + APP_NAME, day))
+    for spec in sheets:
+        _table_sheet(book, spec, demo, day)
+    if not sheets:
+        book.title_rows(book.add_sheet("Tableau"), title, f"Export du {day:%d/%m/%Y} — {APP_NAME}", demo)
+    book.close()
+    return buffer.getvalue()
+
+
+def _table_sheet(book: Book, spec: TableSheet, demo: bool, day: date) -> None:
+    import pandas as pd
+
+    frame, title, units, decimals = spec.frame, spec.title, spec.units, spec.decimals
+    ws = book.add_sheet(spec.name)
+    book.title_rows(ws, title, f"Export du {day:%d/%m/%Y} — {APP_NAME}", demo)
+    columns = [str(c) for c in frame.columns]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) or _mostly_numbers(frame[c]) for c in frame.columns]
+    book.header_row(ws, HEADER_ROW, list(zip(columns, _column_widths(frame, columns, numeric), strict=True)))
+    ws.freeze_panes(FIRST_ROW, 1)
+    secret_cols: set[int] = set()
+    for i, values in enumerate(frame.itertuples(index=False, name=None)):
+        for j, value in enumerate(values):
+            col = columns[j]
+            if _table_cell(book, ws, FIRST_ROW + i, j, value, units.get(col, ""), decimals.get(col, 1)):
+                secret_cols.add(j)
+    last = FIRST_ROW + len(frame) - 1
+    if len(frame):
+        ws.autofilter(HEADER_ROW, 0, last, len(columns) - 1)
+    row = max(last, HEADER_ROW) + 2
+    for line in [*spec.sources, *spec.notes]:
+        book.text(ws, row, 0, line, italic=True, font_color="#555555")
+        row += 1
+    if spec.chart is not None and len(frame):
+        _table_chart(book, ws, frame, columns, numeric, secret_cols, spec.chart, units, last)
+    book.page_setup(ws, title, demo)
+
+
+def _column_widths(frame, columns: list[str], numeric: list[bool]) -> list[float]:
+    """Headers' widths; a text column as wide as its longest value (within reason)."""
+    widths = [min(max(len(c) * 0.9, 10), 40) for c in columns]
+    for j, col in enumerate(frame.columns):
+        if not numeric[j]:
+            longest = max((len(str(v)) for v in frame[col].head(500) if v is not None), default=0)
+            widths[j] = min(max(widths[j], longest + 2), 50)
+    return widths
+
+
+def _table_cell(book: Book, ws: Worksheet, row: int, col: int, value, unit: str, decimals: int) -> bool:
+    """One cell of a table view, written by its type; True if it is a secret cell."""
+    if isinstance(value, str) and value == fmt.SECRET_MARK:
+        book.secret(ws, row, col)
+        return True
+    if _is_missing(value):
+        return False
+    if isinstance(value, bool):
+        book.text(ws, row, col, "oui" if value else "non")
+    elif isinstance(value, int | float) or _is_number(value):
+        book.number(ws, row, col, stored(float(value), unit), number_format(unit, decimals))
+    elif isinstance(value, datetime | date) or hasattr(value, "to_pydatetime"):
+        stamp = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+        if not isinstance(stamp, datetime):
+            stamp = datetime.combine(stamp, datetime.min.time())
+        ws.write_datetime(row, col, stamp, book.fmt(num_format="dd/mm/yyyy"))
+    else:
+        book.text(ws, row, col, value)
+    return False
+
+
+def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: list[bool],
+                 secret_cols: set[int], spec: ChartSpec, units: dict[str, str], last: int) -> None:
+    if spec.kind not in ("line", "column", "bar"):
+        raise ValueError(f"unknown chart kind {spec.kind!r}")
+    cat = columns.index(spec.categories) if spec.categories else 0
+    value_cols = ([columns.index(c) for c in spec.values] if spec.values
+                  else [j for j, is_num in enumerate(numeric) if is_num and j != cat])
+    chart = book.wb.add_chart({"type": spec.kind})
+    helper = len(columns) + 12            # numeric copies of columns holding secret cells
+    for n, j in enumerate(value_cols):
+        col = j
+        if j in secret_cols:
+            col = helper + n
+            _numeric_copy(ws, frame, j, col, units.get(columns[j], ""))
+        style = list(SERIES_STYLES.values())[n % len(SERIES_STYLES)]
+        series = {"name": [ws.name, HEADER_ROW, j], "categories": [ws.name, FIRST_ROW, cat, last, cat],
+                  "values": [ws.name, FIRST_ROW, col, last, col]}
+        if spec.kind == "line":
+            series["line"] = {"color": style["color"], "width": style["width"]}
+        else:
+            series["fill"] = {"color": style["color"]}
+        chart.add_series(series)
+    first_unit = units.get(columns[value_cols[0]], "") if value_cols else ""
+    _dress_table_chart(chart, ws, spec, first_unit, hidden=any(j in secret_cols for j in value_cols))
+    ws.insert_chart(HEADER_ROW, len(columns) + 1, chart)
+
+
+def _numeric_copy(ws: Worksheet, frame, j: int, col: int, unit: str) -> None:
+    """Column `j`'s numbers in hidden column `col`, secret cells left empty (Excel would plot "s" as 0)."""
+    for i, value in enumerate(frame.iloc[:, j]):
+        if not (isinstance(value, str) or _is_missing(value)):
+            ws.write_number(FIRST_ROW + i, col, stored(float(value), unit))
+    ws.set_column(col, col, None, None, {"hidden": True})
+
+
+def _dress_table_chart(chart, ws: Worksheet, spec: ChartSpec, unit: str, *, hidden: bool) -> None:
+    """Title, value axis, legend and size of a table view's chart."""
+    if spec.title:
+        chart.set_title({"name": _literal(spec.title), "name_font": {"size": 11}})
+    else:
+        chart.set_title({"name": [ws.name, 0, 0], "name_font": {"size": 11}})
+    axis = {"num_format": "0%" if unit == "%" else "#,##0.##",
+            "major_gridlines": {"visible": True, "line": {"color": "#dddddd"}}}
+    if spec.y_title:
+        axis["name"] = _literal(spec.y_title)
+    (chart.set_x_axis if spec.kind == "bar" else chart.set_y_axis)(axis)
+    chart.set_legend({"position": "bottom"})
+    chart.show_blanks_as("gap")
+    if hidden:
+        chart.show_hidden_data()
+    chart.set_size({"width": 640, "height": 340})
+
+
+def _literal(text: str) -> str:
+    """A chart title given as text: XlsxWriter reads a leading `=` as a formula reference."""
+    return " " + text if text.startswith("=") else text
+
+
+def _is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)          # NaN, NaT, pd.NA
+    except (TypeError, ValueError):
+        return False
+
+
+def _is_number(value) -> bool:
+    return hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "iuf"
+
+
+def _mostly_numbers(series) -> bool:
+    values = [v for v in series.head(200) if not _is_missing(v)]
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    return bool(values) and len(numbers) >= len(values) / 2
+
+
+def table_to_csv(frame, *, decimals: dict[str, int] | None = None) -> bytes:
+    """The table as a CSV that French Excel opens right: UTF-8 with BOM, `;` separator, decimal
+    comma, dates as dd/mm/yyyy, no thousands separator. Text that a spreadsheet would read as a
+    formula (starting with =, +, -, @, tab, CR) is prefixed with an apostrophe."""
+    decimals = decimals or {}
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    columns = [str(c) for c in frame.columns]
+    writer.writerow([_csv_text(c) for c in columns])
+    for values in frame.itertuples(index=False, name=None):
+        writer.writerow([_csv_cell(v, decimals.get(columns[j])) for j, v in enumerate(values)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_text(text: str) -> str:
+    return "'" + text if is_formula_like(text) else text
+
+
+def _csv_cell(value, dec: int | None) -> str:
+    if _is_missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int) or (_is_number(value) and value.dtype.kind in "iu"):
+        return str(int(value))
+    if isinstance(value, float) or _is_number(value):
+        value = float(value)
+        if not math.isfinite(value):
+            return ""
+        if dec is not None:
+            text = f"{value:.{dec}f}"
+        else:
+            text = f"{value:.10f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    if isinstance(value, datetime | date) or hasattr(value, "to_pydatetime"):
+        return value.strftime("%d/%m/%Y")
+    return _csv_text(str(value))
