@@ -171,6 +171,9 @@ def read(run: ImportRun) -> bool:
         return run.refuse("fichier_vide", "Le fichier est vide : il ne contient aucune donnée.")
     if container not in ("csv", "xlsx"):
         return run.refuse("type_fichier", _kind_message(container, run.source.name))
+    hint = _official_hint(run.source)
+    if hint:
+        return run.refuse("fichier_officiel", hint)
     run.report.file_hash = run.source.sha256
     install_macros(run.cur)
     run.stored = {ind.id: ind for ind in load_indicators(run.cur)}
@@ -216,10 +219,9 @@ def map_columns(run: ImportRun) -> bool:
     report.layout, report.mapping = mapping.layout, _mapping_dict(mapping)
     mapping_errors = layouts.mapping_problems(mapping, raw.headers)
     if mapping_errors:
-        return run.refuse("colonnes", _official_hint(run.source) or (
-            "Colonnes attendues introuvables : " + " ; ".join(mapping_errors) + ". Colonnes du fichier (ligne "
-            + str(raw.header_line) + ") : " + ", ".join(f"« {h} »" for h in raw.headers)
-            + ". Le format attendu est : code_territoire ; indicateur ; periode ; valeur (voir le modèle)."))
+        return run.refuse("colonnes", "Colonnes attendues introuvables : " + " ; ".join(mapping_errors) + ". Colonnes "
+                          "du fichier (ligne " + str(raw.header_line) + ") : " + ", ".join(f"« {h} »" for h in raw.headers)
+                          + ". Le format attendu est : code_territoire ; indicateur ; periode ; valeur (voir le modèle).")
     report.problems.extend(_shape_problems(raw))
     report.problems.extend(protect.personal_data_problems(run.cur, raw.headers, mapping.layout,
                                                           mapping.columns.get("period")))
@@ -290,12 +292,13 @@ STAGES = (read, declare, map_columns, check, resolve_conflicts, protect_cells, w
 
 
 def _official_hint(source: FileSource) -> str | None:
-    """When a file is an official base, say where it goes instead of listing missing columns."""
+    """When a file is an official base (and no partner layout), say where it goes."""
+    sample = kinds.Sample(source)
     try:
-        kind = kinds.recognise(kinds.Sample(source))
+        kind = kinds.recognise(sample)
+        if kind is None or kind.is_partner or any(k.recognise(sample) for k in kinds.KINDS if k.is_partner):
+            return None
     except DQError:
-        return None
-    if kind is None or kind.is_partner:
         return None
     return (f"Ce fichier est une {kind.label} : importez-le depuis la page « Données officielles » (ou "
             "`python -m dq_core import-official`), qui le reconnaît et l'importe tel quel.")

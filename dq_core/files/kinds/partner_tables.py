@@ -145,10 +145,18 @@ def _layout_is(layout: str):
     def recognise(sample: Sample) -> bool:
         for table in sample.head_tables:
             mapping = guess_mapping(table.header, sample.indicators)
-            if mapping.layout == layout and ("territory" in mapping.columns or mapping.is_points):
+            if mapping.layout == layout and _has_its_columns(mapping):
                 return True
         return False
     return recognise
+
+
+def _has_its_columns(mapping: Mapping) -> bool:
+    """A guess is a recognition when the layout's own columns are there (`long` is also the fallback guess)."""
+    if mapping.is_points:
+        return True
+    needed = {"territory", "indicator", "period", "value"} if mapping.layout == "long" else {"territory"}
+    return needed <= mapping.columns.keys()
 
 
 NEEDS = ("la correspondance des colonnes (proposée, à confirmer)", "le nom du partenaire (facultatif)")
