@@ -1,8 +1,15 @@
-"""Importing data files (partners' files now, official files later): one reusable pipeline.
+"""Every file the app reads comes in here: one reader stack, a registry of file kinds, one history.
 
-    read/decode → map to long rows → check → protect → write in ONE transaction → report
+    read/      bytes → text and tables: sources, decoding, delimiters, French numbers and periods, xlsx
+    kinds/     one module a kind of file, each recognised from its content (`kinds.KINDS`, `kinds.recognise`)
+    partner/   what partners' tables need from the user: layouts and mappings, new indicators, template
+    pipeline   a partner's table through named stages: read → declare → map → check → resolve
+               conflicts → protect → write (`STAGES`), each testable on its own
+    official   a folder of official files: each recognised, read whole, written by `official_write`
+    checks, protect, history, journal   shared: checks, secret statistique, the one transaction,
+               the import history and its exact undo (official batches journal their territory changes)
 
-Public API (everything a page, the CLI or another importer needs):
+Public API for pages and the CLI:
 
     from dq_core.files import FileSource, ImportOptions, check_file, import_file
     with workspace.open_cursor(path) as cur:
@@ -11,17 +18,12 @@ Public API (everything a page, the CLI or another importer needs):
                              ImportOptions(mode="replace", partner="Bailleur X", comment="..."))
     report.ok, report.status, report.summary(), report.text(), report.problems_frame(), report.preview
     import_history(cur) ; undo_import(cur, batch_id) ; build_template(cur, "modele.xlsx")
+    official.import_folder(cur, folder) ; official.read_file(source) → (kind, reading)
 
-- `FileSource`: a path or uploaded bytes (`from_bytes(name, data)`), hashed and decoded in chunks.
-- `ImportOptions`: `mode` ('replace' / 'keep' / None = ask), `dry_run`, `partner` (remembered
-  mapping, secrecy threshold), `comment`, `mapping` (assistant), `period` (fixed period),
-  `indicators_file` (companion declarations), `source` ('partenaire', 'officiel'…), `progress`.
-- `ImportReport`: French summary, problems with file line / column / value, preview, counts.
-- Work tables are temporary tables of the cursor: take a fresh cursor per import.
-- Reusing the machinery for another kind of source (official files): produce a `dq_raw` table
-  (`readers.read_raw`) or directly a `dq_staging` view of long rows (`line, value_column, t, i, p,
-  v, n, d, s`, all text), then the same `_parse_rows`, `checks.run_checks`, `protect` and
-  `store.write_import` apply — see `pipeline.import_file` for the order.
+Adding a kind of file: one module in `kinds/` defining a `FileKind` (how to recognise it, how to read
+it into a `kinds.Reading`, what it needs from the user) and one line in `kinds.KINDS`; the test of
+`tests/core/test_file_kinds.py` then asks for its examples. Work tables are temporary tables of the
+cursor: take a fresh cursor per import.
 """
 
 from dq_core.files.history import HistoryEntry, import_history, undo_import
