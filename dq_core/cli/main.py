@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     except DQError as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)
         return 1
+    except BrokenPipeError:               # `… | head` closed the pipe: the rest was not wanted
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's own flush error
+        return 0
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130

@@ -209,16 +209,19 @@ def undo_import(cur: duckdb.DuckDBPyConnection, batch_id: int) -> HistoryEntry:
         raise DQError(f"L'import n° {batch_id} (« {file_name} ») a été fait par une version antérieure de "
                       "l'application, qui ne gardait pas de quoi l'annuler exactement. Importez une édition plus "
                       "récente, ou reconstruisez la base.")
-    later = {r[0] for r in cur.execute("""
+    replacing = {r[0] for r in cur.execute("""
         SELECT DISTINCT r.replaced_by FROM replaced_observation r JOIN import_batch b ON b.id = r.replaced_by
         WHERE r.batch_id = ? AND b.status = 'imported' ORDER BY 1""", [batch_id]).fetchall()}
-    if mode == EDITION_MODE:
-        later |= set(journal.later_batches(cur, batch_id))
-    later = sorted(later)
-    if later:
-        raise DQError(f"L'import n° {batch_id} ne peut pas être annulé tant que l'import "
-                      f"{', '.join(f'n° {b}' for b in later)}, plus récent, remplace certaines de ses "
-                      "valeurs : annulez d'abord celui-ci.")
+    relying = set(journal.later_batches(cur, batch_id)) - replacing if mode == EDITION_MODE else set()
+    if replacing or relying:
+        later = sorted(replacing | relying)
+        names = ", ".join(f"n° {b}" for b in later)
+        what = ("remplace certaines de ses valeurs" if not relying else
+                "s'appuie sur ce qu'il a importé (valeurs, quartiers, rattachements ou correspondances)")
+        subject = f"l'import {names}, plus récent," if len(later) == 1 else f"les imports {names}, plus récents,"
+        verb = what if len(later) == 1 else what.replace("remplace", "remplacent").replace("s'appuie", "s'appuient")
+        raise DQError(f"L'import n° {batch_id} ne peut pas être annulé tant que {subject} {verb} : annulez "
+                      f"d'abord {'celui-ci' if len(later) == 1 else 'ceux-ci'}.")
     with db.transaction(cur):
         cur.execute("DELETE FROM observation WHERE batch_id = ?", [batch_id])
         cur.execute("INSERT INTO observation BY NAME SELECT * EXCLUDE (replaced_by) "
