@@ -25,6 +25,7 @@ from dq_core.explore.maps import (
     load_geometries,
     outlines,
     palette,
+    point_inside,
     rgba,
     simplify_ring,
     tooltip_html,
@@ -167,6 +168,29 @@ def test_geometries_are_simplified_once_and_bounded(cur):
     assert len(communes["features"]) == 1                          # one feature of lines: fast to draw
     assert communes["features"][0]["geometry"]["type"] == "MultiLineString"
     assert len(communes["features"][0]["geometry"]["coordinates"]) == 6
+
+
+def test_simplified_quartiers_stay_valid_polygons(cur):
+    import shapely.geometry
+
+    shapes = load_geometries(cur, "quartier").shapes
+    assert all(shapely.geometry.shape(shape).is_valid for shape in shapes.values())
+
+
+def test_the_point_inside_a_concave_quartier_is_inside_it_unlike_its_centroid():
+    import shapely.geometry
+
+    # A C-shaped quartier opening to the east: its centroid falls in the gap, outside the quartier.
+    c_shape = {"type": "Polygon", "coordinates": [[[2.0, 45.0], [2.03, 45.0], [2.03, 45.005], [2.005, 45.005],
+                                                   [2.005, 45.025], [2.03, 45.025], [2.03, 45.03], [2.0, 45.03],
+                                                   [2.0, 45.0]]]}
+    polygon = shapely.geometry.shape(c_shape)
+    assert not polygon.contains(polygon.centroid)
+    lon, lat = point_inside(c_shape)
+    assert polygon.contains(shapely.geometry.Point(lon, lat))
+    multi = {"type": "MultiPolygon", "coordinates": [c_shape["coordinates"]]}
+    assert polygon.contains(shapely.geometry.Point(*point_inside(multi)))
+    assert point_inside({"type": "Polygon", "coordinates": []}) is None
 
 
 def test_view_shows_the_whole_box():
