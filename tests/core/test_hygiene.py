@@ -2,6 +2,7 @@
 
 import ast
 import importlib.metadata
+import json
 import re
 import subprocess
 import sys
@@ -12,11 +13,26 @@ from dq_core.store.catalogue import DEMO_CATALOGUE, DOMAINS
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_importing_the_core_never_imports_streamlit():
-    code = ("import sys, dq_core, dq_core.cli, dq_core.explore.fiche, dq_core.demo, dq_core.store.summary, dq_core.importer; "
-            "print('streamlit' in sys.modules)")
+UI_PACKAGES = ("streamlit", "altair", "pydeck")
+IMPORT_EVERY_CORE_MODULE = """
+import importlib, json, pkgutil, sys
+import dq_core
+names = sorted(m.name for m in pkgutil.walk_packages(dq_core.__path__, "dq_core.")
+               if not m.name.endswith("__main__"))          # __main__ would run the CLI
+for name in names:
+    importlib.import_module(name)
+print(json.dumps({"modules": names, "ui": [p for p in %r if p in sys.modules]}))
+"""
+
+
+def test_importing_every_core_module_never_imports_the_ui():
+    code = IMPORT_EVERY_CORE_MODULE % (UI_PACKAGES,)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    result = json.loads(out.stdout)
+    expected = {".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+                for path in (ROOT / "dq_core").rglob("*.py") if path.stem != "__main__"}
+    assert set(result["modules"]) == expected - {"dq_core"}
+    assert result["ui"] == []
 
 
 RUNTIME_SOURCES = ["dq_core", "ui", "pages", "app.py"]

@@ -239,18 +239,6 @@ def test_every_vintage_and_unknown_indicator(cur):
         build_choropleth(cur, "nope")
 
 
-def test_the_explore_modules_never_import_streamlit():
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    code = ("import sys, dq_core.explore.groups, dq_core.explore.evolution, dq_core.explore.compare, dq_core.explore.maps; "
-            "print('streamlit' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
-                         capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
-
-
 def test_the_tooltip_template_escapes_labels_and_their_braces(cur):
     choro = build_choropleth(cur, "taux_pauvrete")
     choro.indicator = choro.indicator.__class__(**{**choro.indicator.__dict__, "label": "<b>{nom}</b> & co"})
