@@ -33,14 +33,9 @@ from dq_core.explore.maps import (
     within_class_ssd,
 )
 from dq_core.store import db
-from tests.compare_factory import INDICATORS, build_compare_workspace, latest_figures
+from tests.compare_factory import INDICATORS, latest_figures
 
 RATE = next(i for i in INDICATORS if i.id == "taux_pauvrete")
-
-
-@pytest.fixture(scope="module")
-def compare_db(tmp_path_factory):
-    return build_compare_workspace(tmp_path_factory.mktemp("maps") / "maps.duckdb")
 
 
 @pytest.fixture
