@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.errors
 import shapely.geometry
 
 from dq_core import fmt
@@ -223,14 +224,16 @@ def legend(indicator: Indicator, breaks: list[float], colours: list[str], counts
 
 def simplify_polygon(rings, tolerance: float) -> list[list[list[float]]]:
     """Outer ring and holes of one polygon simplified together (shapely's topology-preserving
-    Douglas–Peucker: the result stays a valid polygon, each ring keeps at least a triangle and its
+    Douglas–Peucker: a valid polygon stays valid, each ring keeps at least a triangle and its
     closure), coordinates rounded to about a metre."""
     if tolerance <= 0 or all(len(ring) <= SMALL_RING for ring in rings):
         # Nothing to gain on a handful of vertices: round them (plain Python is faster here).
         return [_rounded(ring) for ring in rings]
-    polygon = shapely.Polygon(rings[0], rings[1:])
-    simplified = shapely.simplify(polygon, tolerance, preserve_topology=True)
-    if simplified.is_empty or simplified.geom_type != "Polygon":
+    try:
+        simplified = shapely.simplify(shapely.Polygon(rings[0], rings[1:]), tolerance, preserve_topology=True)
+    except (ValueError, shapely.errors.GEOSException):
+        simplified = None                # a malformed ring (too few points…) is drawn as it is
+    if simplified is None or simplified.is_empty or simplified.geom_type != "Polygon":
         return [_rounded(ring) for ring in rings]
     return [np.round(np.asarray(ring.coords)[:, :2], COORD_DECIMALS).tolist()
             for ring in (simplified.exterior, *simplified.interiors)]
