@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from dq_core.store import db
+from tests.compare_factory import build_compare_workspace
 from tests.factories import build_tiny_workspace
 
 
@@ -30,7 +34,33 @@ def app_test_environment(tmp_path, monkeypatch):
     st.cache_resource.clear()
 
 
+@pytest.fixture(scope="session")
+def tiny_template(tmp_path_factory):
+    """The three-quartier workspace, built once per session; tests get a copy (see tiny_db)."""
+    return build_tiny_workspace(tmp_path_factory.mktemp("tiny") / "tiny.duckdb")
+
+
 @pytest.fixture
-def tiny_db(tmp_path):
-    """Path of a fresh three-quartier workspace with known figures."""
-    return build_tiny_workspace(tmp_path / "tiny.duckdb")
+def tiny_db(tmp_path, tiny_template):
+    """Path of a fresh three-quartier workspace with known figures (a copy: tests may write to it)."""
+    return shutil.copyfile(tiny_template, tmp_path / "tiny.duckdb")
+
+
+@pytest.fixture
+def cur(tiny_db):
+    """A cursor on a fresh tiny workspace, closed after the test."""
+    con = db.connect(tiny_db)
+    yield con.cursor()
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def compare_db(tmp_path_factory):
+    """The fourteen-quartier comparison workspace, built once per session: for tests that only read it."""
+    return build_compare_workspace(tmp_path_factory.mktemp("compare") / "compare.duckdb")
+
+
+@pytest.fixture
+def fresh_compare_db(tmp_path, compare_db):
+    """A copy of the comparison workspace that a test may write to."""
+    return shutil.copyfile(compare_db, tmp_path / "compare.duckdb")

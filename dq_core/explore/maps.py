@@ -6,7 +6,8 @@ period, the same for every quartier, are in `tooltip_html`). Palettes are ColorB
 for colour-blind readers; the darkest class is always the least favourable situation when the
 indicator has a direction (`higher_worse`: high values dark; `higher_better`: low values dark), the
 highest values otherwise. Secret cells are grey and never carry a value; quartiers without data are
-drawn as an outline only. Geometry is simplified once per workspace (Douglas–Peucker) and reused.
+drawn as an outline only. Geometry is simplified once per workspace (shapely's topology-preserving
+Douglas–Peucker) and reused.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 import pandas as pd
+import shapely
+import shapely.errors
+import shapely.geometry
 
 from dq_core import fmt
 from dq_core.errors import DQError
@@ -218,50 +222,49 @@ def legend(indicator: Indicator, breaks: list[float], colours: list[str], counts
 
 # --- geometry -------------------------------------------------------------------------------------
 
-def simplify_ring(ring, tolerance: float) -> list[list[float]]:
-    """Douglas–Peucker on a closed ring; keeps at least 4 points (a triangle) and the closure."""
-    if len(ring) <= SMALL_RING or tolerance <= 0:
+def simplify_polygon(rings, tolerance: float) -> list[list[list[float]]]:
+    """Outer ring and holes of one polygon simplified together (shapely's topology-preserving
+    Douglas–Peucker: a valid polygon stays valid, each ring keeps at least a triangle and its
+    closure), coordinates rounded to about a metre."""
+    if tolerance <= 0 or all(len(ring) <= SMALL_RING for ring in rings):
         # Nothing to gain on a handful of vertices: round them (plain Python is faster here).
-        return [[round(float(x), COORD_DECIMALS), round(float(y), COORD_DECIMALS)] for x, y, *_ in ring]
-    points = np.asarray([p[:2] for p in ring], dtype=float)
-    keep = np.zeros(len(points), dtype=bool)
-    keep[0] = keep[-1] = True
-    # A closed ring: split at the point farthest from the start so the two halves simplify well.
-    far = int(np.argmax(((points - points[0]) ** 2).sum(axis=1)))
-    keep[far] = True
-    stack = [(0, far), (far, len(points) - 1)]
-    while stack:
-        start, end = stack.pop()
-        if end - start < 2:
-            continue
-        segment = points[start + 1:end]
-        a, b = points[start], points[end]
-        ab = b - a
-        length = math.hypot(*ab)
-        if length == 0:
-            dist = np.hypot(*(segment - a).T)
-        else:
-            dist = np.abs(ab[0] * (segment[:, 1] - a[1]) - ab[1] * (segment[:, 0] - a[0])) / length
-        i = int(np.argmax(dist))
-        if dist[i] > tolerance:
-            mid = start + 1 + i
-            keep[mid] = True
-            stack += [(start, mid), (mid, end)]
-    simplified = points[keep]
-    if len(simplified) < 4:
-        step = max(1, (len(points) - 1) // 3)
-        simplified = np.vstack([points[0:len(points) - 1:step][:3], points[:1]])
-    return np.round(simplified, COORD_DECIMALS).tolist()
+        return [_rounded(ring) for ring in rings]
+    try:
+        simplified = shapely.simplify(shapely.Polygon(rings[0], rings[1:]), tolerance, preserve_topology=True)
+    except (ValueError, shapely.errors.GEOSException):
+        simplified = None                # a malformed ring (too few points…) is drawn as it is
+    if simplified is None or simplified.is_empty or simplified.geom_type != "Polygon":
+        return [_rounded(ring) for ring in rings]
+    return [np.round(np.asarray(ring.coords)[:, :2], COORD_DECIMALS).tolist()
+            for ring in (simplified.exterior, *simplified.interiors)]
+
+
+def simplify_ring(ring, tolerance: float) -> list[list[float]]:
+    """One closed ring simplified as a polygon without holes (see simplify_polygon)."""
+    return simplify_polygon([ring], tolerance)[0]
+
+
+def _rounded(ring) -> list[list[float]]:
+    return [[round(float(x), COORD_DECIMALS), round(float(y), COORD_DECIMALS)] for x, y, *_ in ring]
 
 
 def simplify_geometry(geometry: dict, tolerance: float = DEFAULT_TOLERANCE) -> dict:
     kind = geometry.get("type")
     if kind == "Polygon":
-        return {"type": "Polygon", "coordinates": [simplify_ring(r, tolerance) for r in geometry["coordinates"]]}
+        return {"type": "Polygon", "coordinates": simplify_polygon(geometry["coordinates"], tolerance)}
     if kind == "MultiPolygon":
         return {"type": "MultiPolygon",
-                "coordinates": [[simplify_ring(r, tolerance) for r in poly] for poly in geometry["coordinates"]]}
+                "coordinates": [simplify_polygon(poly, tolerance) for poly in geometry["coordinates"] if poly]}
     return geometry
+
+
+def point_inside(geometry: dict) -> tuple[float, float] | None:
+    """A point inside the territory (for a label or a marker), as (lon, lat). Not the centroid: the
+    centroid of a concave (U- or C-shaped) quartier can fall outside it, in its neighbour."""
+    if not geometry.get("coordinates"):
+        return None
+    point = shapely.point_on_surface(shapely.geometry.shape(geometry))
+    return None if point.is_empty else (float(point.x), float(point.y))
 
 
 def geometry_bounds(geometry: dict) -> tuple[float, float, float, float] | None:

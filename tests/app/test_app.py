@@ -13,9 +13,8 @@ PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    db_path = build_tiny_workspace(tmp_path / "app.duckdb")
-    monkeypatch.setenv("DQ_DB", str(db_path))
+def app(tiny_db, monkeypatch):
+    monkeypatch.setenv("DQ_DB", str(tiny_db))
 
     def start(quartier: str | None = None, page: str | None = None) -> AppTest:
         return open_app(page, timeout=30, **({"quartier": quartier} if quartier else {}))

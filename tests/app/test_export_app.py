@@ -8,14 +8,12 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from tests.factories import build_tiny_workspace
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("DQ_DB", str(build_tiny_workspace(tmp_path / "app.duckdb")))
+def app(tiny_db, monkeypatch):
+    monkeypatch.setenv("DQ_DB", str(tiny_db))
 
     def start(page: str, quartier: str = "QNX0101M") -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

@@ -3,7 +3,6 @@
 import json
 
 from dq_core.cli import main
-from tests.compare_factory import build_compare_workspace
 
 
 def test_groups_from_the_command_line(tiny_db, capsys):
@@ -35,8 +34,8 @@ def test_evolution_table_with_a_group_and_secret_cells(tiny_db, capsys):
     assert "Indicateur inconnu" in capsys.readouterr().err
 
 
-def test_similar_quartiers_from_the_command_line(tmp_path, capsys):
-    db_path = build_compare_workspace(tmp_path / "c.duckdb")
+def test_similar_quartiers_from_the_command_line(compare_db, capsys):
+    db_path = compare_db
     assert main(["similaires", "QC03", "-k", "2", "--json", "--db", str(db_path)]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["code"] for line in lines] == ["QC07", lines[1]["code"]] and len(lines) == 2

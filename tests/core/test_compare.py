@@ -22,12 +22,7 @@ from dq_core.explore.compare import (
 )
 from dq_core.store import db
 from dq_core.store.catalogue import load_indicators
-from tests.compare_factory import INDICATORS, QUARTIERS, build_compare_workspace, latest_figures
-
-
-@pytest.fixture(scope="module")
-def compare_db(tmp_path_factory):
-    return build_compare_workspace(tmp_path_factory.mktemp("compare") / "compare.duckdb")
+from tests.compare_factory import INDICATORS, QUARTIERS, latest_figures
 
 
 @pytest.fixture

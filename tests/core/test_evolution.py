@@ -16,15 +16,7 @@ from dq_core.explore.evolution import (
     segment_ids,
 )
 from dq_core.explore.groups import create_group
-from dq_core.store import db
 from tests.factories import TILLEULS_POOR
-
-
-@pytest.fixture
-def cur(tiny_db):
-    con = db.connect(tiny_db)
-    yield con.cursor()
-    con.close()
 
 
 def test_period_codes_and_what_follows_what():

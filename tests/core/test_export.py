@@ -28,13 +28,6 @@ INJECTIONS = ['=HYPERLINK("http://exemple.invalid","clic")', "+cmd|' /C calc'!A0
               "\tTab", "\rRetour"]
 
 
-@pytest.fixture
-def cur(tiny_db):
-    con = db.connect(tiny_db)
-    yield con.cursor()
-    con.close()
-
-
 def workbook(data: bytes | Path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data)
 

@@ -4,14 +4,6 @@ import pytest
 
 from dq_core.errors import DQError
 from dq_core.explore.fiche import build_fiche
-from dq_core.store import db
-
-
-@pytest.fixture
-def cur(tiny_db):
-    con = db.connect(tiny_db)
-    yield con.cursor()
-    con.close()
 
 
 def test_latest_value_changes_and_references(cur):

@@ -17,12 +17,12 @@ from dq_core.privacy import Relation, recoverable_cells
 from dq_core.store import db
 from dq_core.store.catalogue import load_indicators
 from dq_core.store.territories import get_quartier, list_quartiers
-from tests.compare_factory import build_compare_workspace, observations
+from tests.compare_factory import observations
 
 
 @pytest.fixture
-def cur(tmp_path):
-    con = db.connect(build_compare_workspace(tmp_path / "groups.duckdb"))
+def cur(fresh_compare_db):
+    con = db.connect(fresh_compare_db)
     yield con.cursor()
     con.close()
 

@@ -25,6 +25,7 @@ from dq_core.explore.maps import (
     load_geometries,
     outlines,
     palette,
+    point_inside,
     rgba,
     simplify_ring,
     tooltip_html,
@@ -32,14 +33,9 @@ from dq_core.explore.maps import (
     within_class_ssd,
 )
 from dq_core.store import db
-from tests.compare_factory import INDICATORS, build_compare_workspace, latest_figures
+from tests.compare_factory import INDICATORS, latest_figures
 
 RATE = next(i for i in INDICATORS if i.id == "taux_pauvrete")
-
-
-@pytest.fixture(scope="module")
-def compare_db(tmp_path_factory):
-    return build_compare_workspace(tmp_path_factory.mktemp("maps") / "maps.duckdb")
 
 
 @pytest.fixture
@@ -169,6 +165,29 @@ def test_geometries_are_simplified_once_and_bounded(cur):
     assert len(communes["features"][0]["geometry"]["coordinates"]) == 6
 
 
+def test_simplified_quartiers_stay_valid_polygons(cur):
+    import shapely.geometry
+
+    shapes = load_geometries(cur, "quartier").shapes
+    assert all(shapely.geometry.shape(shape).is_valid for shape in shapes.values())
+
+
+def test_the_point_inside_a_concave_quartier_is_inside_it_unlike_its_centroid():
+    import shapely.geometry
+
+    # A C-shaped quartier opening to the east: its centroid falls in the gap, outside the quartier.
+    c_shape = {"type": "Polygon", "coordinates": [[[2.0, 45.0], [2.03, 45.0], [2.03, 45.005], [2.005, 45.005],
+                                                   [2.005, 45.025], [2.03, 45.025], [2.03, 45.03], [2.0, 45.03],
+                                                   [2.0, 45.0]]]}
+    polygon = shapely.geometry.shape(c_shape)
+    assert not polygon.contains(polygon.centroid)
+    lon, lat = point_inside(c_shape)
+    assert polygon.contains(shapely.geometry.Point(lon, lat))
+    multi = {"type": "MultiPolygon", "coordinates": [c_shape["coordinates"]]}
+    assert polygon.contains(shapely.geometry.Point(*point_inside(multi)))
+    assert point_inside({"type": "Polygon", "coordinates": []}) is None
+
+
 def test_view_shows_the_whole_box():
     view = view_for((2.0, 45.0, 3.5, 46.0))
     assert view["longitude"] == pytest.approx(2.75) and view["latitude"] == pytest.approx(45.5)
@@ -213,18 +232,6 @@ def test_every_vintage_and_unknown_indicator(cur):
     assert len(build_choropleth(cur, "taux_pauvrete").features["features"]) == 14
     with pytest.raises(DQError, match="Indicateur inconnu"):
         build_choropleth(cur, "nope")
-
-
-def test_the_explore_modules_never_import_streamlit():
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    code = ("import sys, dq_core.explore.groups, dq_core.explore.evolution, dq_core.explore.compare, dq_core.explore.maps; "
-            "print('streamlit' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
-                         capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
 
 
 def test_the_tooltip_template_escapes_labels_and_their_braces(cur):

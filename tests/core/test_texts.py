@@ -9,7 +9,6 @@ import pytest
 from dq_core import fmt
 from dq_core.explore.fiche import Fiche, build_fiche
 from dq_core.explore.texts import HEAD_NOUNS, citation, dossier_text, noun, points, ratio_band
-from dq_core.store import db
 from dq_core.store.catalogue import DEMO_CATALOGUE
 
 NUMBER = r"[−+-]?\d{1,3}(?:[\u202f\u00a0 ]\d{3})*(?:,\d+)?"
@@ -79,13 +78,6 @@ def check_sentences_match_fiche(fiche: Fiche) -> int:
         assert fmt.value(latest.value, ind.unit, ind.decimals) in sentence.text or ind.kind == "count"
         checked += 1
     return checked
-
-
-@pytest.fixture
-def cur(tiny_db):
-    con = db.connect(tiny_db)
-    yield con.cursor()
-    con.close()
 
 
 def test_poverty_sentence_states_the_fiche_numbers(cur):

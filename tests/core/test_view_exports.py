@@ -20,7 +20,6 @@ from dq_core.explore.groups import create_group
 from dq_core.export import views as view_export
 from dq_core.store import db
 from tests.apptest import open_app
-from tests.compare_factory import build_compare_workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = date(2026, 3, 12)
@@ -177,8 +176,8 @@ def test_comparison_workbook_bar_chart_and_csv(cur):
     assert next(r for r in rows if r[1] == "QNX0102I")[0] == "'" + INJECTION
 
 
-def test_comparison_of_many_quartiers_has_no_chart(tmp_path):
-    con = db.connect(build_compare_workspace(tmp_path / "compare.duckdb"))
+def test_comparison_of_many_quartiers_has_no_chart(compare_db):
+    con = db.connect(compare_db)
     try:
         cursor = con.cursor()
         comparison = compare.build_comparison(cursor, ["taux_pauvrete"], compare.Filters(), "QC03")
