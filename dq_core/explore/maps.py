@@ -27,6 +27,7 @@ import shapely.geometry
 from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.explore.compare import LatestStore, Places, latest_values, quartier_places
+from dq_core.shapes import point_inside  # noqa: F401 - part of the maps' API
 from dq_core.store.catalogue import Indicator, load_indicators
 
 METHODS = {
@@ -256,15 +257,6 @@ def simplify_geometry(geometry: dict, tolerance: float = DEFAULT_TOLERANCE) -> d
         return {"type": "MultiPolygon",
                 "coordinates": [simplify_polygon(poly, tolerance) for poly in geometry["coordinates"] if poly]}
     return geometry
-
-
-def point_inside(geometry: dict) -> tuple[float, float] | None:
-    """A point inside the territory (for a label or a marker), as (lon, lat). Not the centroid: the
-    centroid of a concave (U- or C-shaped) quartier can fall outside it, in its neighbour."""
-    if not geometry.get("coordinates"):
-        return None
-    point = shapely.point_on_surface(shapely.geometry.shape(geometry))
-    return None if point.is_empty else (float(point.x), float(point.y))
 
 
 def geometry_bounds(geometry: dict) -> tuple[float, float, float, float] | None:

@@ -2,7 +2,7 @@
 
 Each reader turns bytes into a `QuartierFrame`: one row per quartier with its code, name, vintage,
 communes (codes and/or names, main commune first) and, for geometries, a GeoJSON geometry in WGS84
-lon/lat with a point inside it for labels.
+lon/lat with a point inside it for labels (`shapes.point_inside`, never a centroid).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dq_core.errors import DQError
 from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample
 from dq_core.files.read.codes import QP2015_CODE, QP2024_CODE, pad_code, split_multi
 from dq_core.files.read.tables import Table
+from dq_core.shapes import point_inside
 
 CODE_KEYS = ("code_qp", "codeqp", "code_qpv", "code")
 NAME_KEYS = ("lib_qp", "nom_qp", "libqp", "label", "nom", "lib", "name")
@@ -70,7 +71,7 @@ def _rows_from_records(records: list[tuple[dict, dict | None]]) -> pd.DataFrame:
         vintage = vintage_of(code)
         if vintage is None:
             continue
-        lon, lat = representative_point(geometry) if geometry else (None, None)
+        lon, lat = point_inside(geometry) or (None, None)
         rows.append({
             "code": code, "name": str(props.get(name_key) or code).strip() if name_key else code,
             "vintage": vintage,
@@ -137,25 +138,6 @@ def _map_coordinates(geometry: dict, transform) -> dict:
             return np.round(np.column_stack([x, y]), COORD_DECIMALS).tolist()
         return [walk(c) for c in coords]
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
-
-
-def representative_point(geometry: dict) -> tuple[float | None, float | None]:
-    """Area-weighted centroid of the largest polygon's outer ring (a label point; good enough here)."""
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    best, best_area = None, -1.0
-    for polygon in polygons:
-        ring = polygon[0] if polygon else []
-        area, cx, cy = 0.0, 0.0, 0.0
-        for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
-            cross = x0 * y1 - x1 * y0
-            area += cross
-            cx += (x0 + x1) * cross
-            cy += (y0 + y1) * cross
-        if abs(area) > best_area and area:
-            best_area, best = abs(area), (cx / (3 * area), cy / (3 * area))
-        elif best is None and ring:
-            best = (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
-    return best if best else (None, None)
 
 
 # --- shapefiles ---------------------------------------------------------------------------------
