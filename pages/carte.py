@@ -7,6 +7,7 @@ import streamlit as st
 from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.explore import compare, maps
+from dq_core.explore.defaults import default_indicator
 from dq_core.store.territories import VINTAGE_LABELS
 from ui import explore, frame, state, tables
 from ui.deck import choropleth_deck
@@ -29,13 +30,11 @@ places = explore.places(key)
 row = places.frame[places.frame["code"] == code].iloc[0]
 ALL = "toutes"
 vintages = [v for v, _ in compare.filter_options(places, compare.Filters())["vintage"]]
-default_indicator = next((i for i in ("taux_pauvrete",) if i in catalogue),
-                         next((i.id for i in catalogue.values() if i.is_key), next(iter(catalogue))))
 
 # --- view state: URL first, then this session, then defaults ----------------------------------------
 rejected = []
 for param, state_key, valid, default in (
-        ("indicateur", "map_indicateur", list(catalogue), default_indicator),
+        ("indicateur", "map_indicateur", list(catalogue), default_indicator(catalogue.values())),
         ("methode", "map_methode", list(maps.METHODS), maps.DEFAULT_METHOD),
         ("classes", "map_classes", [str(k) for k in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)],
          str(maps.DEFAULT_CLASSES)),

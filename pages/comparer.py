@@ -113,8 +113,7 @@ else:
     for ind in comparison.indicators:
         rank = comparison.ranks.get(ind.id)
         if rank is None:
-            secret = comparison.secret.loc[comparison.rows["code"] == code, ind.id].any()
-            why = "secret statistique" if secret else "pas de valeur à cette période"
+            why = comparison.no_rank_reason(ind.id)
             lines.append(f"<li><b>{tables.escape(ind.label)}</b> : pas de rang ({why}).</li>")
             continue
         value = fmt.value(rank.value, ind.unit, ind.decimals)

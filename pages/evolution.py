@@ -6,6 +6,7 @@ from dq_core import fmt, view_export
 from dq_core.errors import DQError
 from dq_core.explore import evolution
 from dq_core.explore import groups as dq_groups
+from dq_core.explore.defaults import default_indicator
 from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS
 from ui import charts, explore, frame, state, tables, view_exports
 from ui.text import plain
@@ -22,8 +23,7 @@ catalogue = {i.id: i for i in explore.indicators(key)}
 quartiers = {q.code: q for q in state.quartiers(key)}
 saved_groups = {g.code: g for g in explore.group_list(key)}
 label_of = explore.indicator_label(catalogue, explore.domains(key))
-DEFAULT_INDICATORS = [i for i in ("taux_pauvrete",) if i in catalogue] or [
-    i.id for i in catalogue.values() if i.is_key][:1] or list(catalogue)[:1]
+DEFAULT_INDICATORS = [i for i in [default_indicator(catalogue.values())] if i]
 
 # --- view state: URL first (a link someone sent), then this session, then defaults -----------------
 indicators_url, bad_indicators = explore.url_list("indicateurs", catalogue)
@@ -199,11 +199,8 @@ def _add_members() -> None:
     territory = st.session_state.get("grp_add_from")
     if not territory:
         return
-    vintage = quartiers[code].vintage
-    frame_ = explore.places(key).frame
-    codes = [c for c, zone, v in zip(frame_["code"], frame_["zone"], frame_["vintage"], strict=True)
-             if territory in zone and v == vintage]
-    st.session_state["grp_members"] = list(dict.fromkeys([*st.session_state.get("grp_members", []), *codes]))
+    st.session_state["grp_members"] = dq_groups.with_territory(
+        st.session_state.get("grp_members", []), explore.places(key), territory, quartiers[code].vintage)
 
 
 st.divider()
@@ -226,13 +223,9 @@ with st.expander("Groupes de quartiers : créer, modifier, supprimer",
     st.multiselect("Quartiers du groupe", list(quartiers), key="grp_members",
                    format_func=lambda c: quartiers[c].label, placeholder="Choisissez au moins deux quartiers")
     places = explore.places(key)
-    areas = sorted({c for zone in places.frame["zone"] for c in zone
-                    if places.levels.get(c) in ("epci", "commune", "departement")},
-                   key=lambda c: (["epci", "commune", "departement"].index(places.levels[c]), places.names[c]))
     add = st.columns([3, 1], vertical_alignment="bottom")
-    level_words = {"epci": "Agglomération", "commune": "Commune", "departement": "Département"}
-    add[0].selectbox("Ajouter tous les quartiers d'un territoire", areas, key="grp_add_from", index=None,
-                     format_func=lambda c: f"{level_words[places.levels[c]]} : {places.names[c]}",
+    add[0].selectbox("Ajouter tous les quartiers d'un territoire", dq_groups.member_sources(places),
+                     key="grp_add_from", index=None, format_func=lambda c: dq_groups.member_source_label(places, c),
                      placeholder="Une agglomération, une commune, un département…",
                      help="Ajoute les quartiers de même géographie prioritaire que le quartier choisi.")
     add[1].button("Ajouter", key="grp_add", on_click=_add_members, icon=":material/playlist_add:")

@@ -20,7 +20,7 @@ from dq_core.importer import (
     split_uploads,
     undo_import,
 )
-from dq_core.importer.layouts import partner_threshold, set_partner_threshold
+from dq_core.importer.layouts import LAYOUT_ROLES, partner_threshold, set_partner_threshold
 from dq_core.importer.parsing import parse_period
 from ui import frame, state
 from ui.text import plain
@@ -122,10 +122,7 @@ if uploads:
         layout = st.selectbox("Présentation du fichier", LAYOUTS, index=LAYOUTS.index(guess.layout),
                               format_func=LAYOUT_LABELS.get, key="import_layout")
         options = [NONE, *info.headers]
-        roles = {"long": ["territory", "indicator", "period", "value", "numerator", "denominator", "status"],
-                 "wide_period": ["territory", "indicator", "status"],
-                 "wide_indicator": ["territory", "period"],
-                 "points": ["lat", "lon", "x", "y", "period"]}[layout]
+        roles = LAYOUT_ROLES[layout]
         columns: dict[str, str] = {}
         grid = st.columns(4)
         for i, role in enumerate(roles):

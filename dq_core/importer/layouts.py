@@ -25,6 +25,13 @@ from dq_core.importer.parsing import normalise_text, parse_period
 from dq_core.importer.sql import first as _first
 
 LAYOUTS = ("long", "wide_period", "wide_indicator", "points")
+# The roles a column can play in each layout, in the order the assistant asks for them.
+LAYOUT_ROLES: dict[str, tuple[str, ...]] = {
+    "long": ("territory", "indicator", "period", "value", "numerator", "denominator", "status"),
+    "wide_period": ("territory", "indicator", "status"),
+    "wide_indicator": ("territory", "period"),
+    "points": ("lat", "lon", "x", "y", "period"),
+}
 
 # Column roles and the names people give them (normalised: lower case, no accents, '_').
 ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
