@@ -9,7 +9,7 @@ from dq_core.errors import DQError
 from dq_core.explore import compare, maps
 from dq_core.explore.defaults import default_indicator
 from dq_core.store.territories import VINTAGE_LABELS
-from ui import explore, frame, state, tables
+from ui import explore, frame, state, tables, url
 from ui.deck import choropleth_deck
 from ui.text import plain
 
@@ -32,50 +32,35 @@ ALL = "toutes"
 vintages = [v for v, _ in compare.filter_options(places, compare.Filters())["vintage"]]
 
 # --- view state: URL first, then this session, then defaults ----------------------------------------
-rejected = []
-for param, state_key, valid, default in (
-        ("indicateur", "map_indicateur", list(catalogue), default_indicator(catalogue.values())),
-        ("methode", "map_methode", list(maps.METHODS), maps.DEFAULT_METHOD),
-        ("classes", "map_classes", [str(k) for k in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)],
-         str(maps.DEFAULT_CLASSES)),
-        ("geographie", "map_geographie", [*vintages, ALL],
-         str(int(row["vintage"])) if row["vintage"] == row["vintage"] and str(int(row["vintage"])) in vintages
-         else ALL)):
-    value, bad = explore.url_value(param, valid)
-    rejected += [bad] if bad else []
-    explore.seed(state_key, value, default)
-explore.say_rejected("Valeur(s)", rejected)
+CLASS_COUNTS = [str(k) for k in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)]
+own_vintage = str(int(row["vintage"])) if row["vintage"] == row["vintage"] else ALL
+INDICATOR = url.UrlState("map_indicateur", "indicateur", catalogue, default_indicator(catalogue.values()))
+METHOD = url.UrlState("map_methode", "methode", maps.METHODS, maps.DEFAULT_METHOD)
+CLASSES = url.UrlState("map_classes", "classes", CLASS_COUNTS, str(maps.DEFAULT_CLASSES))
+VINTAGE = url.UrlState("map_geographie", "geographie", [*vintages, ALL], own_vintage if own_vintage in vintages else ALL)
+ZOOM = url.UrlState("map_cadrage", "cadrage", ["quartier"], False, parse=lambda _: True,
+                    dump=lambda on: "quartier" if on else None)
+url.bind(INDICATOR, METHOD, CLASSES, VINTAGE, ZOOM)
 
-zoom_url, bad = explore.url_value("cadrage", ["quartier"])
-rejected_zoom = [bad] if bad else []
-explore.seed("map_cadrage", True if zoom_url else None, False)
-explore.say_rejected("Valeur(s)", rejected_zoom)
 controls = st.columns([3, 2, 1, 1.4])
 controls[0].selectbox("Indicateur", list(catalogue), key="map_indicateur", format_func=label_of,
-                      on_change=explore.sync_callback("map_indicateur", "indicateur", lambda v: v))
+                      on_change=INDICATOR.write)
 controls[1].selectbox("Classement", list(maps.METHODS), key="map_methode", format_func=maps.METHODS.get,
-                      on_change=explore.sync_callback("map_methode", "methode", lambda v: v),
+                      on_change=METHOD.write,
                       help="Quantiles : autant de quartiers dans chaque classe. Intervalles égaux : classes de "
                       "même largeur. Seuils naturels (Jenks) : coupures là où les valeurs se séparent le mieux.")
-controls[2].selectbox("Classes", [str(k) for k in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)],
-                      key="map_classes", on_change=explore.sync_callback("map_classes", "classes", lambda v: v))
+controls[2].selectbox("Classes", CLASS_COUNTS, key="map_classes", on_change=CLASSES.write)
 controls[3].selectbox("Géographie prioritaire", [*vintages, ALL], key="map_geographie",
                       format_func=lambda v: "Toutes" if v == ALL else VINTAGE_LABELS.get(int(v), v).capitalize(),
-                      on_change=explore.sync_callback("map_geographie", "geographie", lambda v: v))
-for param, state_key in (("indicateur", "map_indicateur"), ("methode", "map_methode"),
-                         ("classes", "map_classes"), ("geographie", "map_geographie")):
-    explore.write_url(param, st.session_state[state_key])
-st.toggle("Centrer sur le quartier choisi", key="map_cadrage",
-          on_change=explore.sync_callback("map_cadrage", "cadrage", lambda v: "quartier" if v else None),
+                      on_change=VINTAGE.write)
+st.toggle("Centrer sur le quartier choisi", key="map_cadrage", on_change=ZOOM.write,
           help="Montre le quartier et ses voisins (quelques kilomètres) ; sinon, tous les quartiers.")
-explore.write_url("cadrage", "quartier" if st.session_state["map_cadrage"] else None)
+url.write(INDICATOR, METHOD, CLASSES, VINTAGE, ZOOM)
 
-indicator_id = st.session_state["map_indicateur"]
-vintage_value = st.session_state["map_geographie"]
+indicator_id = INDICATOR.value
 try:
-    choro = explore.choropleth(key, indicator_id, st.session_state["map_methode"],
-                               int(st.session_state["map_classes"]),
-                               int(vintage_value) if vintage_value != ALL else None)
+    choro = explore.choropleth(key, indicator_id, METHOD.value, int(CLASSES.value),
+                               int(VINTAGE.value) if VINTAGE.value != ALL else None)
 except DQError as exc:
     frame.show_error(exc)
     st.stop()
@@ -84,7 +69,7 @@ ind = choro.indicator
 # --- the map --------------------------------------------------------------------------------------
 own_shape = explore.geometries(key, "quartier").bounds.get(code)
 deck = choropleth_deck(choro, explore.commune_outlines(key), code,
-                       maps.around(own_shape) if st.session_state["map_cadrage"] and own_shape else None)
+                       maps.around(own_shape) if ZOOM.value and own_shape else None)
 
 map_col, legend_col = st.columns([4, 1.3], gap="medium")
 with map_col:

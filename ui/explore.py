@@ -1,9 +1,9 @@
-"""Streamlit glue of the Évolution, Comparer and Carte pages: cached dq_core calls, view state kept in
-the URL (validated against the catalogue and the territories), links between the pages."""
+"""Streamlit glue of the Évolution, Comparer and Carte pages: cached dq_core calls, links between the
+pages (their view state in the URL is `ui.url`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -98,73 +98,6 @@ def choropleth(key: tuple[str, str], indicator_id: str, method: str, k: int, vin
         return maps.build_choropleth(cur, indicator_id, method, k, vintage=vintage,
                                      geometries=geometries(key, "quartier"), places=places(key),
                                      store=latest_store(key), catalogue=indicators(key))
-
-
-# --- view state in the URL ------------------------------------------------------------------------
-
-def url_list(param: str, valid: Collection[str]) -> tuple[list[str] | None, list[str]]:
-    """The comma-separated values of `param` that are valid, and those that are not; (None, []) when
-    the URL does not carry the parameter."""
-    raw = st.query_params.get(param)
-    if raw is None:
-        return None, []
-    items = [x.strip() for x in raw.split(",") if x.strip()]
-    good = list(dict.fromkeys(x for x in items if x in valid))
-    return good, [x for x in items if x not in valid]
-
-
-def url_value(param: str, valid: Collection[str]) -> tuple[str | None, str | None]:
-    """(value, rejected): the parameter if valid, else (None, the rejected text)."""
-    raw = st.query_params.get(param)
-    if raw is None or raw == "":
-        return None, None
-    raw = raw.strip()
-    return (raw, None) if raw in valid else (None, raw)
-
-
-def seed(key: str, from_url, default) -> None:
-    """Before a widget is drawn: a value from the URL (a shared link, the back button) wins over the
-    session's; without one the session keeps its value, else the default."""
-    if from_url is not None:
-        if st.session_state.get(key) != from_url:
-            st.session_state[key] = from_url
-    elif key not in st.session_state:
-        st.session_state[key] = default
-
-
-def keep_valid(key: str, valid: Collection[str], default) -> None:
-    """Options can disappear (a deleted group, another quartier chosen): drop them from the state."""
-    value = st.session_state.get(key)
-    if isinstance(value, list):
-        kept = [v for v in value if v in valid]
-        if kept != value:
-            st.session_state[key] = kept
-    elif value is not None and value not in valid:
-        st.session_state[key] = default
-
-
-def write_url(param: str, text: str | None) -> None:
-    if not text:
-        if param in st.query_params:
-            del st.query_params[param]
-    elif st.query_params.get(param) != text:
-        st.query_params[param] = text
-
-
-def sync_callback(key: str, param: str, dump: Callable[[object], str | None]) -> Callable[[], None]:
-    """on_change of a widget: write its new value into the URL before the rerun reads it."""
-    def sync() -> None:
-        write_url(param, dump(st.session_state.get(key)))
-    return sync
-
-
-def join(values) -> str | None:
-    return ",".join(values) if values else None
-
-
-def say_rejected(kind: str, values: list[str]) -> None:
-    if values:
-        st.info(f"{kind} inconnu(s) dans le lien, ignoré(s) : {', '.join(values)}.", icon=":material/link_off:")
 
 
 # --- links ----------------------------------------------------------------------------------------
