@@ -9,9 +9,10 @@ from dq_core.errors import DQError
 from dq_core.explore import compare, maps
 from dq_core.explore.defaults import default_indicator
 from dq_core.store.territories import VINTAGE_LABELS
-from ui import explore, frame, state, tables, url
-from ui.deck import choropleth_deck
-from ui.text import plain
+from ui import cache, explore, frame, state, url
+from ui.render import tables
+from ui.render.deck import choropleth_deck
+from ui.render.text import plain
 
 frame.require_app()
 key = state.data_key()
@@ -21,12 +22,12 @@ if not code:
     st.info("Choisissez un quartier dans le menu de gauche.")
     st.stop()
 
-catalogue = {i.id: i for i in explore.indicators(key)}
+catalogue = {i.id: i for i in cache.indicators(key)}
 if not catalogue:
     st.info("Aucun indicateur dans cette base.")
     st.stop()
-label_of = explore.indicator_label(catalogue, explore.domains(key))
-places = explore.places(key)
+label_of = explore.indicator_label(catalogue, cache.domains(key))
+places = cache.places(key)
 row = places.frame[places.frame["code"] == code].iloc[0]
 ALL = "toutes"
 vintages = [v for v, _ in compare.filter_options(places, compare.Filters())["vintage"]]
@@ -59,7 +60,7 @@ url.write(INDICATOR, METHOD, CLASSES, VINTAGE, ZOOM)
 
 indicator_id = INDICATOR.value
 try:
-    choro = explore.choropleth(key, indicator_id, METHOD.value, int(CLASSES.value),
+    choro = cache.choropleth(key, indicator_id, METHOD.value, int(CLASSES.value),
                                int(VINTAGE.value) if VINTAGE.value != ALL else None)
 except DQError as exc:
     frame.show_error(exc)
@@ -67,8 +68,8 @@ except DQError as exc:
 ind = choro.indicator
 
 # --- the map --------------------------------------------------------------------------------------
-own_shape = explore.geometries(key, "quartier").bounds.get(code)
-deck = choropleth_deck(choro, explore.commune_outlines(key), code,
+own_shape = cache.geometries(key, "quartier").bounds.get(code)
+deck = choropleth_deck(choro, cache.commune_outlines(key), code,
                        maps.around(own_shape) if ZOOM.value and own_shape else None)
 
 map_col, legend_col = st.columns([4, 1.3], gap="medium")
@@ -85,7 +86,7 @@ legend_col.html(
     f"{escape(maps.METHODS[choro.method].split(' (')[0].lower())}</span>"
     f"<ul style='list-style:none;padding-left:0;margin-top:0.5rem'>{legend_rows}</ul>"
     f"<p style='color:#555'>{escape(choro.note)} Le quartier choisi est cerné de noir"
-    f"{' ; les limites des communes sont en gris' if explore.commune_outlines(key)['features'] else ''}.</p>"
+    f"{' ; les limites des communes sont en gris' if cache.commune_outlines(key)['features'] else ''}.</p>"
     f"<p style='color:#555'>Cliquez sur un quartier pour le choisir.</p></div>")
 
 # A click selects the quartier (it becomes the quartier of every page) and offers its fiche. The

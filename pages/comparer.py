@@ -6,8 +6,9 @@ from dq_core import fmt, view_export
 from dq_core.errors import DQError
 from dq_core.explore import compare
 from dq_core.store.territories import VINTAGE_LABELS
-from ui import charts, explore, frame, state, tables, url, view_exports
-from ui.text import plain
+from ui import cache, explore, frame, state, url, view_exports
+from ui.render import charts, tables
+from ui.render.text import plain
 
 frame.require_app()
 key = state.data_key()
@@ -17,9 +18,9 @@ if not code:
     st.info("Choisissez un quartier dans le menu de gauche.")
     st.stop()
 
-catalogue = {i.id: i for i in explore.indicators(key)}
-label_of = explore.indicator_label(catalogue, explore.domains(key))
-places = explore.places(key)
+catalogue = {i.id: i for i in cache.indicators(key)}
+label_of = explore.indicator_label(catalogue, cache.domains(key))
+places = cache.places(key)
 quartier = places.frame[places.frame["code"] == code].iloc[0]
 ALL = "toutes"
 vintages = [v for v, _ in compare.filter_options(places, compare.Filters())["vintage"]]
@@ -70,7 +71,7 @@ url.write(INDICATORS, VINTAGE, *LEVELS.values())
 explore.page_links("comparer", chosen)
 
 try:
-    comparison = explore.comparison(key, tuple(chosen), filters, code)
+    comparison = cache.comparison(key, tuple(chosen), filters, code)
 except DQError as exc:
     frame.show_error(exc)
     st.stop()
@@ -90,7 +91,7 @@ else:
                  height=min(38 + 35 * len(shown), 460), key="cmp_table",
                  column_config={"Quartier": st.column_config.TextColumn(pinned=True),
                                 "Code": st.column_config.TextColumn(width="small")})
-    demo = state.is_demo(key)
+    demo = cache.is_demo(key)
     scope = filters.describe(places.names)
     export_cols = st.columns([1, 1, 3])
     view_exports.download_buttons(
@@ -123,7 +124,7 @@ if chosen and len(shown):
     url.bind(DISTRIBUTION)
     st.selectbox("Indicateur", chosen, key="cmp_distribution", format_func=label_of, on_change=DISTRIBUTION.write)
     DISTRIBUTION.write()
-    dist = explore.distribution(key, tuple(chosen), filters, code, DISTRIBUTION.value)
+    dist = cache.distribution(key, tuple(chosen), filters, code, DISTRIBUTION.value)
     if dist.stats:
         st.altair_chart(charts.distribution_chart(dist), width="stretch")
         st.caption(plain(dist.summary()))
@@ -167,7 +168,7 @@ if not similar_ids:
     st.info("Choisissez au moins un indicateur de ressemblance.")
 else:
     try:
-        similarity = explore.similarity(key, code, tuple(similar_ids), NEIGHBOUR_COUNT.value, filters)
+        similarity = cache.similarity(key, code, tuple(similar_ids), NEIGHBOUR_COUNT.value, filters)
     except DQError as exc:
         frame.show_error(exc)
         st.stop()
@@ -193,7 +194,7 @@ else:
         st.caption(f"{fmt.number(similarity.excluded, 0)} quartier(s) écarté(s) : trop peu d'indicateurs en "
                    "commun avec ce quartier.")
     if similarity.neighbours:
-        demo = state.is_demo(key)
+        demo = cache.is_demo(key)
         export_cols = st.columns([1, 1, 3])
         view_exports.download_buttons(
             lambda s=similarity, n=str(quartier["name"]), d=demo: view_export.similarity_export(s, n, demo=d),

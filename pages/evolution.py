@@ -8,8 +8,9 @@ from dq_core.explore import evolution
 from dq_core.explore import groups as dq_groups
 from dq_core.explore.defaults import default_indicator
 from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS
-from ui import charts, explore, frame, state, tables, url, view_exports
-from ui.text import plain
+from ui import cache, explore, frame, state, url, view_exports
+from ui.render import charts, tables
+from ui.render.text import plain
 
 frame.require_app()
 key = state.data_key()
@@ -19,10 +20,10 @@ if not code:
     st.info("Choisissez un quartier dans le menu de gauche.")
     st.stop()
 
-catalogue = {i.id: i for i in explore.indicators(key)}
-quartiers = {q.code: q for q in state.quartiers(key)}
-saved_groups = {g.code: g for g in explore.group_list(key)}
-label_of = explore.indicator_label(catalogue, explore.domains(key))
+catalogue = {i.id: i for i in cache.indicators(key)}
+quartiers = {q.code: q for q in cache.quartiers(key)}
+saved_groups = {g.code: g for g in cache.group_list(key)}
+label_of = explore.indicator_label(catalogue, cache.domains(key))
 DEFAULT_INDICATORS = [i for i in [default_indicator(catalogue.values())] if i]
 
 # --- view state: URL first (a link someone sent), then this session, then defaults -----------------
@@ -65,7 +66,7 @@ middle[1].multiselect("Groupes de quartiers", list(saved_groups), key="evo_group
 chosen = INDICATORS.value
 base100 = BASE100.value
 try:
-    evo = explore.evolution_view(key, tuple(chosen), (code, *OTHERS.value), tuple(REFERENCES.value),
+    evo = cache.evolution_view(key, tuple(chosen), (code, *OTHERS.value), tuple(REFERENCES.value),
                                  tuple(GROUPS.value), bool(base100), st.query_params.get("base") if base100 else None)
 except DQError as exc:
     frame.show_error(exc)
@@ -87,7 +88,7 @@ else:
     BASE.clear()
 
 if evo.indicators:
-    demo = state.is_demo(key)
+    demo = cache.is_demo(key)
     view_exports.download_buttons(lambda e=evo, d=demo: view_export.evolution_export(e, demo=d), "evolution",
                                   quartiers[code].name, code, "evo_export", options_row[2], options_row[3],
                                   demo=demo, in_excel="une feuille par indicateur, son tableau et son graphique",
@@ -186,7 +187,7 @@ def _add_members() -> None:
     if not territory:
         return
     st.session_state["grp_members"] = dq_groups.with_territory(
-        st.session_state.get("grp_members", []), explore.places(key), territory, quartiers[code].vintage)
+        st.session_state.get("grp_members", []), cache.places(key), territory, quartiers[code].vintage)
 
 
 st.divider()
@@ -208,7 +209,7 @@ with st.expander("Groupes de quartiers : créer, modifier, supprimer",
                   placeholder="Contrat de ville de l'agglomération")
     st.multiselect("Quartiers du groupe", list(quartiers), key="grp_members",
                    format_func=lambda c: quartiers[c].label, placeholder="Choisissez au moins deux quartiers")
-    places = explore.places(key)
+    places = cache.places(key)
     add = st.columns([3, 1], vertical_alignment="bottom")
     add[0].selectbox("Ajouter tous les quartiers d'un territoire", dq_groups.member_sources(places),
                      key="grp_add_from", index=None, format_func=lambda c: dq_groups.member_source_label(places, c),
