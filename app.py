@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import frame, state
+from ui import cache, frame, state
 
 st.set_page_config(page_title="Data & Quartiers", page_icon=str(Path(__file__).parent / "data/assets/favicon.png"), layout="wide")
 frame.leave_legacy_pages_mode()
@@ -34,6 +34,6 @@ if ready:
     frame.choose_quartier()
 frame.choose_workspace()
 if ready:
-    if state.is_demo(state.data_key()):
+    if cache.is_demo(state.data_key()):
         frame.demo_notice()
     page.run()

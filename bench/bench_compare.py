@@ -29,7 +29,7 @@ from common import CACHE, demo_db  # noqa: E402
 from dq_core.explore import compare, evolution, groups, maps  # noqa: E402
 from dq_core.store import db  # noqa: E402
 from dq_core.store.catalogue import load_indicators  # noqa: E402
-from ui.deck import choropleth_deck  # noqa: E402
+from ui.render.deck import choropleth_deck  # noqa: E402
 
 
 def timed(fn, args_list) -> list[float]:

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from dq_core import fmt
-from ui import frame, state
-from ui.text import plain
+from ui import cache, frame, state
+from ui.render.text import plain
 
 frame.require_app()
-summary = state.summary(state.data_key())
+summary = cache.summary(state.data_key())
 
 st.title("Data & Quartiers")
 st.markdown(

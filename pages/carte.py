@@ -7,10 +7,12 @@ import streamlit as st
 from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.explore import compare, maps
+from dq_core.explore.defaults import default_indicator
 from dq_core.store.territories import VINTAGE_LABELS
-from ui import explore, frame, state, tables
-from ui.deck import choropleth_deck
-from ui.text import plain
+from ui import cache, explore, frame, state, url
+from ui.render import tables
+from ui.render.deck import choropleth_deck
+from ui.render.text import plain
 
 frame.require_app()
 key = state.data_key()
@@ -20,72 +22,55 @@ if not code:
     st.info("Choisissez un quartier dans le menu de gauche.")
     st.stop()
 
-catalogue = {i.id: i for i in explore.indicators(key)}
+catalogue = {i.id: i for i in cache.indicators(key)}
 if not catalogue:
     st.info("Aucun indicateur dans cette base.")
     st.stop()
-label_of = explore.indicator_label(catalogue, explore.domains(key))
-places = explore.places(key)
+label_of = explore.indicator_label(catalogue, cache.domains(key))
+places = cache.places(key)
 row = places.frame[places.frame["code"] == code].iloc[0]
 ALL = "toutes"
 vintages = [v for v, _ in compare.filter_options(places, compare.Filters())["vintage"]]
-default_indicator = next((i for i in ("taux_pauvrete",) if i in catalogue),
-                         next((i.id for i in catalogue.values() if i.is_key), next(iter(catalogue))))
 
 # --- view state: URL first, then this session, then defaults ----------------------------------------
-rejected = []
-for param, state_key, valid, default in (
-        ("indicateur", "map_indicateur", list(catalogue), default_indicator),
-        ("methode", "map_methode", list(maps.METHODS), maps.DEFAULT_METHOD),
-        ("classes", "map_classes", [str(k) for k in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)],
-         str(maps.DEFAULT_CLASSES)),
-        ("geographie", "map_geographie", [*vintages, ALL],
-         str(int(row["vintage"])) if row["vintage"] == row["vintage"] and str(int(row["vintage"])) in vintages
-         else ALL)):
-    value, bad = explore.url_value(param, valid)
-    rejected += [bad] if bad else []
-    explore.seed(state_key, value, default)
-explore.say_rejected("Valeur(s)", rejected)
+CLASS_COUNTS = [str(k) for k in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)]
+own_vintage = str(int(row["vintage"])) if row["vintage"] == row["vintage"] else ALL
+INDICATOR = url.UrlState("map_indicateur", "indicateur", catalogue, default_indicator(catalogue.values()))
+METHOD = url.UrlState("map_methode", "methode", maps.METHODS, maps.DEFAULT_METHOD)
+CLASSES = url.UrlState("map_classes", "classes", CLASS_COUNTS, str(maps.DEFAULT_CLASSES))
+VINTAGE = url.UrlState("map_geographie", "geographie", [*vintages, ALL], own_vintage if own_vintage in vintages else ALL)
+ZOOM = url.UrlState("map_cadrage", "cadrage", ["quartier"], False, parse=lambda _: True,
+                    dump=lambda on: "quartier" if on else None)
+url.bind(INDICATOR, METHOD, CLASSES, VINTAGE, ZOOM)
 
-zoom_url, bad = explore.url_value("cadrage", ["quartier"])
-rejected_zoom = [bad] if bad else []
-explore.seed("map_cadrage", True if zoom_url else None, False)
-explore.say_rejected("Valeur(s)", rejected_zoom)
 controls = st.columns([3, 2, 1, 1.4])
 controls[0].selectbox("Indicateur", list(catalogue), key="map_indicateur", format_func=label_of,
-                      on_change=explore.sync_callback("map_indicateur", "indicateur", lambda v: v))
+                      on_change=INDICATOR.write)
 controls[1].selectbox("Classement", list(maps.METHODS), key="map_methode", format_func=maps.METHODS.get,
-                      on_change=explore.sync_callback("map_methode", "methode", lambda v: v),
+                      on_change=METHOD.write,
                       help="Quantiles : autant de quartiers dans chaque classe. Intervalles égaux : classes de "
                       "même largeur. Seuils naturels (Jenks) : coupures là où les valeurs se séparent le mieux.")
-controls[2].selectbox("Classes", [str(k) for k in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)],
-                      key="map_classes", on_change=explore.sync_callback("map_classes", "classes", lambda v: v))
+controls[2].selectbox("Classes", CLASS_COUNTS, key="map_classes", on_change=CLASSES.write)
 controls[3].selectbox("Géographie prioritaire", [*vintages, ALL], key="map_geographie",
                       format_func=lambda v: "Toutes" if v == ALL else VINTAGE_LABELS.get(int(v), v).capitalize(),
-                      on_change=explore.sync_callback("map_geographie", "geographie", lambda v: v))
-for param, state_key in (("indicateur", "map_indicateur"), ("methode", "map_methode"),
-                         ("classes", "map_classes"), ("geographie", "map_geographie")):
-    explore.write_url(param, st.session_state[state_key])
-st.toggle("Centrer sur le quartier choisi", key="map_cadrage",
-          on_change=explore.sync_callback("map_cadrage", "cadrage", lambda v: "quartier" if v else None),
+                      on_change=VINTAGE.write)
+st.toggle("Centrer sur le quartier choisi", key="map_cadrage", on_change=ZOOM.write,
           help="Montre le quartier et ses voisins (quelques kilomètres) ; sinon, tous les quartiers.")
-explore.write_url("cadrage", "quartier" if st.session_state["map_cadrage"] else None)
+url.write(INDICATOR, METHOD, CLASSES, VINTAGE, ZOOM)
 
-indicator_id = st.session_state["map_indicateur"]
-vintage_value = st.session_state["map_geographie"]
+indicator_id = INDICATOR.value
 try:
-    choro = explore.choropleth(key, indicator_id, st.session_state["map_methode"],
-                               int(st.session_state["map_classes"]),
-                               int(vintage_value) if vintage_value != ALL else None)
+    choro = cache.choropleth(key, indicator_id, METHOD.value, int(CLASSES.value),
+                               int(VINTAGE.value) if VINTAGE.value != ALL else None)
 except DQError as exc:
     frame.show_error(exc)
     st.stop()
 ind = choro.indicator
 
 # --- the map --------------------------------------------------------------------------------------
-own_shape = explore.geometries(key, "quartier").bounds.get(code)
-deck = choropleth_deck(choro, explore.commune_outlines(key), code,
-                       maps.around(own_shape) if st.session_state["map_cadrage"] and own_shape else None)
+own_shape = cache.geometries(key, "quartier").bounds.get(code)
+deck = choropleth_deck(choro, cache.commune_outlines(key), code,
+                       maps.around(own_shape) if ZOOM.value and own_shape else None)
 
 map_col, legend_col = st.columns([4, 1.3], gap="medium")
 with map_col:
@@ -101,7 +86,7 @@ legend_col.html(
     f"{escape(maps.METHODS[choro.method].split(' (')[0].lower())}</span>"
     f"<ul style='list-style:none;padding-left:0;margin-top:0.5rem'>{legend_rows}</ul>"
     f"<p style='color:#555'>{escape(choro.note)} Le quartier choisi est cerné de noir"
-    f"{' ; les limites des communes sont en gris' if explore.commune_outlines(key)['features'] else ''}.</p>"
+    f"{' ; les limites des communes sont en gris' if cache.commune_outlines(key)['features'] else ''}.</p>"
     f"<p style='color:#555'>Cliquez sur un quartier pour le choisir.</p></div>")
 
 # A click selects the quartier (it becomes the quartier of every page) and offers its fiche. The

@@ -4,8 +4,8 @@ import streamlit as st
 
 from dq_core import fmt
 from dq_core.store.glossary import GLOSSARY
-from ui import frame, state
-from ui.text import plain
+from ui import cache, frame, state
+from ui.render.text import plain
 
 KIND_LABELS = {"count": "effectif", "rate": "taux", "ratio": "rapport", "mean": "moyenne",
                "median": "médiane (ne s'additionne pas)", "index": "indice (ne s'additionne pas)"}
@@ -15,7 +15,7 @@ DIRECTION_LABELS = {"higher_better": "une valeur plus haute est plus favorable",
 
 frame.require_app()
 st.title("Catalogue des indicateurs")
-coverage = state.coverage(state.data_key())
+coverage = cache.coverage(state.data_key())
 st.caption(f"{len(coverage)} indicateurs. Chaque chiffre de l'application renvoie à l'une de ces définitions.")
 
 left, right = st.columns([2, 1])

@@ -7,8 +7,9 @@ from dq_core.errors import DQError
 from dq_core.explore import compare
 from dq_core.export import views as view_export
 from dq_core.store.territories import VINTAGE_LABELS
-from ui import charts, explore, frame, state, tables, view_exports
-from ui.text import plain
+from ui import cache, explore, frame, state, url, view_exports
+from ui.render import charts, tables
+from ui.render.text import plain
 
 frame.require_app()
 key = state.data_key()
@@ -18,35 +19,28 @@ if not code:
     st.info("Choisissez un quartier dans le menu de gauche.")
     st.stop()
 
-catalogue = {i.id: i for i in explore.indicators(key)}
-label_of = explore.indicator_label(catalogue, explore.domains(key))
-places = explore.places(key)
+catalogue = {i.id: i for i in cache.indicators(key)}
+label_of = explore.indicator_label(catalogue, cache.domains(key))
+places = cache.places(key)
 quartier = places.frame[places.frame["code"] == code].iloc[0]
 ALL = "toutes"
 vintages = [v for v, _ in compare.filter_options(places, compare.Filters())["vintage"]]
 default_indicators = compare.default_similarity_indicators(list(catalogue.values()))[:6] or list(catalogue)[:3]
 
 # --- view state: URL first, then this session, then defaults ----------------------------------------
-rejected = []
-chosen_url, bad = explore.url_list("indicateurs", catalogue)
-rejected += bad
-explore.seed("cmp_indicateurs", None if chosen_url is None else chosen_url[:compare.MAX_INDICATORS], default_indicators)
-vintage_url, bad = explore.url_value("geographie", [*vintages, ALL])
-rejected += [bad] if bad else []
 own_vintage = str(int(quartier["vintage"])) if quartier["vintage"] == quartier["vintage"] else ALL
-explore.seed("cmp_geographie", vintage_url, own_vintage if own_vintage in vintages else ALL)
-for level in compare.FILTER_LEVELS:
-    valid = [c for c, lv in places.levels.items() if lv == level]
-    value, bad = explore.url_value(level, valid)
-    rejected += [bad] if bad else []
-    explore.seed(f"cmp_{level}", value, None)
-similar_url, bad = explore.url_list("similaires", catalogue)
-rejected += bad
-explore.seed("cmp_similaires", None if similar_url is None else similar_url[:compare.MAX_SIMILARITY_INDICATORS],
-             compare.default_similarity_indicators(list(catalogue.values()))[:compare.MAX_SIMILARITY_INDICATORS])
-k_url, bad = explore.url_value("voisins", [str(i) for i in range(3, 11)])
-explore.seed("cmp_voisins", int(k_url) if k_url else None, compare.DEFAULT_NEIGHBOURS)
-explore.say_rejected("Valeur(s)", rejected)
+NEIGHBOURS = list(range(3, 11))
+INDICATORS = url.UrlState("cmp_indicateurs", "indicateurs", catalogue, default_indicators, many=True,
+                          limit=compare.MAX_INDICATORS)
+VINTAGE = url.UrlState("cmp_geographie", "geographie", [*vintages, ALL], own_vintage if own_vintage in vintages else ALL)
+LEVELS = {level: url.UrlState(f"cmp_{level}", level, [c for c, lv in places.levels.items() if lv == level])
+          for level in compare.FILTER_LEVELS}
+SIMILAR = url.UrlState(
+    "cmp_similaires", "similaires", catalogue, many=True, limit=compare.MAX_SIMILARITY_INDICATORS,
+    default=compare.default_similarity_indicators(list(catalogue.values()))[:compare.MAX_SIMILARITY_INDICATORS])
+NEIGHBOUR_COUNT = url.UrlState("cmp_voisins", "voisins", [str(k) for k in NEIGHBOURS], compare.DEFAULT_NEIGHBOURS,
+                               parse=int, kind=None)
+url.bind(INDICATORS, VINTAGE, *LEVELS.values(), SIMILAR, NEIGHBOUR_COUNT)
 
 st.caption(f"Tous les quartiers côte à côte, à la même période pour chaque indicateur. La ligne de "
            f"**{plain(quartier['name'])}** est surlignée ; son rang est donné sous le tableau. Les "
@@ -54,35 +48,31 @@ st.caption(f"Tous les quartiers côte à côte, à la même période pour chaque
 
 # --- filters (each level narrows the next) ---------------------------------------------------------
 cols = st.columns(5)
-vintage_value = st.session_state["cmp_geographie"]
-vintage = int(vintage_value) if vintage_value not in (None, ALL) else None
+vintage = int(VINTAGE.value) if VINTAGE.value not in (None, ALL) else None
 cols[0].selectbox(compare.FILTER_LABELS["vintage"], [*vintages, ALL], key="cmp_geographie",
                   format_func=lambda v: "Toutes" if v == ALL else VINTAGE_LABELS.get(int(v), v).capitalize(),
-                  on_change=explore.sync_callback("cmp_geographie", "geographie", lambda v: v))
+                  on_change=VINTAGE.write)
 above: dict = {}
 for column, level in zip(cols[1:], compare.FILTER_LEVELS, strict=True):
     options = compare.filter_options(places, compare.Filters(**above, vintage=vintage))[level]
     names = dict(options)
-    explore.keep_valid(f"cmp_{level}", names, None)
+    LEVELS[level].narrow(names)
     column.selectbox(compare.FILTER_LABELS[level], list(names), key=f"cmp_{level}", index=None,
                      format_func=names.get, placeholder="Toutes" if level != "epci" else "Tous",
-                     on_change=explore.sync_callback(f"cmp_{level}", level, lambda v: v))
-    above[level] = st.session_state.get(f"cmp_{level}")
+                     on_change=LEVELS[level].write)
+    above[level] = LEVELS[level].value
 filters = compare.Filters(**above, vintage=vintage)
 
 st.multiselect("Indicateurs du tableau", list(catalogue), key="cmp_indicateurs", format_func=label_of,
                max_selections=compare.MAX_INDICATORS, placeholder="Choisissez un ou plusieurs indicateurs",
-               on_change=explore.sync_callback("cmp_indicateurs", "indicateurs", explore.join))
-chosen = st.session_state["cmp_indicateurs"]
-explore.write_url("indicateurs", explore.join(chosen))
-explore.write_url("geographie", st.session_state["cmp_geographie"])
-for level in compare.FILTER_LEVELS:
-    explore.write_url(level, st.session_state.get(f"cmp_{level}"))
+               on_change=INDICATORS.write)
+chosen = INDICATORS.value
+url.write(INDICATORS, VINTAGE, *LEVELS.values())
 
 explore.page_links("comparer", chosen)
 
 try:
-    comparison = explore.comparison(key, tuple(chosen), filters, code)
+    comparison = cache.comparison(key, tuple(chosen), filters, code)
 except DQError as exc:
     frame.show_error(exc)
     st.stop()
@@ -102,7 +92,7 @@ else:
                  height=min(38 + 35 * len(shown), 460), key="cmp_table",
                  column_config={"Quartier": st.column_config.TextColumn(pinned=True),
                                 "Code": st.column_config.TextColumn(width="small")})
-    demo = state.is_demo(key)
+    demo = cache.is_demo(key)
     scope = filters.describe(places.names)
     export_cols = st.columns([1, 1, 3])
     view_exports.download_buttons(
@@ -114,8 +104,7 @@ else:
     for ind in comparison.indicators:
         rank = comparison.ranks.get(ind.id)
         if rank is None:
-            secret = comparison.secret.loc[comparison.rows["code"] == code, ind.id].any()
-            why = "secret statistique" if secret else "pas de valeur à cette période"
+            why = comparison.no_rank_reason(ind.id)
             lines.append(f"<li><b>{tables.escape(ind.label)}</b> : pas de rang ({why}).</li>")
             continue
         value = fmt.value(rank.value, ind.unit, ind.decimals)
@@ -129,15 +118,14 @@ else:
         st.caption(plain(note))
 
 # --- distribution ---------------------------------------------------------------------------------
+DISTRIBUTION = url.UrlState("cmp_distribution", "distribution", chosen, chosen[0] if chosen else None,
+                            options=chosen, kind=None)
 if chosen and len(shown):
     st.subheader("Distribution d'un indicateur")
-    dist_url, _ = explore.url_value("distribution", chosen)
-    explore.seed("cmp_distribution", dist_url, chosen[0])
-    explore.keep_valid("cmp_distribution", chosen, chosen[0])
-    st.selectbox("Indicateur", chosen, key="cmp_distribution", format_func=label_of,
-                 on_change=explore.sync_callback("cmp_distribution", "distribution", lambda v: v))
-    explore.write_url("distribution", st.session_state["cmp_distribution"])
-    dist = explore.distribution(key, tuple(chosen), filters, code, st.session_state["cmp_distribution"])
+    url.bind(DISTRIBUTION)
+    st.selectbox("Indicateur", chosen, key="cmp_distribution", format_func=label_of, on_change=DISTRIBUTION.write)
+    DISTRIBUTION.write()
+    dist = cache.distribution(key, tuple(chosen), filters, code, DISTRIBUTION.value)
     if dist.stats:
         st.altair_chart(charts.distribution_chart(dist), width="stretch")
         st.caption(plain(dist.summary()))
@@ -163,7 +151,7 @@ if chosen and len(shown):
     else:
         st.info("Aucune valeur à placer pour cet indicateur.")
 else:
-    explore.write_url("distribution", None)
+    DISTRIBUTION.clear()
 
 # --- similar quartiers ----------------------------------------------------------------------------
 st.subheader("Quartiers similaires")
@@ -173,17 +161,15 @@ st.caption("Les quartiers qui ressemblent le plus à celui-ci sur les indicateur
 sim_cols = st.columns([4, 1])
 sim_cols[0].multiselect("Indicateurs de ressemblance", list(catalogue), key="cmp_similaires", format_func=label_of,
                         max_selections=compare.MAX_SIMILARITY_INDICATORS, placeholder="Choisissez des indicateurs",
-                        on_change=explore.sync_callback("cmp_similaires", "similaires", explore.join))
-sim_cols[1].select_slider("Combien", list(range(3, 11)), key="cmp_voisins",
-                          on_change=explore.sync_callback("cmp_voisins", "voisins", str))
-explore.write_url("similaires", explore.join(st.session_state["cmp_similaires"]))
-explore.write_url("voisins", str(st.session_state["cmp_voisins"]))
-similar_ids = st.session_state["cmp_similaires"]
+                        on_change=SIMILAR.write)
+sim_cols[1].select_slider("Combien", NEIGHBOURS, key="cmp_voisins", on_change=NEIGHBOUR_COUNT.write)
+url.write(SIMILAR, NEIGHBOUR_COUNT)
+similar_ids = SIMILAR.value
 if not similar_ids:
     st.info("Choisissez au moins un indicateur de ressemblance.")
 else:
     try:
-        similarity = explore.similarity(key, code, tuple(similar_ids), st.session_state["cmp_voisins"], filters)
+        similarity = cache.similarity(key, code, tuple(similar_ids), NEIGHBOUR_COUNT.value, filters)
     except DQError as exc:
         frame.show_error(exc)
         st.stop()
@@ -209,7 +195,7 @@ else:
         st.caption(f"{fmt.number(similarity.excluded, 0)} quartier(s) écarté(s) : trop peu d'indicateurs en "
                    "commun avec ce quartier.")
     if similarity.neighbours:
-        demo = state.is_demo(key)
+        demo = cache.is_demo(key)
         export_cols = st.columns([1, 1, 3])
         view_exports.download_buttons(
             lambda s=similarity, n=str(quartier["name"]), d=demo: view_export.similarity_export(s, n, demo=d),

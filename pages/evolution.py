@@ -6,10 +6,12 @@ from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.explore import evolution
 from dq_core.explore import groups as dq_groups
+from dq_core.explore.defaults import default_indicator
 from dq_core.export import views as view_export
 from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS
-from ui import charts, explore, frame, state, tables, view_exports
-from ui.text import plain
+from ui import cache, explore, frame, state, url, view_exports
+from ui.render import charts, tables
+from ui.render.text import plain
 
 frame.require_app()
 key = state.data_key()
@@ -19,30 +21,24 @@ if not code:
     st.info("Choisissez un quartier dans le menu de gauche.")
     st.stop()
 
-catalogue = {i.id: i for i in explore.indicators(key)}
-quartiers = {q.code: q for q in state.quartiers(key)}
-saved_groups = {g.code: g for g in explore.group_list(key)}
-label_of = explore.indicator_label(catalogue, explore.domains(key))
-DEFAULT_INDICATORS = [i for i in ("taux_pauvrete",) if i in catalogue] or [
-    i.id for i in catalogue.values() if i.is_key][:1] or list(catalogue)[:1]
+catalogue = {i.id: i for i in cache.indicators(key)}
+quartiers = {q.code: q for q in cache.quartiers(key)}
+saved_groups = {g.code: g for g in cache.group_list(key)}
+label_of = explore.indicator_label(catalogue, cache.domains(key))
+DEFAULT_INDICATORS = [i for i in [default_indicator(catalogue.values())] if i]
 
 # --- view state: URL first (a link someone sent), then this session, then defaults -----------------
-indicators_url, bad_indicators = explore.url_list("indicateurs", catalogue)
-others_url, bad_quartiers = explore.url_list("quartiers", quartiers)
-references_url, bad_references = explore.url_list("references", REFERENCE_KEYS)
-groups_url, bad_groups = explore.url_list("groupes", saved_groups)
-explore.seed("evo_indicateurs", None if indicators_url is None else indicators_url[:evolution.MAX_INDICATORS],
-             DEFAULT_INDICATORS)
-explore.seed("evo_quartiers", others_url, [])
-explore.seed("evo_references", references_url, ["commune"])
-explore.seed("evo_groupes", groups_url, [])
-base_url = st.query_params.get("base100")
-explore.seed("evo_base100", True if base_url == "oui" else None, False)
-explore.keep_valid("evo_quartiers", [c for c in quartiers if c != code], [])
-explore.keep_valid("evo_groupes", saved_groups, [])
-for kind, rejected in (("Indicateur(s)", bad_indicators), ("Quartier(s)", bad_quartiers),
-                       ("Référence(s)", bad_references), ("Groupe(s)", bad_groups)):
-    explore.say_rejected(kind, rejected)
+INDICATORS = url.UrlState("evo_indicateurs", "indicateurs", catalogue, DEFAULT_INDICATORS, many=True,
+                          limit=evolution.MAX_INDICATORS, kind="Indicateur(s)")
+OTHERS = url.UrlState("evo_quartiers", "quartiers", quartiers, [], many=True,
+                      options=[c for c in quartiers if c != code], kind="Quartier(s)")
+REFERENCES = url.UrlState("evo_references", "references", REFERENCE_KEYS, ["commune"], many=True,
+                          kind="Référence(s)")
+GROUPS = url.UrlState("evo_groupes", "groupes", saved_groups, [], many=True, options=saved_groups,
+                      kind="Groupe(s)")
+BASE100 = url.UrlState("evo_base100", "base100", ["oui"], False, parse=lambda _: True,
+                       dump=lambda on: "oui" if on else None, kind=None)
+url.bind(INDICATORS, OTHERS, REFERENCES, GROUPS, BASE100)
 
 st.caption(f"**{plain(quartiers[code].name)}** et les territoires choisis ci-dessous, période par période. "
            "Une année manquante laisse un trou dans la ligne (jamais de valeur inventée) ; les "
@@ -52,61 +48,54 @@ st.caption(f"**{plain(quartiers[code].name)}** et les territoires choisis ci-des
 top = st.columns([3, 2])
 top[0].multiselect("Indicateurs", list(catalogue), key="evo_indicateurs", format_func=label_of,
                    max_selections=evolution.MAX_INDICATORS, placeholder="Choisissez un ou plusieurs indicateurs",
-                   on_change=explore.sync_callback("evo_indicateurs", "indicateurs", explore.join))
+                   on_change=INDICATORS.write)
 top[1].multiselect("Territoires de référence", list(REFERENCE_KEYS), key="evo_references",
                    format_func=REFERENCE_LABELS.get, placeholder="Aucune référence",
-                   on_change=explore.sync_callback("evo_references", "references", explore.join),
+                   on_change=REFERENCES.write,
                    help="Pour chaque quartier choisi : sa commune, son agglomération (EPCI), son "
                    "département, sa région, la France, l'ensemble des quartiers.")
 middle = st.columns([3, 2])
 middle[0].multiselect("Autres quartiers", [c for c in quartiers if c != code], key="evo_quartiers",
                       format_func=lambda c: quartiers[c].label, placeholder="Ajoutez des quartiers à comparer",
                       max_selections=evolution.MAX_TERRITORIES - 1,
-                      on_change=explore.sync_callback("evo_quartiers", "quartiers", explore.join))
+                      on_change=OTHERS.write)
 middle[1].multiselect("Groupes de quartiers", list(saved_groups), key="evo_groupes",
                       format_func=lambda c: saved_groups[c].label, placeholder="Aucun groupe",
-                      on_change=explore.sync_callback("evo_groupes", "groupes", explore.join),
+                      on_change=GROUPS.write,
                       help="Un groupe se lit comme un seul territoire. Créez-en un plus bas.")
 
-chosen = st.session_state["evo_indicateurs"]
-base100 = st.session_state["evo_base100"]
+chosen = INDICATORS.value
+base100 = BASE100.value
 try:
-    evo = explore.evolution_view(key, tuple(chosen), (code, *st.session_state["evo_quartiers"]),
-                                 tuple(st.session_state["evo_references"]), tuple(st.session_state["evo_groupes"]),
-                                 bool(base100), st.query_params.get("base") if base100 else None)
+    evo = cache.evolution_view(key, tuple(chosen), (code, *OTHERS.value), tuple(REFERENCES.value),
+                                 tuple(GROUPS.value), bool(base100), st.query_params.get("base") if base100 else None)
 except DQError as exc:
     frame.show_error(exc)
     st.stop()
 
 options_row = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
-options_row[0].toggle("Base 100", key="evo_base100",
-                      on_change=explore.sync_callback("evo_base100", "base100", lambda v: "oui" if v else None),
+options_row[0].toggle("Base 100", key="evo_base100", on_change=BASE100.write,
                       help="Chaque série vaut 100 à la période de base : on compare des rythmes d'évolution, "
                       "pas des niveaux.")
+periods = evolution.periods_of(evo) if base100 else []
+BASE = url.UrlState("evo_base", "base", periods, None, options=periods, kind=None)
 if base100:
-    periods = evolution.periods_of(evo)
-    base_url_value, _ = explore.url_value("base", periods)
-    explore.seed("evo_base", base_url_value, None)
-    explore.keep_valid("evo_base", periods, None)
+    url.bind(BASE)
     options_row[1].selectbox("Période de base (= 100)", periods, key="evo_base", format_func=fmt.period,
                              index=None, placeholder="automatique : première période commune",
-                             on_change=explore.sync_callback("evo_base", "base", lambda v: v))
-    explore.write_url("base", st.session_state.get("evo_base"))
+                             on_change=BASE.write)
+    BASE.write()
 else:
-    explore.write_url("base", None)
+    BASE.clear()
 
 if evo.indicators:
-    demo = state.is_demo(key)
+    demo = cache.is_demo(key)
     view_exports.download_buttons(lambda e=evo, d=demo: view_export.evolution_export(e, demo=d), "evolution",
                                   quartiers[code].name, code, "evo_export", options_row[2], options_row[3],
                                   demo=demo, in_excel="une feuille par indicateur, son tableau et son graphique",
                                   in_csv="Les tableaux des indicateurs, l'un sous l'autre")
 
-explore.write_url("indicateurs", explore.join(chosen))
-explore.write_url("quartiers", explore.join(st.session_state["evo_quartiers"]))
-explore.write_url("references", explore.join(st.session_state["evo_references"]))
-explore.write_url("groupes", explore.join(st.session_state["evo_groupes"]))
-explore.write_url("base100", "oui" if base100 else None)
+url.write(INDICATORS, OTHERS, REFERENCES, GROUPS, BASE100)
 
 explore.page_links("evolution", chosen)
 st.html(tables.STYLE)
@@ -160,9 +149,8 @@ def _save_group() -> None:
         return
     _message("success", f"Groupe « {group.name} » enregistré ({len(group.members)} quartiers). Il est ajouté "
              "aux territoires du graphique.")
-    chosen_groups = [g for g in st.session_state.get("evo_groupes", []) if g != group.code] + [group.code]
-    st.session_state["evo_groupes"] = chosen_groups
-    explore.write_url("groupes", explore.join(chosen_groups))
+    st.session_state["evo_groupes"] = [g for g in GROUPS.value or [] if g != group.code] + [group.code]
+    GROUPS.write()
     st.session_state["grp_name"], st.session_state["grp_members"] = "", []
     st.session_state["grp_editing"] = None
 
@@ -190,9 +178,8 @@ def _delete_group(group_code: str) -> None:
         _message("error", exc.message)
         return
     st.session_state["grp_confirm"] = None
-    remaining = [g for g in st.session_state.get("evo_groupes", []) if g != group_code]
-    st.session_state["evo_groupes"] = remaining
-    explore.write_url("groupes", explore.join(remaining))
+    st.session_state["evo_groupes"] = [g for g in GROUPS.value or [] if g != group_code]
+    GROUPS.write()
     _message("success", "Groupe supprimé.")
 
 
@@ -200,11 +187,8 @@ def _add_members() -> None:
     territory = st.session_state.get("grp_add_from")
     if not territory:
         return
-    vintage = quartiers[code].vintage
-    frame_ = explore.places(key).frame
-    codes = [c for c, zone, v in zip(frame_["code"], frame_["zone"], frame_["vintage"], strict=True)
-             if territory in zone and v == vintage]
-    st.session_state["grp_members"] = list(dict.fromkeys([*st.session_state.get("grp_members", []), *codes]))
+    st.session_state["grp_members"] = dq_groups.with_territory(
+        st.session_state.get("grp_members", []), cache.places(key), territory, quartiers[code].vintage)
 
 
 st.divider()
@@ -226,14 +210,10 @@ with st.expander("Groupes de quartiers : créer, modifier, supprimer",
                   placeholder="Contrat de ville de l'agglomération")
     st.multiselect("Quartiers du groupe", list(quartiers), key="grp_members",
                    format_func=lambda c: quartiers[c].label, placeholder="Choisissez au moins deux quartiers")
-    places = explore.places(key)
-    areas = sorted({c for zone in places.frame["zone"] for c in zone
-                    if places.levels.get(c) in ("epci", "commune", "departement")},
-                   key=lambda c: (["epci", "commune", "departement"].index(places.levels[c]), places.names[c]))
+    places = cache.places(key)
     add = st.columns([3, 1], vertical_alignment="bottom")
-    level_words = {"epci": "Agglomération", "commune": "Commune", "departement": "Département"}
-    add[0].selectbox("Ajouter tous les quartiers d'un territoire", areas, key="grp_add_from", index=None,
-                     format_func=lambda c: f"{level_words[places.levels[c]]} : {places.names[c]}",
+    add[0].selectbox("Ajouter tous les quartiers d'un territoire", dq_groups.member_sources(places),
+                     key="grp_add_from", index=None, format_func=lambda c: dq_groups.member_source_label(places, c),
                      placeholder="Une agglomération, une commune, un département…",
                      help="Ajoute les quartiers de même géographie prioritaire que le quartier choisi.")
     add[1].button("Ajouter", key="grp_add", on_click=_add_members, icon=":material/playlist_add:")

@@ -5,8 +5,8 @@ import streamlit as st
 from dq_core import export, fmt
 from dq_core.errors import DQError
 from dq_core.store import territories
-from ui import frame, state
-from ui.text import plain
+from ui import cache, frame, state
+from ui.render.text import plain
 
 frame.require_app()
 st.title("Exporter des fiches", anchor=False)
@@ -15,7 +15,7 @@ st.markdown("Les fiches Excel de plusieurs quartiers en une fois : chaque fiche 
             "Pour un seul quartier, le bouton « Télécharger la fiche » de la fiche quartier suffit.")
 
 key = state.data_key()
-scopes = state.batch_scopes(key)
+scopes = cache.batch_scopes(key)
 SCOPES = {
     "quartier": "Le quartier choisi",
     "commune": "Une commune",
@@ -44,7 +44,7 @@ try:
                 st.stop()
             # Start from the territory of the quartier chosen in the sidebar.
             current = st.session_state.get(frame.QUARTIER_KEY)
-            around = state.fiche(key, current).quartier.references.get(scope) if current else None
+            around = cache.fiche(key, current).quartier.references.get(scope) if current else None
             index = list(options).index(around.code) if around and around.code in options else 0
             code = st.selectbox(CHOOSER_LABELS[scope], list(options), index=index,
                                 format_func=lambda c: f"{options[c][0]} ({c}) — "

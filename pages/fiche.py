@@ -5,8 +5,9 @@ import streamlit as st
 from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.store.territories import REFERENCE_LABELS, VINTAGE_LABELS
-from ui import explore, fiche_exports, fiche_table, frame, state
-from ui.text import plain
+from ui import cache, explore, fiche_exports, frame, state
+from ui.render import fiche_table
+from ui.render.text import plain
 
 frame.require_app()
 code = st.session_state.get(frame.QUARTIER_KEY)
@@ -14,7 +15,7 @@ if not code:
     st.info("Choisissez un quartier dans le menu de gauche.")
     st.stop()
 try:
-    fiche = state.fiche(state.data_key(), code)
+    fiche = cache.fiche(state.data_key(), code)
 except DQError as exc:
     frame.show_error(exc)
     st.stop()
@@ -22,7 +23,7 @@ except DQError as exc:
 q = fiche.quartier
 st.title(plain(q.name), anchor=False)
 st.html(fiche_table.STYLE + fiche_table.header(fiche, VINTAGE_LABELS.get(q.vintage, "géographie non précisée")))
-notice = state.perimeter_notice(state.data_key(), q.code)
+notice = cache.perimeter_notice(state.data_key(), q.code)
 if notice is not None and notice.caution:
     st.info(plain(notice.text), icon=":material/history:")
 elif notice is not None:

@@ -20,11 +20,11 @@ from dq_core.files import (
     split_uploads,
     undo_import,
 )
-from dq_core.files.partner.layouts import partner_threshold, set_partner_threshold
+from dq_core.files.partner.layouts import LAYOUT_ROLES, partner_threshold, set_partner_threshold
 from dq_core.files.read.periods import parse_period
 from dq_core.files.status import BatchStatus, ImportStatus
-from ui import frame, state
-from ui.text import plain
+from ui import cache, frame, state
+from ui.render.text import plain
 
 frame.require_app()
 st.title("Importer des données")
@@ -53,7 +53,7 @@ NONE = "—"
 
 key = state.data_key()
 left, right = st.columns([2, 1])
-partner = left.selectbox("Partenaire (facultatif)", state.partners(key), index=None, accept_new_options=True,
+partner = left.selectbox("Partenaire (facultatif)", cache.partners(key), index=None, accept_new_options=True,
                          placeholder="Choisissez ou tapez un nom", key="import_partner",
                          help="La présentation de ses fichiers est mémorisée pour la prochaine fois.")
 comment = right.text_input("Commentaire (gardé dans l'historique)", key="import_comment")
@@ -106,7 +106,7 @@ if uploads:
         frame.show_error(exc)
         st.stop()
     try:
-        info = state.inspect_upload(key, data.name, data.data, partner)
+        info = cache.inspect_upload(key, data.name, data.data, partner)
     except DQError:                       # unreadable: the full check says why, in French
         info = None
         with state.cursor() as cur:
@@ -123,10 +123,7 @@ if uploads:
         layout = st.selectbox("Présentation du fichier", LAYOUTS, index=LAYOUTS.index(guess.layout),
                               format_func=LAYOUT_LABELS.get, key="import_layout")
         options = [NONE, *info.headers]
-        roles = {"long": ["territory", "indicator", "period", "value", "numerator", "denominator", "status"],
-                 "wide_period": ["territory", "indicator", "status"],
-                 "wide_indicator": ["territory", "period"],
-                 "points": ["lat", "lon", "x", "y", "period"]}[layout]
+        roles = LAYOUT_ROLES[layout]
         columns: dict[str, str] = {}
         grid = st.columns(4)
         for i, role in enumerate(roles):
@@ -137,7 +134,7 @@ if uploads:
             if chosen != NONE:
                 columns[role] = chosen
         fixed: dict[str, str] = {}
-        labels = state.indicator_labels(key)
+        labels = cache.indicator_labels(key)
         value_columns: dict[str, str] = {}
         if layout == "wide_period":
             if "indicator" not in columns:
@@ -195,7 +192,7 @@ st.divider()
 st.header("Historique des imports")
 if message := st.session_state.pop("undo_message", None):
     st.success(message, icon=":material/undo:")
-history = state.import_history(state.data_key())
+history = cache.import_history(state.data_key())
 if not history:
     st.info("Aucun import dans cette base pour l'instant.")
 else:

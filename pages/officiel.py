@@ -9,7 +9,7 @@ from dq_core.errors import DQError
 from dq_core.files.fetch import fetch_official, load_sources
 from dq_core.files.official import collect_folder, collect_uploads, import_sources
 from dq_core.store import workspace
-from ui import frame, state
+from ui import cache, frame, state
 
 frame.require_app()
 REPORT_KEY = "official_report"
@@ -21,7 +21,7 @@ st.markdown(
     "correspondance entre les deux géographies. Chaque fichier est reconnu d'après son contenu, quel que "
     "soit son nom ; un fichier déjà importé est ignoré, une nouvelle édition ajoute ses années.")
 
-if state.is_demo(state.data_key()):
+if cache.is_demo(state.data_key()):
     st.info("La base ouverte est la **démonstration** : les données officielles vont dans votre propre "
             "espace de travail, qui reste séparé des données fictives.", icon=":material/info:")
     with st.form("create_for_import"):
@@ -104,7 +104,7 @@ if report is not None:
                  column_config={"Détail": st.column_config.TextColumn(width="large")})
 
 st.subheader("Fichiers officiels de cette base")
-batches = state.official_batches(state.data_key())
+batches = cache.official_batches(state.data_key())
 if batches.empty:
     st.caption("Aucun fichier officiel importé pour l'instant.")
 else:

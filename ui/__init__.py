@@ -1,1 +1,4 @@
-"""Streamlit glue shared by the pages: the open workspace, cached core calls, shared widgets."""
+"""Between the pages and dq_core. Streamlit glue: `state` (the open workspace), `cache` (every
+st.cache_* wrapper around dq_core), `frame` (sidebar, errors), `url` (widgets bound to the URL),
+`explore` (links between the explore pages), `fiche_exports` / `view_exports` (download buttons).
+`render/`: pure builders of HTML, charts and maps, no Streamlit calls."""

@@ -1,15 +1,14 @@
-"""Streamlit glue of the Évolution, Comparer and Carte pages: cached dq_core calls, view state kept in
-the URL (validated against the catalogue and the territories), links between the pages."""
+"""Streamlit glue of the explore pages (fiche, Évolution, Comparer, Carte): links between them, and
+indicator labels for their choosers (their caches are in `ui.cache`, their URL state in `ui.url`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 
 import streamlit as st
 
-from dq_core.explore import compare, evolution, groups, maps
-from dq_core.store.catalogue import Indicator, load_indicators
-from ui import frame, state
+from dq_core.store.catalogue import Indicator
+from ui import frame
 
 EXPLORE_PAGES = {
     "fiche": ("pages/fiche.py", "Fiche quartier", ":material/description:"),
@@ -17,154 +16,6 @@ EXPLORE_PAGES = {
     "comparer": ("pages/comparer.py", "Comparer", ":material/leaderboard:"),
     "carte": ("pages/carte.py", "Carte", ":material/map:"),
 }
-
-
-# --- cached core calls (keyed by workspace file + data version) -------------------------------------
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def indicators(key: tuple[str, str]) -> list[Indicator]:
-    with state.cursor() as cur:
-        return load_indicators(cur)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def places(key: tuple[str, str]) -> compare.Places:
-    with state.cursor() as cur:
-        return compare.quartier_places(cur)
-
-
-# Read-only, shared by every session (cache_resource): the latest cells of every quartier.
-@st.cache_resource(max_entries=4, show_spinner="Préparation des comparaisons…")
-def latest_store(key: tuple[str, str]) -> compare.LatestStore:
-    with state.cursor() as cur:
-        return compare.load_latest_store(cur)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def group_list(key: tuple[str, str]) -> list[groups.Group]:
-    with state.cursor() as cur:
-        return groups.list_groups(cur)
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def evolution_view(key: tuple[str, str], indicator_ids: tuple[str, ...], quartiers: tuple[str, ...],
-                   references: tuple[str, ...], group_codes: tuple[str, ...], base100: bool,
-                   base_period: str | None) -> evolution.Evolution:
-    with state.cursor() as cur:
-        return evolution.build_evolution(cur, list(indicator_ids), list(quartiers), list(references),
-                                         list(group_codes), base100=base100, base_period=base_period)
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def comparison(key: tuple[str, str], indicator_ids: tuple[str, ...], filters: compare.Filters,
-               selected: str | None) -> compare.Comparison:
-    with state.cursor() as cur:
-        return compare.build_comparison(cur, list(indicator_ids), filters, selected, places(key),
-                                        latest_store(key), indicators(key))
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def distribution(key: tuple[str, str], indicator_ids: tuple[str, ...], filters: compare.Filters,
-                 selected: str | None, indicator_id: str) -> compare.Distribution:
-    with state.cursor() as cur:
-        return compare.build_distribution(cur, comparison(key, indicator_ids, filters, selected), indicator_id)
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def similarity(key: tuple[str, str], code: str, indicator_ids: tuple[str, ...], k: int,
-               filters: compare.Filters) -> compare.Similarity:
-    with state.cursor() as cur:
-        return compare.similar_quartiers(cur, code, list(indicator_ids), k, filters, places=places(key),
-                                         store=latest_store(key), catalogue=indicators(key))
-
-
-# Shapes and maps are large and read-only: shared between sessions (cache_resource) rather than
-# copied on every run (cache_data pickles). Nothing may modify what these return.
-@st.cache_resource(max_entries=8, show_spinner="Préparation des contours…")
-def geometries(key: tuple[str, str], level: str) -> maps.Geometries:
-    with state.cursor() as cur:
-        return maps.load_geometries(cur, level)
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def commune_outlines(key: tuple[str, str]) -> dict:
-    return maps.outlines(geometries(key, "commune"))
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def choropleth(key: tuple[str, str], indicator_id: str, method: str, k: int, vintage: int | None
-               ) -> maps.Choropleth:
-    with state.cursor() as cur:
-        return maps.build_choropleth(cur, indicator_id, method, k, vintage=vintage,
-                                     geometries=geometries(key, "quartier"), places=places(key),
-                                     store=latest_store(key), catalogue=indicators(key))
-
-
-# --- view state in the URL ------------------------------------------------------------------------
-
-def url_list(param: str, valid: Collection[str]) -> tuple[list[str] | None, list[str]]:
-    """The comma-separated values of `param` that are valid, and those that are not; (None, []) when
-    the URL does not carry the parameter."""
-    raw = st.query_params.get(param)
-    if raw is None:
-        return None, []
-    items = [x.strip() for x in raw.split(",") if x.strip()]
-    good = list(dict.fromkeys(x for x in items if x in valid))
-    return good, [x for x in items if x not in valid]
-
-
-def url_value(param: str, valid: Collection[str]) -> tuple[str | None, str | None]:
-    """(value, rejected): the parameter if valid, else (None, the rejected text)."""
-    raw = st.query_params.get(param)
-    if raw is None or raw == "":
-        return None, None
-    raw = raw.strip()
-    return (raw, None) if raw in valid else (None, raw)
-
-
-def seed(key: str, from_url, default) -> None:
-    """Before a widget is drawn: a value from the URL (a shared link, the back button) wins over the
-    session's; without one the session keeps its value, else the default."""
-    if from_url is not None:
-        if st.session_state.get(key) != from_url:
-            st.session_state[key] = from_url
-    elif key not in st.session_state:
-        st.session_state[key] = default
-
-
-def keep_valid(key: str, valid: Collection[str], default) -> None:
-    """Options can disappear (a deleted group, another quartier chosen): drop them from the state."""
-    value = st.session_state.get(key)
-    if isinstance(value, list):
-        kept = [v for v in value if v in valid]
-        if kept != value:
-            st.session_state[key] = kept
-    elif value is not None and value not in valid:
-        st.session_state[key] = default
-
-
-def write_url(param: str, text: str | None) -> None:
-    if not text:
-        if param in st.query_params:
-            del st.query_params[param]
-    elif st.query_params.get(param) != text:
-        st.query_params[param] = text
-
-
-def sync_callback(key: str, param: str, dump: Callable[[object], str | None]) -> Callable[[], None]:
-    """on_change of a widget: write its new value into the URL before the rerun reads it."""
-    def sync() -> None:
-        write_url(param, dump(st.session_state.get(key)))
-    return sync
-
-
-def join(values) -> str | None:
-    return ",".join(values) if values else None
-
-
-def say_rejected(kind: str, values: list[str]) -> None:
-    if values:
-        st.info(f"{kind} inconnu(s) dans le lien, ignoré(s) : {', '.join(values)}.", icon=":material/link_off:")
 
 
 # --- links ----------------------------------------------------------------------------------------
@@ -190,11 +41,3 @@ def indicator_label(catalogue: dict[str, Indicator], domains: dict[str, str]) ->
         ind = catalogue.get(indicator_id)
         return f"{ind.label} · {domains.get(ind.domain, ind.domain)}" if ind else indicator_id
     return label
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def domains(key: tuple[str, str]) -> dict[str, str]:
-    from dq_core.store.catalogue import domain_labels
-
-    with state.cursor() as cur:
-        return domain_labels(cur)

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from dq_core.errors import DQError
-from ui import state
+from ui import cache, state
 
 QUARTIER_KEY = "quartier"
 
@@ -26,7 +26,7 @@ def leave_legacy_pages_mode() -> None:
 
 def choose_quartier() -> str | None:
     """The quartier chooser in the sidebar; the choice lives in the URL (`?quartier=CODE`)."""
-    quartiers = state.quartiers(state.data_key())
+    quartiers = cache.quartiers(state.data_key())
     if not quartiers:
         st.sidebar.info("Aucun quartier dans cette base : importez des données.")
         return None

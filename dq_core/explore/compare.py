@@ -311,6 +311,15 @@ class Comparison:
     def selected_in_view(self) -> bool:
         return self.selected is not None and self.selected in set(self.rows["code"])
 
+    def no_rank_reason(self, indicator_id: str) -> str | None:
+        """Why the selected quartier has no rank for this indicator, in French words (None: it has one)."""
+        if self.ranks.get(indicator_id) is not None:
+            return None
+        if not self.selected_in_view:
+            return "pas dans la sélection"
+        secret = self.secret.loc[self.rows["code"] == self.selected, indicator_id].any()
+        return "secret statistique" if secret else "pas de valeur à cette période"
+
 
 def ordinal(n: int) -> str:
     return f"{n}er" if n == 1 else f"{n}e"

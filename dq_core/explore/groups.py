@@ -19,6 +19,7 @@ import duckdb
 
 from dq_core.errors import DQError
 from dq_core.explore.aggregate import Aggregate, Member, aggregate
+from dq_core.explore.compare import Places
 from dq_core.store import db
 from dq_core.store.catalogue import Indicator
 
@@ -126,6 +127,32 @@ def delete_group(cur: duckdb.DuckDBPyConnection, code: str) -> None:
     with db.transaction(cur):
         _delete(cur, group.code)
         db.bump_data_version(cur)
+
+
+# --- adding every quartier of a territory at once ------------------------------------------------
+
+# The territories offered, in this order, and the word that says what each is.
+MEMBER_SOURCE_LEVELS = {"epci": "Agglomération", "commune": "Commune", "departement": "Département"}
+
+
+def member_sources(places: Places) -> list[str]:
+    """The agglomérations, then communes, then départements holding a quartier, each level by name."""
+    order = list(MEMBER_SOURCE_LEVELS)
+    codes = {c for zone in places.frame["zone"] for c in zone if places.levels.get(c) in MEMBER_SOURCE_LEVELS}
+    return sorted(codes, key=lambda c: (order.index(places.levels[c]), places.names[c]))
+
+
+def member_source_label(places: Places, code: str) -> str:
+    return f"{MEMBER_SOURCE_LEVELS[places.levels[code]]} : {places.names[code]}"
+
+
+def with_territory(members: list[str], places: Places, territory: str, vintage: int | None) -> list[str]:
+    """`members`, then every quartier lying in `territory` (by any of its communes) and of the same
+    geography (`vintage`) that is not a member yet. A group mixes no geographies: the others are left out."""
+    frame = places.frame
+    codes = [c for c, zone, v in zip(frame["code"], frame["zone"], frame["vintage"], strict=True)
+             if territory in zone and v == vintage]
+    return list(dict.fromkeys([*members, *codes]))
 
 
 def _clean_name(name: str | None) -> str:

@@ -149,6 +149,17 @@ def test_a_group_is_created_shown_and_deleted_from_the_page(open_page):
     assert not [b for b in at.button if b.key == "grp_delete_GRP0001"]
 
 
+def test_every_quartier_of_a_commune_is_added_to_the_group_at_once(open_page):
+    at = open_page("evolution", quartier="QNX0101M")
+    at.multiselect(key="grp_members").select("QNX0103N")
+    assert at.selectbox(key="grp_add_from").options == ["Agglomération : Agglo Test", "Commune : Bourg-Test",
+                                                        "Commune : Villeneuve-Test", "Département : Département Test"]
+    at.selectbox(key="grp_add_from").set_value("X0102")
+    at.button(key="grp_add").click().run()
+    assert not at.exception
+    assert at.multiselect(key="grp_members").value == ["QNX0103N", "QNX0102I"]   # once each, in order
+
+
 def test_a_bad_group_is_refused_with_a_french_message(open_page):
     at = open_page("evolution", quartier="QNX0101M")
     at.text_input(key="grp_name").input("Seul")

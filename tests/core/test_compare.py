@@ -99,6 +99,16 @@ def test_secret_quartier_has_no_rank(cur):
     assert build_comparison(cur, ["taux_pauvrete"], Filters(), "QC11").ranks["taux_pauvrete"] is None
 
 
+def test_the_reason_a_quartier_has_no_rank(cur):
+    assert build_comparison(cur, ["taux_pauvrete"], Filters(), "QC11").no_rank_reason("taux_pauvrete") == \
+        "secret statistique"
+    missing = build_comparison(cur, ["taux_chomage", "taux_pauvrete"], Filters(), "QC12")
+    assert missing.no_rank_reason("taux_chomage") == "pas de valeur à cette période"
+    assert missing.no_rank_reason("taux_pauvrete") is None                  # ranked
+    outside = build_comparison(cur, ["taux_pauvrete"], Filters(region="R2"), "QC03")
+    assert outside.no_rank_reason("taux_pauvrete") == "pas dans la sélection"
+
+
 def test_distribution_with_the_quartier_and_its_references(cur):
     comparison = build_comparison(cur, ["taux_pauvrete"], Filters(vintage=2024), "QC03")
     dist = build_distribution(cur, comparison, "taux_pauvrete")

@@ -5,13 +5,17 @@ import itertools
 import pytest
 
 from dq_core.errors import DQError
+from dq_core.explore.compare import quartier_places
 from dq_core.explore.groups import (
     create_group,
     delete_group,
     get_group,
     group_series,
     list_groups,
+    member_source_label,
+    member_sources,
     update_group,
+    with_territory,
 )
 from dq_core.privacy import Relation, recoverable_cells
 from dq_core.store import db
@@ -153,3 +157,21 @@ def test_building_a_group_is_not_listed_as_an_import(cur):
     before = import_history(cur)
     create_group(cur, "Contrat de ville Est", ["QC01", "QC02"])
     assert import_history(cur) == before
+
+
+def test_the_territories_offered_for_adding_quartiers_at_once(cur):
+    places = quartier_places(cur)
+    assert member_sources(places) == ["E2", "E3", "E1", "C1", "C2", "C4", "C5", "C3", "C6", "D2", "D3", "D1"]
+    assert member_source_label(places, "E1") == "Agglomération : Agglo Une"
+    assert member_source_label(places, "C6") == "Commune : Zêta-les-Bains"
+
+
+def test_adding_a_territory_adds_its_quartiers_of_the_same_geography_once(cur):
+    places = quartier_places(cur)
+    assert with_territory([], places, "C1", 2024) == ["QC02", "QC01"]           # by name; not QP01 (2015)
+    assert with_territory([], places, "C1", 2015) == ["QP01"]
+    # QC10 lies in Zêta-les-Bains and Epsilon: adding Epsilon brings it too, after what was chosen.
+    assert with_territory(["QC10", "QC01"], places, "C5", 2024) == ["QC10", "QC01", "QC08", "QC07"]
+    members = with_territory(["QC01"], places, "E1", 2024)
+    assert sorted(members) == ["QC01", "QC02", "QC03", "QC11"] and members[0] == "QC01"
+    assert create_group(cur, "Agglo Une", members).members == tuple(members)

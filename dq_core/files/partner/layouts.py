@@ -26,6 +26,13 @@ from dq_core.files.read.text import normalise_text
 from dq_core.files.sql import first as _first
 
 LAYOUTS = ("long", "wide_period", "wide_indicator", "points")
+# The roles a column can play in each layout, in the order the assistant asks for them.
+LAYOUT_ROLES: dict[str, tuple[str, ...]] = {
+    "long": ("territory", "indicator", "period", "value", "numerator", "denominator", "status"),
+    "wide_period": ("territory", "indicator", "status"),
+    "wide_indicator": ("territory", "period"),
+    "points": ("lat", "lon", "x", "y", "period"),
+}
 
 # Column roles and the names people give them (normalised: lower case, no accents, '_').
 ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {

@@ -11,7 +11,7 @@ from dq_core.explore import maps
 
 # No basemap: tiles need the network and, from Carto, now a key (STACK-NOTES C15). With no style at
 # all, Streamlit's frontend still fetches Carto's style; this value of `mapStyle` is the one it reads
-# as "no basemap" (Streamlit 1.67; tests/test_explore_browser.py checks that nothing is requested
+# as "no basemap" (Streamlit 1.67; tests/browser/test_explore_browser.py checks that nothing is requested
 # outside 127.0.0.1).
 NO_BASEMAP = "__MAP_STYLE__"
 TOOLTIP_STYLE = {"backgroundColor": "#ffffff", "color": "#1f2933", "fontSize": "13px",
