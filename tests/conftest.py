@@ -40,6 +40,18 @@ def tiny_template(tmp_path_factory):
     return build_tiny_workspace(tmp_path_factory.mktemp("tiny") / "tiny.duckdb")
 
 
+@pytest.fixture(scope="session")
+def user_template(tmp_path_factory):
+    """The same workspace marked as a user's own (not the demo): partner and official imports go there."""
+    return build_tiny_workspace(tmp_path_factory.mktemp("user") / "user.duckdb", demo=False)
+
+
+@pytest.fixture
+def user_db(tmp_path, user_template):
+    """Path of a fresh copy of `user_template` (tests may write to it)."""
+    return shutil.copyfile(user_template, tmp_path / "user.duckdb")
+
+
 @pytest.fixture
 def tiny_db(tmp_path, tiny_template):
     """Path of a fresh three-quartier workspace with known figures (a copy: tests may write to it)."""
@@ -64,3 +76,22 @@ def compare_db(tmp_path_factory):
 def fresh_compare_db(tmp_path, compare_db):
     """A copy of the comparison workspace that a test may write to."""
     return shutil.copyfile(compare_db, tmp_path / "compare.duckdb")
+
+
+@pytest.fixture
+def cli(capsys):
+    """`python -m dq_core ARGS…` run in this process (the process boundary has its own test in
+    test_export_cli): returns the exit code and what was printed."""
+    from types import SimpleNamespace
+
+    from dq_core.cli import main
+
+    def run(*args) -> SimpleNamespace:
+        capsys.readouterr()
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:                      # argparse refusing the arguments
+            code = exc.code
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
+    return run

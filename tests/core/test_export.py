@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import subprocess
 import sys
 import zipfile
 from datetime import date
@@ -393,13 +392,6 @@ def test_table_to_csv_is_what_french_excel_opens():
     assert lines[3] == '"Cité « Nord »; Est";;7;31/12/2025'
     plain = export.table_to_csv(pd.DataFrame({"x": [0.1 + 0.2, 1e-7, 1234567.5]}))
     assert plain.decode("utf-8-sig").split("\r\n")[1:4] == ["0,3", "0,0000001", "1234567,5"]
-
-
-def test_export_modules_never_import_streamlit():
-    code = "import sys, dq_core.export, dq_core.explore.texts; print('streamlit' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
-                         capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
 
 
 def _add_monthly_energy(cur) -> None:

@@ -3,8 +3,6 @@ where and which value, and the database is exactly as before (checksum of every 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -56,16 +54,15 @@ def test_bad_file_is_refused_in_french_and_the_database_is_unchanged(workspace, 
 
 
 @pytest.mark.parametrize("bad_id", ["territoire_inconnu", "binaire", "conflit", "emails"])
-def test_cli_refuses_with_the_french_report_on_stderr(tmp_path, bad_id):
+def test_cli_refuses_with_the_french_report_on_stderr(tmp_path, bad_id, user_db, cli):
     bad = next(b for b in BAD if b.id == bad_id)
-    path = build_tiny_workspace(tmp_path / "cli.duckdb", demo=False)
+    path = user_db
     file = tmp_path / bad.name
     file.write_bytes(bad.content)
     con = db.connect(path)
     before = database_checksum(con.cursor())
     con.close()
-    out = subprocess.run([sys.executable, "-m", "dq_core", "import", str(file), "--db", str(path)],
-                         cwd=ROOT, capture_output=True, text=True)
+    out = cli("import", file, "--db", path)
     assert out.returncode != 0
     assert "Traceback" not in out.stderr
     for words in bad.expected:
@@ -75,15 +72,14 @@ def test_cli_refuses_with_the_french_report_on_stderr(tmp_path, bad_id):
     con.close()
 
 
-def test_dry_run_of_a_valid_file_stores_nothing(tmp_path):
-    path = build_tiny_workspace(tmp_path / "dry.duckdb", demo=False)
+def test_dry_run_of_a_valid_file_stores_nothing(tmp_path, user_db, cli):
+    path = user_db
     con = db.connect(path)
     before = database_checksum(con.cursor())
     file = tmp_path / "ok.csv"
     file.write_text("code_territoire;indicateur;periode;valeur\nQNX0101M;pop_totale;2023;3 100\n", encoding="utf-8")
     con.close()
-    out = subprocess.run([sys.executable, "-m", "dq_core", "import", str(file), "--dry-run", "--db", str(path)],
-                         cwd=ROOT, capture_output=True, text=True)
+    out = cli("import", file, "--dry-run", "--db", path)
     assert out.returncode == 0, out.stderr
     assert "Fichier valide" in out.stdout and "Rien n'a été enregistré" in out.stdout
     con = db.connect(path)

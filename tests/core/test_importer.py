@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +33,6 @@ from dq_core.files import (
 from dq_core.files.read.numbers import install_macros, parse_number
 from dq_core.files.read.periods import parse_period
 from dq_core.lambert import from_wgs84 as wgs84_to_lambert93
-from dq_core.lambert import to_wgs84 as lambert93_to_wgs84
 from dq_core.store import db
 from tests.core.test_import_refusals import database_checksum
 from tests.factories import build_tiny_workspace
@@ -42,8 +42,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def con(tmp_path):
-    connection = db.connect(build_tiny_workspace(tmp_path / "w.duckdb", demo=False))
+def con(user_db):
+    connection = db.connect(user_db)
     yield connection
     connection.close()
 
@@ -96,16 +96,6 @@ def test_sql_and_python_number_parsers_agree(text):
     sql = _MACROS.execute("SELECT dq_number(?)", [text]).fetchall()[0][0]
     python = parse_number(text)
     assert (sql is None and python is None) or (sql is not None and python is not None and abs(sql - python) < 1e-9 * max(1, abs(python)))
-
-
-def test_lambert93_round_trip_and_known_point():
-    x, y = wgs84_to_lambert93(3.0, 46.5)
-    assert abs(x - 700000) < 1e-6 and abs(y - 6600000) < 1e-6
-    lon, lat = lambert93_to_wgs84(652469.02, 6862035.26)      # Paris, published by the IGN
-    assert abs(lon - 2.3522) < 1e-3 and abs(lat - 48.8566) < 1e-3
-    for lon, lat in [(-4.5, 48.4), (7.7, 48.6), (9.4, 42.7), (1.4, 43.6)]:
-        back = lambert93_to_wgs84(*wgs84_to_lambert93(lon, lat))
-        assert abs(back[0] - lon) < 1e-9 and abs(back[1] - lat) < 1e-9
 
 
 # --- real-world shapes ------------------------------------------------------------------------
@@ -255,20 +245,17 @@ def _fill_csv_template(content: bytes) -> bytes:
     return out.getvalue().encode("cp1252")
 
 
-def test_template_filled_imported_shown_in_fiche_and_cli_profile(tmp_path):
-    path = build_tiny_workspace(tmp_path / "rt.duckdb", demo=False)
+def test_template_filled_imported_shown_in_fiche_and_cli_profile(tmp_path, user_db, cli):
+    path = user_db
     template = tmp_path / "modele.csv"
-    out = subprocess.run([sys.executable, "-m", "dq_core", "template", "--out", str(template), "--db", str(path)],
-                         cwd=ROOT, capture_output=True, text=True)
+    out = cli("template", "--out", template, "--db", path)
     assert out.returncode == 0, out.stderr
     filled = tmp_path / "rempli.csv"
     filled.write_bytes(_fill_csv_template(template.read_bytes()))
-    out = subprocess.run([sys.executable, "-m", "dq_core", "import", str(filled), "--comment", "essai", "--db", str(path)],
-                         cwd=ROOT, capture_output=True, text=True)
+    out = cli("import", filled, "--comment", "essai", "--db", path)
     assert out.returncode == 0, out.stderr
     assert "Import n° 2 enregistré : 2 valeurs ajoutées" in out.stdout
-    out = subprocess.run([sys.executable, "-m", "dq_core", "profile", "QNX0102I", "QNX0103N", "--json", "--db", str(path)],
-                         cwd=ROOT, capture_output=True, text=True)
+    out = cli("profile", "QNX0102I", "QNX0103N", "--json", "--db", path)
     plateau, petit = (json.loads(line) for line in out.stdout.splitlines())
     job_seekers = next(i for i in plateau["indicators"] if i["id"] == "demandeurs_emploi_abc")
     assert job_seekers["value"] == 1234 and job_seekers["period"] == "2024"
@@ -277,8 +264,7 @@ def test_template_filled_imported_shown_in_fiche_and_cli_profile(tmp_path):
     con = db.connect(path)
     assert con.execute("SELECT value FROM observation WHERE territory = 'QNX0103N' AND period = '2024'").fetchall() == [(None,)]
     con.close()
-    out = subprocess.run([sys.executable, "-m", "dq_core", "history", "--json", "--db", str(path)],
-                         cwd=ROOT, capture_output=True, text=True)
+    out = cli("history", "--json", "--db", path)
     entries = [json.loads(line) for line in out.stdout.splitlines()]
     assert entries[0]["id"] == 2 and entries[0]["file"] == "rempli.csv" and entries[0]["rows"] == 2
     assert entries[0]["status"] == "imported" and entries[0]["comment"] == "essai" and len(entries[0]["hash"]) == 64
@@ -326,24 +312,19 @@ def test_keep_mode_leaves_stored_values(con):
     assert stored(con, "QNX0101M", "pop_totale", "2021")[0] == 3050
 
 
-def test_cli_undo_and_history(tmp_path):
-    path = build_tiny_workspace(tmp_path / "u.duckdb", demo=False)
+def test_cli_undo_and_history(tmp_path, user_db, cli):
+    path = user_db
     file = tmp_path / "f.csv"
     file.write_bytes(csv_bytes(HEADER, "QNX0101M;pop_totale;2021;9 999"))
-    out = subprocess.run([sys.executable, "-m", "dq_core", "import", str(file), "--db", str(path)],
-                         cwd=ROOT, capture_output=True, text=True)
+    out = cli("import", file, "--db", path)
     assert out.returncode == 1 and "--replace ou --keep" in out.stderr
-    out = subprocess.run([sys.executable, "-m", "dq_core", "import", str(file), "--replace", "--db", str(path)],
-                         cwd=ROOT, capture_output=True, text=True)
+    out = cli("import", file, "--replace", "--db", path)
     assert out.returncode == 0, out.stderr
-    out = subprocess.run([sys.executable, "-m", "dq_core", "undo", "2", "--db", str(path)], cwd=ROOT,
-                         capture_output=True, text=True)
+    out = cli("undo", "2", "--db", path)
     assert out.returncode == 0 and "annulé" in out.stdout
-    out = subprocess.run([sys.executable, "-m", "dq_core", "history", "--json", "--db", str(path)],
-                         cwd=ROOT, capture_output=True, text=True)
+    out = cli("history", "--json", "--db", path)
     assert json.loads(out.stdout.splitlines()[0])["status"] == "undone"
-    out = subprocess.run([sys.executable, "-m", "dq_core", "undo", "99", "--db", str(path)], cwd=ROOT,
-                         capture_output=True, text=True)
+    out = cli("undo", "99", "--db", path)
     assert out.returncode == 1 and "Aucun import n° 99" in out.stderr
 
 
@@ -461,12 +442,12 @@ def test_a_small_rest_of_the_commune_is_protected(con):
 
 @settings(max_examples=15, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=3, max_size=3))
-def test_secondary_suppression_survives_arithmetic_on_stored_data(tmp_path_factory, cells):
+def test_secondary_suppression_survives_arithmetic_on_stored_data(tmp_path_factory, user_template, cells):
     """Random women/men counts for three quartiers of a group, with all totals: whatever is stored
     visible, no secret cell follows from the visible ones and the relations."""
     from dq_core.privacy import Relation, recoverable_cells
 
-    path = build_tiny_workspace(tmp_path_factory.mktemp("hyp") / "h.duckdb", demo=False)
+    path = shutil.copyfile(user_template, tmp_path_factory.mktemp("hyp") / "h.duckdb")
     con = db.connect(path)
     _add_group(con, "GRP1", ["QNX0101M", "QNX0102I", "QNX0103N"])
     quartiers = ["QNX0101M", "QNX0102I", "QNX0103N"]

@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from dq_core import lambert
 from dq_core.errors import DQError
 from dq_core.files.kinds import NotRecognised, correspondence
 from dq_core.files.kinds import insee_thematic as thematic
@@ -162,11 +161,6 @@ def test_zipped_lambert93_shapefile_is_reprojected():
     assert json.loads(row["geometry"])["type"] == "Polygon"
 
 
-def test_lambert93_inverse_projection():
-    assert lambert.to_wgs84(700_000, 6_600_000) == pytest.approx((3.0, 46.5), abs=1e-9)
-    assert lambert.to_wgs84(652_469, 6_862_035) == pytest.approx((2.3522, 48.8566), abs=1e-3)   # Paris
-
-
 def test_correspondence_layout():
     data = correspondence_csv([
         ("QN04413M", "Malakoff", "Modifié", [("QP044013", "Malakoff")]),
@@ -203,17 +197,6 @@ def test_real_regional_extracts_read_with_their_row_counts():
         kind, reading = read_file(FileSource(path.name, path=path))
         assert kind.name == "insee_thematique", path.name
         assert len(reading.quartiers) == 78, path.name
-
-
-def test_official_modules_never_import_streamlit():
-    import subprocess
-    import sys
-
-    from tests.official_fixtures import ROOT
-    code = ("import sys, dq_core.files.official, dq_core.files.fetch, dq_core.store.geography, dq_core.store.workspace; "
-            "print('streamlit' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
 
 
 def test_every_official_indicator_is_documented_in_french():
