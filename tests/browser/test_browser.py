@@ -24,6 +24,10 @@ def test_deep_link_as_first_request_after_start(tiny_db, path):
     with app_server(tiny_db) as url, chromium_page() as page:
         page.goto(f"{url}{path}?quartier=QNX0102I")
         wait_for_app(page)
+        # Under load the hand-over rerun through app.py can start after a first quiet moment: wait for
+        # its navigation (without the guard it never comes, and this times out).
+        page.locator("[data-testid='stSidebarNav']").get_by_text("Fiche quartier").wait_for(timeout=20_000)
+        wait_for_app(page)
         assert page_problems(page) == []
         nav = page.locator("[data-testid='stSidebarNav']").inner_text()
         assert "Fiche quartier" in nav and "app" not in nav.split()
