@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from dq_core.explore.fiche import build_fiche  # noqa: E402
 from dq_core.files.official import import_folder  # noqa: E402
+from dq_core.files.status import FileStatus  # noqa: E402
 from dq_core.store import db  # noqa: E402
 
 
@@ -59,7 +60,7 @@ def main() -> None:
         t = time.perf_counter()
         again = import_folder(cur, folder)
         print(f"ré-import du même dossier : {time.perf_counter() - t:.2f} s, "
-              f"{len(again.by_status('deja_importe'))} fichiers déjà importés (rien écrit)")
+              f"{len(again.by_status(FileStatus.ALREADY_IMPORTED))} fichiers déjà importés (rien écrit)")
 
         codes = [r[0] for r in cur.execute("SELECT code FROM territory WHERE level = 'quartier' "
                                            "AND vintage = 2015 ORDER BY code").fetchall()]
