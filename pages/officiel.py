@@ -111,3 +111,5 @@ else:
     st.dataframe([{"Fichier": row.file_name, "Contenu": row.comment,
                    "Importé le": fmt.date_fr(row.imported_at), "Valeurs": fmt.number(row.rows_inserted, 0)}
                   for row in batches.itertuples()], hide_index=True, width="stretch")
+    st.caption("Chaque fichier est un import de l'historique : il s'annule exactement (valeurs, quartiers, "
+               "rattachements et correspondances) depuis la page « Importer », rubrique « Historique des imports ».")
