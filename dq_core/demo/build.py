@@ -12,14 +12,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dq_core.demo.geometry import _geometry
-from dq_core.demo.model import _atom_figures
-from dq_core.demo.observations import _observation_frame, _period_frame
-from dq_core.demo.populations import Layout, _atoms
+from dq_core.demo.geometry import build_geometry
+from dq_core.demo.model import atom_figures
+from dq_core.demo.observations import observation_frame, period_frame
+from dq_core.demo.populations import Layout, build_atoms
 from dq_core.demo.scale import REF, SCALES
-from dq_core.demo.series import _annual_series, _fiscal_secret, _monthly, _monthly_series
-from dq_core.demo.structure import _structure
-from dq_core.demo.territories import Territories, _territories
+from dq_core.demo.series import annual_series, filosofi_withheld, monthly_figures, monthly_series
+from dq_core.demo.structure import build_structure
+from dq_core.demo.territories import Territories, build_territories
 from dq_core.errors import DQError
 from dq_core.store import catalogue, db
 from dq_core.store.catalogue import DEMO_CATALOGUE
@@ -38,16 +38,16 @@ def generate(scale: str = "regional", seed: int = 2024) -> Demo:
     sc = SCALES[scale]
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
     rng_structure, rng_data, rng_geo, rng_cells, rng_names = streams
-    st = _structure(sc, rng_structure)
+    st = build_structure(sc, rng_structure)
     lay = Layout(sc.quartiers, sc.communes, sc.epci, sc.departements, sc.regions)
-    at = _atoms(sc, st, lay, rng_data)
-    fig = _atom_figures(at, st, lay, rng_data)
-    monthly = _monthly(at, fig, rng_data)
-    geo = _geometry(sc, st, at.pop[:lay.nq, REF], rng_geo)
-    fiscal = _fiscal_secret(sc, at, lay, rng_cells)
-    series = _annual_series(fig, at, st, lay, fiscal, rng_cells) + _monthly_series(monthly, st, lay)
-    territories = _territories(st, lay, at, geo, rng_names)
-    observations, notes = _observation_frame(series, st)
+    at = build_atoms(sc, st, lay, rng_data)
+    fig = atom_figures(at, st, lay, rng_data)
+    monthly = monthly_figures(at, fig, rng_data)
+    geo = build_geometry(sc, st, at.pop[:lay.nq, REF], rng_geo)
+    fiscal = filosofi_withheld(sc, at, lay, rng_cells)
+    series = annual_series(fig, at, st, lay, fiscal, rng_cells) + monthly_series(monthly, st, lay)
+    territories = build_territories(st, lay, at, geo, rng_names)
+    observations, notes = observation_frame(series, st)
     return Demo(territories, observations, notes, lay)
 
 
@@ -85,7 +85,7 @@ def _write(path: Path, scale: str, seed: int, demo: Demo) -> int:
             _insert(cur, "territory", terr.table.assign(batch_id=batch))
             _insert(cur, "territory_link", terr.links)
             _insert(cur, "correspondence", terr.correspondence)
-            tables = {"demo_obs": demo.observations, "demo_periods": _period_frame(),
+            tables = {"demo_obs": demo.observations, "demo_periods": period_frame(),
                       "demo_codes": pd.DataFrame({"t": np.arange(len(terr.codes), dtype=np.int32),
                                                   "code": terr.codes}),
                       "demo_indicators": pd.DataFrame({"i": np.arange(len(DEMO_CATALOGUE), dtype=np.int16),

@@ -109,7 +109,7 @@ class Geometry:
     quartier_points: np.ndarray          # (nq, 2) planar
 
 
-def _geometry(sc: Scale, st: Structure, pop: np.ndarray, rng: np.random.Generator) -> Geometry:
+def build_geometry(sc: Scale, st: Structure, pop: np.ndarray, rng: np.random.Generator) -> Geometry:
     lat = _lattice(sc.grid_order, rng)
     rings = [_cell_ring(lat, int(i), int(j)) for i, j in st.cells]
     # Centre the drawn cells on CENTRE (in planar units: x = lon * cos(lat)).
@@ -159,10 +159,10 @@ def _on_polyline(a: np.ndarray, b: np.ndarray, line: np.ndarray) -> bool:
     return False
 
 
-def _lonlat(points: np.ndarray) -> np.ndarray:
+def to_lonlat(points: np.ndarray) -> np.ndarray:
     return np.round(np.stack([points[:, 0] / COS_LAT, points[:, 1]], axis=1), 5)
 
 
-def _geojson(ring: np.ndarray) -> str:
-    coords = _lonlat(ring).tolist()
+def to_geojson(ring: np.ndarray) -> str:
+    coords = to_lonlat(ring).tolist()
     return json.dumps({"type": "Polygon", "coordinates": [coords + [coords[0]]]}, separators=(",", ":"))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dq_core.demo.populations import C_REST, E_REST, F_REST, Atoms, Layout, Q, _add_shares
+from dq_core.demo.populations import C_REST, E_REST, F_REST, Atoms, Layout, Q, add_shares
 from dq_core.demo.scale import REF, REF_YEAR, YEARS
 from dq_core.demo.structure import Structure
 from dq_core.store.catalogue import DEMO_CATALOGUE
@@ -162,8 +162,8 @@ def _solve_poverty(at: Atoms, st: Structure, lay: Layout, dens: dict[str, np.nda
     m = MODELS["taux_pauvrete"]
     values = _series(m, at, rng)
     den = dens["fiscal_pop"]
-    q_num = _add_shares(np.rint(values[:lay.nq, REF] / 100 * den[:lay.nq, REF]), st, lay.nc)
-    q_den = _add_shares(den[:lay.nq, REF], st, lay.nc)
+    q_num = add_shares(np.rint(values[:lay.nq, REF] / 100 * den[:lay.nq, REF]), st, lay.nc)
+    q_den = add_shares(den[:lay.nq, REF], st, lay.nc)
     rests = slice(lay.start(C_REST), lay.start(E_REST))
     rest_den = den[rests, REF]
     floor = 100 * (q_num + 0.04 * rest_den) / (q_den + rest_den) + 0.3
@@ -185,7 +185,7 @@ class AtomFigures:
     den: dict[str, np.ndarray]      # denominators, (A, Y)
 
 
-def _atom_figures(at: Atoms, st: Structure, lay: Layout, rng: np.random.Generator) -> AtomFigures:
+def atom_figures(at: Atoms, st: Structure, lay: Layout, rng: np.random.Generator) -> AtomFigures:
     dens = _denominators(at)
     # Poverty first: it sets the deprivation of each commune's rest, which every indicator uses.
     poverty = _solve_poverty(at, st, lay, dens, rng)

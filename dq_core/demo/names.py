@@ -15,7 +15,7 @@ _RIVERS = ["Lise", "Vrenne", "Orbelle", "Sauvène", "Ardise", "Morvelle", "Quine
 _PAYS = ["Arvenne", "Morlande", "Brenois", "Quévraz", "Salvène", "Lisois", "Orbellois", "Ardinois"]
 _SAINTS = ["Aubrin", "Gwenoc", "Mérel", "Tudan", "Brévan", "Ivel", "Loën", "Sulvin", "Ardoin", "Hervel"]
 _PLURALS = ["Grèves", "Landes", "Bruyères", "Prés", "Marais", "Sables", "Vignes", "Forges"]
-_QUARTIER_NAMES = [
+QUARTIER_NAMES = [
     "Les Glycines", "Le Plateau des Landes", "Bellevue", "Les Tilleuls", "Centre-Ville", "La Croix-Verte",
     "Les Acacias", "Les Peupliers", "Le Bois-Fleuri", "La Grande Prairie", "Les Chênes", "Les Hortensias",
     "Le Moulin-Neuf", "Les Sablons", "La Butte", "Les Coteaux", "Le Val-Fleuri", "La Roseraie",
@@ -28,11 +28,11 @@ _QUARTIER_NAMES = [
     "La Vigne-Blanche", "Les Hameaux", "Le Stade", "Les Écrivains", "Les Musiciens", "Le Pré-Vert",
     "Les Horizons", "Le Grand-Pré", "Les Cèdres", "La Lande-Haute", "Les Platanes", "Le Mail",
     "Les Rochers", "La Fraternité", "Le Pont-Rouge", "Les Sorbiers", "La Prairie-Basse", "Les Alizés"]
-_REGIONS = ["Région Océane", "Région des Marches-de-Lise", "Région Armor-Sauvène",
-            "Région des Hautes-Terres", "Région Val-d'Orbelle", "Région Grand-Large",
-            "Région Vrenne-et-Ardise", "Région Nord-Morvelle", "Région Pays-de-Quinelle",
-            "Région Brenois-Escaude", "Région Aubrette-Atlantique", "Région des Trois-Caps",
-            "Région Salvaise-Odrenne"]
+REGION_NAMES = ["Région Océane", "Région des Marches-de-Lise", "Région Armor-Sauvène",
+                "Région des Hautes-Terres", "Région Val-d'Orbelle", "Région Grand-Large",
+                "Région Vrenne-et-Ardise", "Région Nord-Morvelle", "Région Pays-de-Quinelle",
+                "Région Brenois-Escaude", "Région Aubrette-Atlantique", "Région des Trois-Caps",
+                "Région Salvaise-Odrenne"]
 _DEPARTEMENTS = ["Lise-et-Vrenne", "Côtes-d'Orbelle", "Haute-Sauvène", "Monts-d'Ardise",
                  "Morvelle-Atlantique"]
 
@@ -42,7 +42,7 @@ def _de(word: str, joiner: str = "-") -> str:
     return f"d'{word}" if word[0] in "AEIOUÉÈ" else f"de{joiner}{word}"
 
 
-def _departement_names(n: int, rng: np.random.Generator) -> list[str]:
+def departement_names(n: int, rng: np.random.Generator) -> list[str]:
     """The five regional names first, then invented combinations of invented rivers."""
     names = list(_DEPARTEMENTS)
     forms = [lambda a, b: f"{a}-et-{b}", lambda a, b: f"Haute-{a}", lambda a, b: f"Côtes-{_de(a)}",
@@ -58,7 +58,7 @@ def _departement_names(n: int, rng: np.random.Generator) -> list[str]:
     return names[:n]
 
 
-def _commune_names(n: int, rng: np.random.Generator) -> list[tuple[str, str]]:
+def commune_names(n: int, rng: np.random.Generator) -> list[tuple[str, str]]:
     """(full name, stem) pairs, unique: an invented stem always joined to an invented river, pays or
     saint, prefixes and endings drawn in turn so that neighbours rarely share a syllable."""
     prefixes = [_PREFIXES[i] for i in rng.permutation(len(_PREFIXES))]
@@ -90,9 +90,9 @@ def _commune_names(n: int, rng: np.random.Generator) -> list[tuple[str, str]]:
     return names
 
 
-def _quartier_names(n: int, rng: np.random.Generator) -> list[str]:
+def quartier_names(n: int, rng: np.random.Generator) -> list[str]:
     """`n` names unique within one commune, typical of priority neighbourhoods."""
-    pool = [_QUARTIER_NAMES[i] for i in rng.permutation(len(_QUARTIER_NAMES))]
+    pool = [QUARTIER_NAMES[i] for i in rng.permutation(len(QUARTIER_NAMES))]
     names: list[str] = []
     k = 0
     while len(names) < n:
@@ -109,7 +109,7 @@ def _quartier_names(n: int, rng: np.random.Generator) -> list[str]:
     return names
 
 
-def _epci_name(main: str, stem: str, pop: float, metropole: bool, taken: set[str]) -> str:
+def epci_name(main: str, stem: str, pop: float, metropole: bool, taken: set[str]) -> str:
     if metropole:
         candidates = [f"{main} Métropole", f"Métropole {_de(main, ' ')}"]
     elif pop >= 60_000:

@@ -29,7 +29,7 @@ def _round_value(ind: Indicator, value: np.ndarray) -> np.ndarray:
     return np.round(value, 1 if ind.kind == "rate" else max(ind.decimals, 1))
 
 
-def _observation_frame(series: list[Series], st: Structure) -> tuple[pd.DataFrame, list[str]]:
+def observation_frame(series: list[Series], st: Structure) -> tuple[pd.DataFrame, list[str]]:
     """One row per published cell with integer keys (the writer joins the codes back), and the notes."""
     notes: dict[str, int] = {}
     ind_index = {ind.id: k for k, ind in enumerate(DEMO_CATALOGUE)}
@@ -82,7 +82,7 @@ def _breaks(s: Series, st: Structure, t_idx: np.ndarray, p_idx: np.ndarray,
     return brk, note
 
 
-def _period_frame() -> pd.DataFrame:
+def period_frame() -> pd.DataFrame:
     periods = [str(y) for y in YEARS] + [f"{y}-{m:02d}" for y, m in MONTHS]
     starts = [date(int(y), 1, 1) for y in YEARS] + [date(y, m, 1) for y, m in MONTHS]
     return pd.DataFrame({"p": np.arange(len(periods), dtype=np.int16), "period": periods,

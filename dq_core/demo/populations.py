@@ -45,7 +45,7 @@ class Layout:
         return [0, self.nq, self.nq + self.nc, self.nq + self.nc + self.ne, self.atoms - 1][kind]
 
 
-def _add_shares(values: np.ndarray, st: Structure, nc: int) -> np.ndarray:
+def add_shares(values: np.ndarray, st: Structure, nc: int) -> np.ndarray:
     """Per-commune sums of quartier values, a two-commune quartier split by its shares."""
     out = np.zeros((nc,) + values.shape[1:])
     share = st.main_share.reshape((-1,) + (1,) * (values.ndim - 1))
@@ -61,12 +61,12 @@ def _populations(sc: Scale, st: Structure, lay: Layout, rng: np.random.Generator
     per_commune = np.bincount(st.quartier_commune, minlength=nc)
     qpop = np.exp(rng.normal(np.log(2900), 0.6, nq)) * (1 + 0.04 * (per_commune[st.quartier_commune] - 1))
     qpop = np.clip(qpop, 1000, 20000)
-    qpv = _add_shares(qpop, st, nc)
+    qpv = add_shares(qpop, st, nc)
     cpop = np.clip(qpv / rng.uniform(0.10, 0.25, nc), 8000, sc.max_commune_pop)
     # Quartiers are at most a quarter of their commune: communes stay far less poor than quartiers.
     shrink = np.minimum(1.0, 0.25 * cpop / qpv)
     qpop = np.maximum(1000, qpop * shrink[st.quartier_commune])
-    qpv = _add_shares(qpop, st, nc)
+    qpv = add_shares(qpop, st, nc)
     cpop = np.maximum(cpop, qpv / 0.25)
     epci_pop = np.bincount(st.commune_epci, cpop, ne)
     epci_rest = epci_pop * rng.uniform(0.15, 0.9, ne)
@@ -82,7 +82,7 @@ def _populations(sc: Scale, st: Structure, lay: Layout, rng: np.random.Generator
     return np.concatenate([qpop, cpop - qpv, epci_rest, dept_rest, [france_rest]]), cpop
 
 
-def _atoms(sc: Scale, st: Structure, lay: Layout, rng: np.random.Generator) -> Atoms:
+def build_atoms(sc: Scale, st: Structure, lay: Layout, rng: np.random.Generator) -> Atoms:
     nq, nc, ne, nd = lay.nq, lay.nc, lay.ne, lay.nd
     pop_ref, cpop = _populations(sc, st, lay, rng)
     kind = np.repeat([Q, C_REST, E_REST, D_REST, F_REST], [nq, nc, ne, nd, 1])

@@ -8,17 +8,17 @@ from datetime import date
 import numpy as np
 
 from dq_core.demo.model import AtomFigures
-from dq_core.demo.populations import C_REST, D_REST, E_REST, F_REST, Atoms, Layout, Q, _add_shares
+from dq_core.demo.populations import C_REST, D_REST, E_REST, F_REST, Atoms, Layout, Q, add_shares
 from dq_core.demo.scale import COVERAGE, FISCAL, GAP_SHARE, MONTHS, REF, REF_YEAR, SKIPPED_YEARS, YEARS, Scale
 from dq_core.demo.structure import Structure
 from dq_core.store import catalogue
 from dq_core.store.catalogue import DEMO_CATALOGUE, Indicator
 
 
-def _aggregate(x: np.ndarray, st: Structure, lay: Layout) -> np.ndarray:
+def aggregate(x: np.ndarray, st: Structure, lay: Layout) -> np.ndarray:
     """(A, P) atom figures -> (T, P) territory figures; the ensemble's row (last) is left at zero."""
     quartiers = x[:lay.nq]
-    communes = x[lay.start(C_REST):lay.start(E_REST)] + _add_shares(quartiers, st, lay.nc)
+    communes = x[lay.start(C_REST):lay.start(E_REST)] + add_shares(quartiers, st, lay.nc)
     epci = x[lay.start(E_REST):lay.start(D_REST)].copy()
     np.add.at(epci, st.commune_epci, communes)
     depts = x[lay.start(D_REST):lay.start(F_REST)].copy()
@@ -38,7 +38,8 @@ def _months_frame() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return year_idx, month, days
 
 
-def _monthly(at: Atoms, fig: AtomFigures, rng: np.random.Generator) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def monthly_figures(at: Atoms, fig: AtomFigures,
+                    rng: np.random.Generator) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Monthly MWh and delivery points per atom: the annual totals spread over a seasonal profile."""
     year_idx, month, days = _months_frame()
     season = np.cos(2 * np.pi * (month - 1) / 12)        # +1 in January, -1 in July
@@ -70,7 +71,7 @@ class Series:
     secret: np.ndarray
 
 
-def _levels(lay: Layout) -> np.ndarray:
+def level_index(lay: Layout) -> np.ndarray:
     return np.repeat(np.arange(7), [lay.nq, lay.nc, lay.ne, lay.nd, lay.nr, 1, 1])
 
 
@@ -126,7 +127,7 @@ def _gaps(lay: Layout, shape: tuple[int, int], rng: np.random.Generator) -> np.n
     return holes
 
 
-def _annual_series(fig: AtomFigures, at: Atoms, st: Structure, lay: Layout, fiscal_secret: np.ndarray,
+def annual_series(fig: AtomFigures, at: Atoms, st: Structure, lay: Layout, fiscal_secret: np.ndarray,
                    rng: np.random.Generator) -> list[Series]:
     out: list[Series] = []
     computed: dict[str, np.ndarray] = {}
@@ -137,17 +138,17 @@ def _annual_series(fig: AtomFigures, at: Atoms, st: Structure, lay: Layout, fisc
             continue
         cover = np.broadcast_to(_coverage(ind.id), (lay.territories, len(YEARS))).copy()
         if ind.kind in catalogue.NON_AGGREGABLE_KINDS:
-            value = _territory_median(ind.id, computed, urban, _levels(lay), rng)
+            value = _territory_median(ind.id, computed, urban, level_index(lay), rng)
             present = cover & ~_gaps(lay, cover.shape, rng)
             secret = present & fiscal_secret if ind.id in FISCAL else np.zeros_like(present)
             out.append(Series(ind, periods, YEARS, value, None, None, present, secret))
             continue
-        num = np.rint(_aggregate(fig.num[ind.id], st, lay))
+        num = np.rint(aggregate(fig.num[ind.id], st, lay))
         if ind.kind == "count":
             secret = _finish_count(ind, num, None, cover, lay.nq)
             out.append(Series(ind, periods, YEARS, num, None, None, cover, secret))
             continue
-        den = np.rint(_aggregate(fig.den[ind.id], st, lay))
+        den = np.rint(aggregate(fig.den[ind.id], st, lay))
         present = cover & ~_gaps(lay, cover.shape, rng)
         present[:-1] &= den[:-1] > 0
         withheld = fiscal_secret if ind.id in FISCAL else np.zeros_like(present)
@@ -165,8 +166,8 @@ _MEDIAN_FP = [28000, 25000, 23000, 21800, 19600, 15300, 13000, 11100]
 def _territory_urban(at: Atoms, st: Structure, lay: Layout) -> np.ndarray:
     """Population-weighted urban density of every territory (the ensemble: of all quartiers)."""
     pop = at.pop[:, REF:REF + 1]
-    weighted = _aggregate(at.u[:, None] * pop, st, lay)[:, 0]
-    total = _aggregate(pop, st, lay)[:, 0]
+    weighted = aggregate(at.u[:, None] * pop, st, lay)[:, 0]
+    total = aggregate(pop, st, lay)[:, 0]
     weighted[-1], total[-1] = weighted[:lay.nq].sum(), total[:lay.nq].sum()
     return weighted / total
 
@@ -193,7 +194,7 @@ def _territory_median(ind_id: str, computed: dict[str, np.ndarray], urban: np.nd
     return np.round(np.clip(base[:, None] + 0.06 * t + noise, 2, 30), 1)
 
 
-def _monthly_series(monthly: dict[str, tuple[np.ndarray, np.ndarray]], st: Structure,
+def monthly_series(monthly: dict[str, tuple[np.ndarray, np.ndarray]], st: Structure,
                     lay: Layout) -> list[Series]:
     out = []
     periods = len(YEARS) + np.arange(len(MONTHS))
@@ -202,8 +203,8 @@ def _monthly_series(monthly: dict[str, tuple[np.ndarray, np.ndarray]], st: Struc
         if ind.periodicity != "monthly":
             continue
         values, dwellings = monthly[ind.id]
-        value = np.rint(_aggregate(values, st, lay))
-        den = np.rint(_aggregate(dwellings, st, lay))
+        value = np.rint(aggregate(values, st, lay))
+        den = np.rint(aggregate(dwellings, st, lay))
         present = np.ones(value.shape, dtype=bool)
         present[:-1] = den[:-1] > 0              # no gas network: no row at all
         secret = _finish_count(ind, value, den, present, lay.nq)
@@ -211,7 +212,7 @@ def _monthly_series(monthly: dict[str, tuple[np.ndarray, np.ndarray]], st: Struc
     return out
 
 
-def _fiscal_secret(sc: Scale, at: Atoms, lay: Layout, rng: np.random.Generator) -> np.ndarray:
+def filosofi_withheld(sc: Scale, at: Atoms, lay: Layout, rng: np.random.Generator) -> np.ndarray:
     """(T, Y) Filosofi cells withheld: the smallest quartiers, three years out of eight."""
     mask = np.zeros((lay.territories, len(YEARS)), dtype=bool)
     first, last = COVERAGE["taux_pauvrete"]

@@ -52,7 +52,7 @@ class Structure:
     break_factor: np.ndarray       # (nq,) population of the old perimeter relative to the new one
 
 
-def _structure(sc: Scale, rng: np.random.Generator) -> Structure:
+def build_structure(sc: Scale, rng: np.random.Generator) -> Structure:
     nc, nd = sc.communes, sc.departements
     offset = ((1 << 2 * sc.grid_order) - nc) * 5 // 16     # off-centre run: a less square outline
     cells = np.array([_hilbert_xy(sc.grid_order, offset + k) for k in range(nc)])

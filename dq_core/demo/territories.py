@@ -7,18 +7,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dq_core.demo.geometry import Geometry, _geojson, _lonlat
+from dq_core.demo.geometry import Geometry, to_geojson, to_lonlat
 from dq_core.demo.names import (
-    _QUARTIER_NAMES,
-    _REGIONS,
-    _commune_names,
-    _departement_names,
-    _epci_name,
-    _quartier_names,
+    QUARTIER_NAMES,
+    REGION_NAMES,
+    commune_names,
+    departement_names,
+    epci_name,
+    quartier_names,
 )
 from dq_core.demo.populations import Atoms, Layout
 from dq_core.demo.scale import REF
-from dq_core.demo.series import _aggregate, _levels
+from dq_core.demo.series import aggregate, level_index
 from dq_core.demo.structure import Structure
 from dq_core.errors import DQError
 
@@ -31,7 +31,8 @@ class Territories:
     correspondence: pd.DataFrame
 
 
-def _territories(st: Structure, lay: Layout, at: Atoms, geo: Geometry, rng: np.random.Generator) -> Territories:
+def build_territories(st: Structure, lay: Layout, at: Atoms, geo: Geometry,
+                      rng: np.random.Generator) -> Territories:
     """Codes, names, drawings and links of every territory, in layout order."""
     nq, nc = lay.nq, lay.nc
     dept_of_q = st.commune_dept[st.quartier_commune]
@@ -44,18 +45,18 @@ def _territories(st: Structure, lay: Layout, at: Atoms, geo: Geometry, rng: np.r
              + [f"{dept_codes[st.commune_dept[c]]}{order_in_dept[c] + 1:02d}" for c in range(nc)]
              + [f"XE{e + 1:03d}" for e in range(lay.ne)] + dept_codes
              + [f"XR{r + 1:02d}" for r in range(lay.nr)] + ["FRANCE", "ENSQP"])
-    communes = _commune_names(nc, rng)
+    communes = commune_names(nc, rng)
     q_names = _all_quartier_names(st, nc, rng)
-    pop = _aggregate(at.pop[:, REF:REF + 1], st, lay)[:, 0]
+    pop = aggregate(at.pop[:, REF:REF + 1], st, lay)[:, 0]
     epci_names = _epci_names(st, lay, communes, pop)
     names = (q_names + [full for full, _ in communes] + epci_names
-             + _departement_names(lay.nd, rng) + _REGIONS[:lay.nr]
+             + departement_names(lay.nd, rng) + REGION_NAMES[:lay.nr]
              + ["France (référence fictive)", "Ensemble des quartiers"])
     levels = ["quartier", "commune", "epci", "departement", "region", "france", "ensemble"]
-    level = [levels[k] for k in _levels(lay)]
+    level = [levels[k] for k in level_index(lay)]
     points = _territory_points(st, lay, geo)
-    lonlat = _lonlat(points)
-    geometry = [_geojson(r) for r in geo.quartier_rings] + [_geojson(r) for r in geo.commune_rings]
+    lonlat = to_lonlat(points)
+    geometry = [to_geojson(r) for r in geo.quartier_rings] + [to_geojson(r) for r in geo.commune_rings]
     geometry += [None] * (lay.territories - nq - nc)
     vintage = pd.array([2024] * nq + [None] * (lay.territories - nq - 1) + [2024], dtype="Int32")
     table = pd.DataFrame({"code": codes, "level": level, "name": names, "vintage": vintage,
@@ -68,13 +69,13 @@ def _all_quartier_names(st: Structure, nc: int, rng: np.random.Generator) -> lis
     names = [""] * len(st.quartier_commune)
     for c in range(nc):
         mine = np.flatnonzero(st.quartier_commune == c)
-        for q, name in zip(mine, _quartier_names(len(mine), rng), strict=True):
+        for q, name in zip(mine, quartier_names(len(mine), rng), strict=True):
             names[q] = name
     for q in np.flatnonzero(st.second_commune >= 0):
         taken = {names[k] for k in range(len(names)) if k != q and st.second_commune[q] in (
             st.quartier_commune[k], st.second_commune[k])}
         taken |= {names[k] for k in np.flatnonzero(st.quartier_commune == st.quartier_commune[q]) if k != q}
-        pool = [n for n in _QUARTIER_NAMES if n not in taken]
+        pool = [n for n in QUARTIER_NAMES if n not in taken]
         if names[q] in taken:
             names[q] = pool[int(rng.integers(len(pool)))]
     return names
@@ -92,7 +93,7 @@ def _epci_names(st: Structure, lay: Layout, communes: list[tuple[str, str]], pop
     for e in range(lay.ne):
         members = np.flatnonzero(st.commune_epci == e)
         main = int(members[np.argmax(commune_pop[members])])
-        name = _epci_name(communes[main][0], communes[main][1], float(epci_pop[e]), bool(metropole[e]), taken)
+        name = epci_name(communes[main][0], communes[main][1], float(epci_pop[e]), bool(metropole[e]), taken)
         taken.add(name)
         names.append(name)
     return names
