@@ -174,16 +174,21 @@ def secondary_cells(cur: duckdb.DuckDBPyConnection, mode: str | None) -> tuple[s
     Works on `dq_rows` (with `primary_secret`) and `dq_ind`; reads stored observations for the
     other cells of each relation (in 'keep' mode a stored cell wins over the file's).
     """
-    cells: dict[Cell, float | None] = {}
-    secret: set[Cell] = set()
-    in_file: set[Cell] = set()
-    relations: list[Relation] = []
     # Relations between indicators (total = sum of parts), per territory and period.
     sums = cur.execute("SELECT total, list(part ORDER BY part) FROM dq_sums GROUP BY total").fetchall()
-    # Geographic relations for counts: a parent (group, ensemble, commune) and its quartiers.
-    # A relation matters only where its total is known: the parent's cell is in the file, or stored
-    # while some of its quartiers are in the file (joins, not a scan per parent).
-    geo = cur.execute("""
+    geo = _geographic_totals(cur)
+    if not sums and not geo:
+        return set(), set()
+    _register_keys(cur, _cell_keys(cur, sums, geo))
+    cells, secret, in_file = _cell_values(cur, file_first=mode != "keep")
+    thresholds = dict(cur.execute("SELECT id, threshold FROM dq_ind").fetchall())
+    relations = _relations(cells, secret, sums, geo, thresholds)
+    hidden = _suppress_by_component(cells, secret, relations, in_file)
+    new = {c for c in hidden - secret if not c.territory.endswith("(reste de la commune)")}
+    return {c for c in new if c in in_file}, {c for c in new if c not in in_file}
+
+
+_GEOGRAPHIC_TOTALS = """
         WITH links AS (
             SELECT l.parent, l.child FROM territory_link l
             JOIN territory t ON t.code = l.parent AND t.level IN ('commune', 'groupe', 'ensemble')
@@ -204,28 +209,50 @@ def secondary_cells(cur: duckdb.DuckDBPyConnection, mode: str | None) -> tuple[s
             JOIN observation o ON o.territory = l.parent AND o.indicator = c.indicator AND o.period = c.period)
         SELECT h.parent, p.level, p.children, h.indicator, h.period,
                EXISTS (SELECT 1 FROM split s WHERE list_contains(p.children, s.child)) AS inexact
-        FROM hits h JOIN parents p ON p.parent = h.parent""").fetchall()
-    wanted_geo = [(parent, level, children, ind, period) for parent, level, children, ind, period, inexact in geo
-                  if not (level == "commune" and inexact)]
-    if not sums and not wanted_geo:
-        return set(), set()
-    # Values of every cell involved: the file's (after the primary rule), else the stored ones.
+        FROM hits h JOIN parents p ON p.parent = h.parent"""
+
+
+def _geographic_totals(cur) -> list[tuple[str, str, list[str], str, str]]:
+    """(parent, level, quartiers, indicator, period) for counts whose parent total is known.
+
+    A parent is a group, an ensemble or a commune; a relation matters only where its total is known:
+    the parent's cell is in the file, or stored while some of its quartiers are in the file. A commune
+    one of whose quartiers spans several communes is no exact sum and is left out.
+    """
+    rows = cur.execute(_GEOGRAPHIC_TOTALS).fetchall()
+    return [(parent, level, children, ind, period) for parent, level, children, ind, period, inexact in rows
+            if not (level == "commune" and inexact)]
+
+
+def _cell_keys(cur, sums, geo) -> set[tuple[str, str, str]]:
+    """Every cell a relation involves: (territory, indicator, period)."""
     keys: set[tuple[str, str, str]] = set()
     if sums:
-        total_parts = {t: parts for t, parts in sums}
         rows = cur.execute("""SELECT DISTINCT r.territory, r.period FROM dq_rows r
                               WHERE NOT r.skip AND r.indicator IN (SELECT total FROM dq_sums UNION SELECT part FROM dq_sums)""").fetchall()
         for territory, period in rows:
-            for total, parts in total_parts.items():
+            for total, parts in sums:
                 keys.update((territory, ind, period) for ind in (total, *parts))
-    for parent, _level, children, ind, period in wanted_geo:
+    for parent, _level, children, ind, period in geo:
         keys.update((t, ind, period) for t in (parent, *children))
-    cur.execute("CREATE OR REPLACE TEMP TABLE dq_keys (territory VARCHAR, indicator VARCHAR, period VARCHAR)")
+    return keys
+
+
+def _register_keys(cur, keys: set[tuple[str, str, str]]) -> None:
     import pandas as pd
+
+    cur.execute("CREATE OR REPLACE TEMP TABLE dq_keys (territory VARCHAR, indicator VARCHAR, period VARCHAR)")
     cur.register("dq_keys_df", pd.DataFrame(sorted(keys), columns=["territory", "indicator", "period"]))
     cur.execute("INSERT INTO dq_keys SELECT * FROM dq_keys_df")
     cur.unregister("dq_keys_df")
-    file_first = mode != "keep"
+
+
+def _cell_values(cur, *, file_first: bool) -> tuple[dict[Cell, float | None], set[Cell], set[Cell]]:
+    """(value of each cell, secret cells, cells taken from the file): the file's value after the
+    primary rule, else the stored one; a stored secret cell's value is unknown to everyone."""
+    cells: dict[Cell, float | None] = {}
+    secret: set[Cell] = set()
+    in_file: set[Cell] = set()
     values = cur.execute("""
         SELECT k.territory, k.indicator, k.period,
                r.line IS NOT NULL AS in_file, r.value AS file_value, r.primary_secret,
@@ -235,26 +262,30 @@ def secondary_cells(cur: duckdb.DuckDBPyConnection, mode: str | None) -> tuple[s
         LEFT JOIN observation o USING (territory, indicator, period)""").fetchall()
     for territory, ind, period, file_has, file_value, file_secret, stored, stored_value, stored_secret in values:
         cell = Cell(territory, ind, period)
-        use_file = file_has and (file_first or not stored)
-        if use_file:
+        if file_has and (file_first or not stored):
             in_file.add(cell)
             cells[cell] = file_value if not file_secret else (file_value if file_value is not None else 0.0)
             if file_secret:
                 secret.add(cell)
         elif stored:
-            cells[cell] = stored_value
+            cells[cell] = None if stored_secret else stored_value
             if stored_secret:
                 secret.add(cell)
-                cells[cell] = None          # its value is unknown to everyone, the app included
         else:
             cells[cell] = None
+    return cells, secret, in_file
+
+
+def _relations(cells: dict[Cell, float | None], secret: set[Cell], sums, geo, thresholds) -> list[Relation]:
+    """Totals and their parts; a commune's quartiers also get the "rest of the commune" cell
+    (secret when under the threshold), added to `cells` and `secret`."""
+    relations: list[Relation] = []
     for territory, period in {(c.territory, c.period) for c in cells}:
         for total, parts in sums:
             rel_cells = [Cell(territory, ind, period) for ind in (total, *parts)]
             if all(c in cells for c in rel_cells):
                 relations.append(Relation(rel_cells[0], tuple(rel_cells[1:])))
-    thresholds = dict(cur.execute("SELECT id, threshold FROM dq_ind").fetchall())
-    for parent, level, children, ind, period in wanted_geo:
+    for parent, level, children, ind, period in geo:
         members = [Cell(c, ind, period) for c in children]
         total = Cell(parent, ind, period)
         if level == "commune":
@@ -267,9 +298,7 @@ def secondary_cells(cur: duckdb.DuckDBPyConnection, mode: str | None) -> tuple[s
                 secret.add(rest)
             members.append(rest)
         relations.append(Relation(total, tuple(members)))
-    hidden = _suppress_by_component(cells, secret, relations, in_file)
-    new = {c for c in hidden - secret if not c.territory.endswith("(reste de la commune)")}
-    return {c for c in new if c in in_file}, {c for c in new if c not in in_file}
+    return relations
 
 
 def _suppress_by_component(values: dict, secret: set, relations: list[Relation], in_file: set) -> set:
