@@ -24,6 +24,9 @@ NON_ADDITIVE = ("Indicateur non additif (taux, part ou médiane) : il ne se somm
                 "entre quartiers.")
 CNAM_CAVEAT = ("L'Insee déconseille d'utiliser deux millésimes consécutifs pour mesurer des évolutions en "
                "dessous de la commune.")
+QUALIFICATION_CAVEAT = ("Le fichier de l'Insee numérote les niveaux de qualification de 1 à 5 sans en donner "
+                        "les intitulés : l'application ne les nomme pas. Les cinq niveaux additionnés "
+                        "redonnent, aux arrondis près, les demandeurs d'emploi A, B, C.")
 FILO_CAVEAT = ("Filosofi 2021 est le dernier millésime diffusé par l'Insee (suppression de la taxe "
                "d'habitation) : pas de valeur plus récente à attendre. " + NON_ADDITIVE)
 DERIVED = " Calculé par l'application à partir des effectifs publiés par l'Insee."
@@ -140,9 +143,13 @@ OFFICIAL_INDICATORS: list[Indicator] = [
               "ratio", "index", "higher_worse", FILO, FILO_DS, "Rapport entre le 9e et le 1er décile du "
               "revenu déclaré par unité de consommation.", secret_threshold=None,
               secret_rule=SECRET_RULE_FISCAL, caveat=FILO_CAVEAT, decimals=1),
-    _filo_rate("taux_bas_revenus", "Taux de bas revenus",
-               "Part des personnes dont le revenu par unité de consommation est inférieur au seuil de bas "
-               "revenus (60 % du revenu médian).", "personnes à bas revenus", "habitants", "higher_worse"),
+    # BREV sits among the declared-income columns (DECUC_*) and exceeds TP60 everywhere: it is measured on
+    # declared income, before social benefits and taxes — not the poverty rate.
+    _filo_rate("taux_bas_revenus", "Taux de bas revenus déclarés",
+               "Part des personnes dont le revenu déclaré par unité de consommation (avant prestations "
+               "sociales et impôts) est inférieur à 60 % du revenu déclaré médian. Ce n'est pas le taux "
+               "de pauvreté, mesuré sur le revenu disponible (après prestations et impôts).",
+               "personnes à bas revenus déclarés", "habitants", "higher_worse"),
     _reuse("revenu_median_uc", caveat=FILO_CAVEAT, secret_threshold=None),
     _euros("revenu_q1_uc", "Revenu disponible par UC : 1er quartile",
            "Niveau de vie en dessous duquel se situent 25 % des habitants."),
@@ -306,9 +313,13 @@ OFFICIAL_INDICATORS: list[Indicator] = [
       for level, label in [("infcap", "niveau inférieur au CAP-BEP"), ("cap", "niveau CAP-BEP"),
                            ("bac", "niveau baccalauréat"), ("supbac", "niveau supérieur au baccalauréat")]
       for sex_id, sex_label in [("", ""), ("_femmes", ", femmes"), ("_hommes", ", hommes")]],
-    *[_count(f"demandeurs_emploi_abc_qualif{n}", f"Demandeurs d'emploi A, B, C : niveau de qualification {n}",
-             "emploi", FT, FT_DS, f"Demandeurs d'emploi de catégories A, B, C de niveau de qualification {n} "
-             "(nomenclature de France Travail, du moins au plus qualifié).", direction="higher_worse")
+    # ABC_QAL1..5 (editions 2017-2018): the file names the levels by number only.
+    *[_count(f"demandeurs_emploi_abc_qualif{n}",
+             f"Demandeurs d'emploi A, B, C : niveau de qualification {n} (selon la nomenclature de France "
+             "Travail)", "emploi", FT, FT_DS,
+             f"Demandeurs d'emploi de catégories A, B, C classés au niveau de qualification {n} (colonne "
+             f"ABC_QAL{n}) de la nomenclature de France Travail.", direction="higher_worse",
+             caveat=QUALIFICATION_CAVEAT)
       for n in range(1, 6)],
     *[_count(f"demandeurs_emploi_abc_{dur}{sex_id}", f"Demandeurs d'emploi A, B, C inscrits {label}{sex_label}",
              "emploi", FT, FT_DS, f"Demandeurs d'emploi de catégories A, B, C inscrits {label}{sex_label}.",
