@@ -197,12 +197,12 @@ OFFICIAL_INDICATORS: list[Indicator] = [
     # --- Santé (Cnam)
     _count("beneficiaires_regime_general", "Bénéficiaires du régime général de l'assurance maladie", "sante",
            CNAM, CNAM_DS, "Assurés et ayants droit du régime général.", caveat=CNAM_CAVEAT),
-    _count("beneficiaires_cmuc", "Bénéficiaires de la CMU complémentaire", "sante", CNAM, CNAM_DS,
-           "Bénéficiaires de la couverture maladie universelle complémentaire (remplacée par la "
-           "Complémentaire santé solidaire en novembre 2019).", direction="higher_worse", caveat=CNAM_CAVEAT),
+    # One series: the CMU-C column of the editions up to 2019 (CCMUC) feeds it, with a break at the
+    # first C2S period (SERIES_BREAKS in insee_thematic).
     _count("beneficiaires_c2s", "Bénéficiaires de la Complémentaire santé solidaire (C2S)", "sante", CNAM,
            CNAM_DS, "Bénéficiaires de la Complémentaire santé solidaire, gratuite ou avec participation "
-           "financière.", direction="higher_worse", caveat=CNAM_CAVEAT),
+           "financière ; jusqu'en 2019, bénéficiaires de la CMU complémentaire (CMU-C), qu'elle a "
+           "remplacée en novembre 2019.", direction="higher_worse", caveat=CNAM_CAVEAT),
     _count("beneficiaires_c2s_gratuite", "Bénéficiaires de la C2S sans participation financière", "sante",
            CNAM, CNAM_DS, "Bénéficiaires de la Complémentaire santé solidaire non participative (gratuite).",
            direction="higher_worse", caveat=CNAM_CAVEAT),
@@ -382,7 +382,7 @@ REVN_COLUMNS = {
     "DISP_D1": "revenu_d1_uc", "DISP_D9": "revenu_d9_uc", "DISP_D1D9": "rapport_interdecile",
     "TP60": "taux_pauvrete", "PACT": "part_revenus_activite", "PPEN": "part_pensions_retraites",
     "PPSOC": "part_prestations_revenu", "PIMPOT": "part_impots_revenu", "PPAT": "part_revenus_patrimoine",
-    "CCMUC": "beneficiaires_cmuc", "C": "beneficiaires_regime_general", "CC2S": "beneficiaires_c2s",
+    "CCMUC": "beneficiaires_c2s", "C": "beneficiaires_regime_general", "CC2S": "beneficiaires_c2s",
     "C_C2SNP": "beneficiaires_c2s_gratuite", "C_C2SP": "beneficiaires_c2s_participative",
     "A": "allocataires_caf", "APRES50": "allocataires_dependants_50", "APRES100": "allocataires_dependants_100",
     "ARSA": "allocataires_rsa", "ARSAS": "allocataires_rsa_socle", "APPA": "allocataires_prime_activite",

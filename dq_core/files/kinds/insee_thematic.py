@@ -45,11 +45,23 @@ NOTE_EMPTY = "Case vide dans le fichier de l'Insee : secret statistique ou donn�
 NOTE_PRIMARY = "Effectif inférieur au seuil de diffusion : valeur masquée."
 NOTE_SECONDARY = ("Valeur masquée par l'application (secret secondaire) : elle se déduirait sinon des "
                   "autres cases publiées.")
-# Columns renamed by INSEE with a change of wording: the series is marked as broken at that edition.
-SERIES_BREAKS = {"part_emplois_precaires": ("2021", "Intitulé modifié par l'Insee en 2021 : « emploi à durée "
-                                            "limitée » (TX_*_EDLIM) remplace « emploi précaire » (TX_*_EPREC)."),
-                 "part_emplois_precaires_femmes": ("2021", "Intitulé modifié par l'Insee en 2021."),
-                 "part_emplois_precaires_etrangers": ("2021", "Intitulé modifié par l'Insee en 2021.")}
+NOTE_CMUC_TO_C2S = ("La Complémentaire santé solidaire (C2S) remplace la CMU complémentaire et l'ACS en "
+                    "novembre 2019 : jusqu'en 2019, la série compte les bénéficiaires de la CMU-C (colonne "
+                    "CCMUC de l'Insee). Série non comparable avec les périodes précédentes.")
+NOTE_C2S_2022 = ("Définition modifiée en 2022 : l'Insee publie à part la C2S sans et avec participation "
+                 "financière (C_C2SNP, C_C2SP), dont l'application fait la somme, au lieu d'une seule colonne "
+                 "(CC2S) en 2021. Série non comparable avec les périodes précédentes.")
+# Where INSEE changed what a series measures: per indicator, (first period of the new definition, note),
+# oldest first. The break is marked at the first stored period from there on, when older periods exist
+# (`official_write.mark_series_breaks`). CMU-C → C2S: no 2020 edition was seen; the C2S columns start in 2021.
+SERIES_BREAKS: dict[str, list[tuple[str, str]]] = {
+    "part_emplois_precaires": [("2021", "Intitulé modifié par l'Insee en 2021 : « emploi à durée limitée » "
+                                "(TX_*_EDLIM) remplace « emploi précaire » (TX_*_EPREC).")],
+    "part_emplois_precaires_femmes": [("2021", "Intitulé modifié par l'Insee en 2021.")],
+    "part_emplois_precaires_etrangers": [("2021", "Intitulé modifié par l'Insee en 2021.")],
+    "beneficiaires_c2s": [("2020", NOTE_CMUC_TO_C2S), ("2022", NOTE_C2S_2022)],
+    "part_c2s": [("2022", NOTE_C2S_2022)],
+}
 OBSERVATION_COLUMNS = ["territory", "indicator", "period", "period_start", "value", "numerator", "denominator",
                        "is_secret", "is_provisional", "is_estimated", "is_break", "note", "edition"]
 
@@ -231,8 +243,10 @@ def _long(values: pd.DataFrame, secret: pd.DataFrame, reasons: pd.DataFrame, not
         if period_note:
             note = np.array([f"{period_note} {n}" if isinstance(n, str) else period_note for n in note],
                             dtype=object)
-        brk = SERIES_BREAKS.get(indicator)
-        is_break = brk is not None and str(edition) == brk[0] and column.endswith("EDLIM")
+        # A renamed column is known to start a new wording; writing checks the break against the
+        # stored periods (`mark_series_breaks`).
+        brk = next((b for b in SERIES_BREAKS.get(indicator, []) if b[0] == str(edition)), None)
+        is_break = brk is not None and column.endswith("EDLIM")
         if is_break:
             note = np.array([f"{brk[1]} {n}" if isinstance(n, str) else brk[1] for n in note], dtype=object)
         parts.append(pd.DataFrame({
