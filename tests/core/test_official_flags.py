@@ -1,12 +1,22 @@
 """Flags and labels of the official data: why a cell is blank, honest labels, series breaks."""
 
+from datetime import date
+
 import pytest
 
+from dq_core import flags
+from dq_core.explore.fiche import IndicatorLine, Point
+from dq_core.explore.texts import indicator_sentence
+from dq_core.export.notes_sheets import _point_warnings
+from dq_core.files import ImportOptions, import_file
+from dq_core.files.kinds import insee_thematic as thematic
 from dq_core.files.kinds.insee_catalogue import OFFICIAL_BY_ID, THEME_COLUMNS
 from dq_core.files.kinds.insee_thematic import NOTE_C2S_2022, NOTE_CMUC_TO_C2S
 from dq_core.files.official import import_sources
 from dq_core.files.read.source import FileSource
+from dq_core.files.read.tables import read_csv_text
 from dq_core.store import db
+from tests.import_files import HEADER, csv_bytes
 from tests.official_fixtures import REGIONAL, require_official
 
 
@@ -87,3 +97,80 @@ def test_real_revn_editions_join_cmuc_and_c2s_with_breaks(tmp_path):
                                          "'beneficiaires_c2s' ORDER BY 1").fetchall()]
     assert periods == ["2017", "2018", "2019", "2021", "2022"]
     con.close()
+
+
+# --- why a cell has no figure ----------------------------------------------------------------
+
+def test_three_cases_are_told_apart():
+    assert flags.blank_reason(False, None) == flags.NO_DATA == "pas de donnée"
+    assert flags.blank_reason(True, flags.NOTE_PRODUCER_BLANK) == "non diffusé par le producteur"
+    assert flags.blank_reason(True, "Population au recensement de 2013. " + flags.NOTE_PRODUCER_BLANK) \
+        == flags.PRODUCER_BLANK
+    for note in (flags.NOTE_BELOW_THRESHOLD, flags.NOTE_SECONDARY, None):
+        assert flags.blank_reason(True, note) == "secret statistique appliqué par l'application"
+    legacy = "Case vide dans le fichier de l'Insee : secret statistique ou donnée non disponible."
+    assert flags.blank_reason(True, legacy) == flags.PRODUCER_BLANK
+    assert flags.secret_explanation(legacy) == flags.NOTE_PRODUCER_BLANK
+    assert flags.secret_explanation(None) == flags.NOTE_APPLICATION
+    assert flags.secret_explanation(flags.NOTE_SECONDARY) == flags.NOTE_SECONDARY
+    assert "moins de 11" not in flags.LEGEND and "pas de donnée" in flags.LEGEND
+
+
+def test_insee_blanks_and_the_apps_own_secrets_carry_different_notes():
+    header = "CODGEO;LIBGEO;TX_TOT_EMPL;ABC;ABC_F;ABC_H;C;C_C2SNP;C_C2SP"
+    rows = ["QP044013;Malakoff;46,0;660;;344;3\u202f848;1\u202f215;308",      # ABC_F blank at INSEE
+            "QP044014;Bout;40,0;400;3;397;1\u202f000;2;50"]                    # ABC_F = 3 < 5: the app hides it
+    obs = thematic.read_thematic("IPRO_2022.csv", read_csv_text("\n".join([header, *rows])),
+                                 "IPRO").observations.set_index(["territory", "indicator"])
+    blank = obs.loc[("QP044013", "demandeurs_emploi_abc_femmes")]
+    assert blank["is_secret"] and flags.blank_reason(True, blank["note"]) == flags.PRODUCER_BLANK
+    assert blank["note"] == thematic.NOTE_EMPTY == flags.NOTE_PRODUCER_BLANK
+    for code, indicator in (("QP044013", "demandeurs_emploi_abc_hommes"), ("QP044014", "demandeurs_emploi_abc_femmes"),
+                            ("QP044014", "demandeurs_emploi_abc_hommes")):
+        cell = obs.loc[(code, indicator)]
+        assert cell["is_secret"] and flags.blank_reason(True, cell["note"]) == flags.APPLICATION_SECRET, indicator
+    assert "secondaire" in obs.loc[("QP044013", "demandeurs_emploi_abc_hommes"), "note"]
+
+
+def test_a_derived_figure_says_whose_secret_stopped_it():
+    header = "CODGEO;LIBGEO;PMIMP;TP60;C;C_C2SNP;C_C2SP;NOTE_CNAM"
+    rows = ["QP044013;Malakoff;22,8;47,3;3\u202f848;;308;0",            # blank at INSEE
+            "QP044014;Bout;20,0;30,0;1\u202f000;2;50;0"]                 # 2 < 5: hidden by the app
+    obs = thematic.read_thematic("REVN_2022.csv", read_csv_text("\n".join([header, *rows])),
+                                 "REVN").observations.set_index(["territory", "indicator"])
+    for indicator in ("beneficiaires_c2s", "part_c2s"):
+        assert obs.loc[("QP044013", indicator), "note"] == flags.NOTE_DERIVED_PRODUCER
+        assert obs.loc[("QP044014", indicator), "note"] == flags.NOTE_DERIVED_APPLICATION
+
+
+def test_partner_secrets_say_whose_they_are(user_db):
+    con = db.connect(user_db)
+    with con.cursor() as cur:
+        report = import_file(cur, FileSource.from_bytes("p.csv", csv_bytes(
+            HEADER, "QNX0103N;pop_totale;2024;s", "QNX0101M;pop_totale;2024;8", "QNX0102I;pop_totale;2024;900")),
+            ImportOptions(mode="replace"))
+    assert report.status == "imported", report.text()
+    notes = dict(con.execute("SELECT territory, note FROM observation WHERE indicator = 'pop_totale' "
+                             "AND period = '2024'").fetchall())
+    assert notes["QNX0103N"] == flags.NOTE_PRODUCER_MARKED
+    assert notes["QNX0101M"] == flags.NOTE_BELOW_THRESHOLD and notes["QNX0102I"] is None
+    con.close()
+
+
+def test_warnings_sheet_and_dossier_text_name_the_case():
+    producer = Point("2021", date(2021, 1, 1), None, secret=True, note=flags.NOTE_PRODUCER_BLANK)
+    app = Point("2021", date(2021, 1, 1), None, secret=True, note=flags.NOTE_BELOW_THRESHOLD)
+    assert _point_warnings(producer) == [("Secret statistique", flags.NOTE_PRODUCER_BLANK)]
+    assert _point_warnings(app) == [("Secret statistique", flags.NOTE_BELOW_THRESHOLD)]
+    assert _point_warnings(Point("2021", date(2021, 1, 1), None, secret=True)) == \
+        [("Secret statistique", flags.NOTE_APPLICATION)]
+    ind = OFFICIAL_BY_ID["part_menages_imposes"]
+    notes: list[str] = []
+    assert indicator_sentence(IndicatorLine(ind, [producer], producer), notes) is None
+    assert "non diffusée par le producteur" in notes[0]
+    notes.clear()
+    indicator_sentence(IndicatorLine(ind, [app], app), notes)
+    assert "secret statistique appliqué par l'application" in notes[0]
+    notes.clear()
+    indicator_sentence(IndicatorLine(ind, [], None), notes)
+    assert "pas de donnée" in notes[0]
