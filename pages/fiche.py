@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dq_core import fmt
+from dq_core import flags, fmt
 from dq_core.errors import DQError
 from dq_core.store.territories import REFERENCE_LABELS, VINTAGE_LABELS
 from ui import cache, explore, fiche_exports, frame, state
@@ -47,7 +47,6 @@ reference_names = {key: f"{REFERENCE_LABELS[key]} : {t.name}" for key, t in q.re
 # One HTML block for all domains: a single element to sanitise and lay out keeps a quartier switch fast.
 st.html(fiche_table.STYLE + fiche_table.domains_html(fiche.domains, reference_names))
 
-st.caption("**s** : secret statistique (moins de 11 personnes ou ménages, valeur non diffusée). "
-           "« – » : pas de donnée. ▲ ▼ : plus ou moins favorable selon le sens de l'indicateur "
+st.caption(f"{flags.LEGEND} ▲ ▼ : plus ou moins favorable selon le sens de l'indicateur "
            "(bleu : plus favorable, orange : moins favorable). Survolez le **i** pour la définition "
            "et la source, les mots soulignés en pointillé pour leur explication.")

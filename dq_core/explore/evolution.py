@@ -245,7 +245,11 @@ def build_evolution(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str], qu
     if unknown:
         raise DQError(f"Indicateur inconnu : {', '.join(unknown)}. Le catalogue des indicateurs donne "
                       "la liste des identifiants.")
-    indicators = [catalogue[i] for i in dict.fromkeys(indicator_ids)][:MAX_INDICATORS]
+    indicators = [catalogue[i] for i in dict.fromkeys(indicator_ids)]
+    if len(indicators) > MAX_INDICATORS:
+        # The page lets no more be chosen; never drop some silently.
+        raise DQError(f"Trop d'indicateurs : {len(indicators)} demandés, {MAX_INDICATORS} au plus à la fois "
+                      "(comme sur la page Évolution). Répartissez-les en plusieurs demandes.")
     territories = resolve_territories(cur, list(quartiers), list(references), list(groups))[:MAX_TERRITORIES]
     raw = _raw_rows(cur, indicators, territories)
     return assemble_evolution(indicators, territories, raw, base100=base100, base_period=base_period)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dq_core import fmt
+from dq_core import flags, fmt
 from dq_core.explore.fiche import POPULATION_INDICATOR, Fiche, IndicatorLine, ReferenceValue
 from dq_core.store.territories import VINTAGE_LABELS
 
@@ -236,8 +236,11 @@ def indicator_sentence(line: IndicatorLine, notes: list[str]) -> str | None:
         notes.append(f"{ind.label} : pas de donnée pour ce quartier.")
         return None
     if latest.secret:
-        notes.append(f"{ind.label} ({fmt.period(latest.period)}) : valeur couverte par le secret "
-                     "statistique pour ce quartier, elle n'est pas citée.")
+        why = ("valeur non diffusée par le producteur"
+               if flags.blank_reason(True, latest.note) == flags.PRODUCER_BLANK
+               else "valeur couverte par le secret statistique appliqué par l'application")
+        notes.append(f"{ind.label} ({fmt.period(latest.period)}) : {why} pour ce quartier, elle n'est "
+                     "pas citée.")
         return None
     n = noun(ind.label)
     shown = fmt.value(latest.value, ind.unit, ind.decimals)

@@ -8,7 +8,7 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from dq_core import fmt
+from dq_core import flags, fmt
 from dq_core.explore.fiche import IndicatorLine, Point
 from dq_core.explore.texts import citation
 from dq_core.export.book import FIRST_ROW, HEADER_ROW, Book
@@ -125,11 +125,11 @@ def period_runs(periods: list[tuple[int, str]]) -> str:
 def _point_warnings(p: Point) -> list[tuple[str, str]]:
     found = []
     if p.secret:
-        found.append(("Secret statistique", "valeur non diffusée (moins de 11 personnes ou ménages, "
-                      "ou secret secondaire)"))
+        # The stored note says whose secret it is (the producer's blank or the app's own rule).
+        found.append(("Secret statistique", flags.secret_explanation(p.note)))
     if p.is_break:
         found.append(("Rupture de série", p.note or "non comparable avec la période précédente"))
-    elif p.note:
+    elif p.note and not p.secret:
         found.append(("Note", p.note))
     if p.provisional:
         found.append(("Valeur provisoire", "susceptible d'être révisée par le producteur"))
@@ -139,8 +139,7 @@ def _point_warnings(p: Point) -> list[tuple[str, str]]:
 def write_warnings_sheet(book: Book, ws: Worksheet, rows: Iterable[tuple[str, ...]], demo: bool,
                          subject: str, *, say_when_empty: bool = True) -> int:
     title = f"Avertissements — {subject}"
-    book.title_rows(ws, title, "s = secret statistique : la valeur n'est jamais diffusée, ni à "
-                    "l'écran ni dans les exports. Une rupture de série interdit de comparer avec la "
+    book.title_rows(ws, title, f"{flags.SHEET_LEGEND} Une rupture de série interdit de comparer avec la "
                     "période précédente.", demo)
     book.header_row(ws, HEADER_ROW, WARNING_COLUMNS, left=len(WARNING_COLUMNS))
     ws.freeze_panes(FIRST_ROW, 0)

@@ -15,6 +15,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from dq_core import flags
 from dq_core.errors import DQError
 from dq_core.files import journal
 from dq_core.files.official_write import EDITION_MODE, mark_series_breaks
@@ -23,14 +24,23 @@ from dq_core.files.status import BatchStatus
 from dq_core.store import catalogue, db
 from dq_core.store.catalogue import Indicator
 
-# What an observation row is made of when written from dq_rows (secret cells lose their figures).
-_FINAL_SELECT = """
+
+def _literal(text: str) -> str:
+    """A constant of ours as an SQL string literal (a view takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+# What an observation row is made of when written from dq_rows (secret cells lose their figures; their
+# note says whose secret it is: the file's own mark, or the app's threshold and secondary suppression).
+_FINAL_SELECT = f"""
     SELECT r.territory, r.indicator, r.period, r.period_start,
            CASE WHEN r.hidden THEN NULL ELSE r.value END AS value,
            CASE WHEN r.hidden THEN NULL ELSE r.numerator END AS numerator,
            CASE WHEN r.hidden THEN NULL ELSE r.denominator END AS denominator,
            r.hidden AS is_secret, r.is_provisional, r.is_estimated, r.is_break,
-           NULL::VARCHAR AS note, NULL::VARCHAR AS edition
+           CASE WHEN r.status_secret THEN {_literal(flags.NOTE_PRODUCER_MARKED)}
+                WHEN r.primary_secret THEN {_literal(flags.NOTE_BELOW_THRESHOLD)}
+                WHEN r.hidden THEN {_literal(flags.NOTE_SECONDARY)} END AS note, NULL::VARCHAR AS edition
     FROM (SELECT r.*, (r.primary_secret OR r.status_secret OR coalesce(x.hide, false)) AS hidden
           FROM dq_rows r LEFT JOIN dq_hide x
           ON x.territory = r.territory AND x.indicator = r.indicator AND x.period = r.period
@@ -134,7 +144,8 @@ def _hide_stored(cur, batch: int, cells: set) -> int:
             WHERE NOT o.is_secret AND EXISTS (SELECT 1 FROM dq_protect f WHERE {_KEY})"""))[0]
         cur.execute(f"""INSERT INTO observation BY NAME
             SELECT o.* REPLACE (NULL::DOUBLE AS value, NULL::DOUBLE AS numerator, NULL::DOUBLE AS denominator,
-                                true AS is_secret, {batch} AS batch_id)
+                                true AS is_secret, {_literal(flags.NOTE_SECONDARY)} AS note,
+                                {batch} AS batch_id)
             FROM replaced_observation o WHERE o.replaced_by = {batch} AND NOT o.is_secret
             AND EXISTS (SELECT 1 FROM dq_protect f WHERE {_KEY})""")
         cur.execute(f"""DELETE FROM observation o USING dq_protect f WHERE {_KEY}

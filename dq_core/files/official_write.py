@@ -176,15 +176,26 @@ def write_observations(cur: duckdb.DuckDBPyConnection, observations: pd.DataFram
 
 
 def mark_series_breaks(cur: duckdb.DuckDBPyConnection) -> None:
-    """A renamed indicator breaks once: at the first period of its new wording, when older periods exist."""
-    for indicator, (period, _note) in SERIES_BREAKS.items():
-        cur.execute("""
-            UPDATE observation o SET is_break = (o.period_start = f.first_start AND f.has_older)
-            FROM (SELECT territory, min(period_start) FILTER (WHERE period >= ?) AS first_start,
-                         bool_or(period < ?) AS has_older
-                  FROM observation WHERE indicator = ? GROUP BY territory) f
-            WHERE o.indicator = ? AND o.territory = f.territory AND o.period >= ?""",
-                    [period, period, indicator, indicator, period])
+    """Each change of definition breaks a series once: at the first stored period of the new definition,
+    when older periods exist; that cell carries the break's note (and no other cell does).
+
+    Only INSEE's rows (with an edition) are concerned: other sources mark their own breaks.
+    """
+    for indicator, breaks in SERIES_BREAKS.items():
+        for position, (period, note) in enumerate(breaks):
+            # The first break of an indicator recomputes the flag; later ones add to it.
+            cur.execute("""
+                UPDATE observation o SET
+                    is_break = (? AND o.is_break) OR (o.period_start = f.first_start AND f.has_older),
+                    note = CASE WHEN o.period_start = f.first_start AND f.has_older
+                                THEN ? || coalesce(' ' || nullif(trim(replace(coalesce(o.note, ''), ?, '')), ''), '')
+                                ELSE nullif(trim(replace(coalesce(o.note, ''), ?, '')), '') END
+                FROM (SELECT territory, min(period_start) FILTER (WHERE period >= ?) AS first_start,
+                             bool_or(period < ?) AS has_older
+                      FROM observation WHERE indicator = ? AND edition IS NOT NULL GROUP BY territory) f
+                WHERE o.indicator = ? AND o.territory = f.territory AND o.period >= ?
+                  AND o.edition IS NOT NULL""",
+                        [position > 0, note, note, note, period, period, indicator, indicator, period])
 
 
 def write_correspondence(cur: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> int:

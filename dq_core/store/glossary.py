@@ -27,8 +27,11 @@ GLOSSARY: dict[str, str] = {
     "Taux de chômage (recensement)": "Chômeurs déclarés au recensement parmi les actifs. Il diffère du "
                                      "taux de chômage du BIT et du nombre d'inscrits à France Travail.",
     "Secret statistique": "Règle qui interdit de diffuser un chiffre calculé sur trop peu de personnes "
-                          "ou de ménages (ici moins de 11) : la case affiche « s ». Les totaux qui "
-                          "permettraient de le retrouver par soustraction sont aussi masqués.",
+                          "ou de ménages : la case affiche « s ». Soit le producteur ne l'a pas diffusé "
+                          "(case vide dans son fichier, qui ne dit pas si c'est un secret ou une donnée "
+                          "manquante), soit l'application l'a masqué elle-même (effectif sous son seuil, "
+                          "ou total qui permettrait de le retrouver par soustraction). « – » : pas de "
+                          "donnée pour la période.",
     "Rupture de série": "Changement de source, de méthode ou de périmètre : les valeurs avant et après "
                         "ne se comparent pas directement.",
     "Valeur provisoire": "Chiffre publié avant sa version définitive ; il peut encore être révisé.",

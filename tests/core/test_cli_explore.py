@@ -43,3 +43,20 @@ def test_similar_quartiers_from_the_command_line(compare_db, capsys):
     assert capsys.readouterr().out.count("\n") == 1            # alone in the 2015 geography but one
     assert main(["similaires", "QP01", "-k", "20", "--toutes-geographies", "--db", str(db_path)]) == 0
     assert capsys.readouterr().out.count("\n") == 13
+
+
+
+def test_evolution_refuses_more_indicators_than_the_page_allows(tiny_db, capsys, monkeypatch):
+    from dq_core.explore import evolution
+    from dq_core.store import workspace
+    from dq_core.store.catalogue import load_indicators
+    with workspace.open_cursor(str(tiny_db)) as cur:
+        ids = [i.id for i in load_indicators(cur)]
+    assert len(ids) >= 3
+    monkeypatch.setattr(evolution, "MAX_INDICATORS", len(ids) - 1)   # the tiny catalogue is small
+    assert main(["evolution", "QNX0101M", "--indicateurs", ",".join(ids), "--db", str(tiny_db)]) == 1
+    captured = capsys.readouterr()
+    assert f"Trop d'indicateurs : {len(ids)} demandés, {len(ids) - 1} au plus" in captured.err
+    assert captured.out == ""
+    assert main(["evolution", "QNX0101M", "--indicateurs", ",".join(ids[:-1]), "--db", str(tiny_db)]) == 0
+    assert capsys.readouterr().out.count("Période\t") == len(ids) - 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from dq_core import fmt
+from dq_core import flags, fmt
 from dq_core.explore.fiche import Fiche, IndicatorLine, Point
 from dq_core.store.glossary import GLOSSARY
 from dq_core.store.territories import REFERENCE_KEYS
@@ -153,7 +153,7 @@ def _value_cell(line: IndicatorLine) -> str:
         period += " <abbr title='Valeur provisoire, susceptible d’être révisée.'>(provisoire)</abbr>"
     period += "</span>"
     if latest.secret:
-        return (f"<td class='value'><abbr title='{escape(GLOSSARY['Secret statistique'])}'>s</abbr>"
+        return (f"<td class='value'><abbr title='{escape(flags.secret_explanation(latest.note))}'>s</abbr>"
                 f"{period}</td>")
     return f"<td class='value'>{escape(fmt.cell(latest.value, ind.unit, ind.decimals))}{period}</td>"
 

@@ -24,6 +24,9 @@ NON_ADDITIVE = ("Indicateur non additif (taux, part ou médiane) : il ne se somm
                 "entre quartiers.")
 CNAM_CAVEAT = ("L'Insee déconseille d'utiliser deux millésimes consécutifs pour mesurer des évolutions en "
                "dessous de la commune.")
+QUALIFICATION_CAVEAT = ("Le fichier de l'Insee numérote les niveaux de qualification de 1 à 5 sans en donner "
+                        "les intitulés : l'application ne les nomme pas. Les cinq niveaux additionnés "
+                        "redonnent, aux arrondis près, les demandeurs d'emploi A, B, C.")
 FILO_CAVEAT = ("Filosofi 2021 est le dernier millésime diffusé par l'Insee (suppression de la taxe "
                "d'habitation) : pas de valeur plus récente à attendre. " + NON_ADDITIVE)
 DERIVED = " Calculé par l'application à partir des effectifs publiés par l'Insee."
@@ -140,9 +143,13 @@ OFFICIAL_INDICATORS: list[Indicator] = [
               "ratio", "index", "higher_worse", FILO, FILO_DS, "Rapport entre le 9e et le 1er décile du "
               "revenu déclaré par unité de consommation.", secret_threshold=None,
               secret_rule=SECRET_RULE_FISCAL, caveat=FILO_CAVEAT, decimals=1),
-    _filo_rate("taux_bas_revenus", "Taux de bas revenus",
-               "Part des personnes dont le revenu par unité de consommation est inférieur au seuil de bas "
-               "revenus (60 % du revenu médian).", "personnes à bas revenus", "habitants", "higher_worse"),
+    # BREV sits among the declared-income columns (DECUC_*) and exceeds TP60 everywhere: it is measured on
+    # declared income, before social benefits and taxes — not the poverty rate.
+    _filo_rate("taux_bas_revenus", "Taux de bas revenus déclarés",
+               "Part des personnes dont le revenu déclaré par unité de consommation (avant prestations "
+               "sociales et impôts) est inférieur à 60 % du revenu déclaré médian. Ce n'est pas le taux "
+               "de pauvreté, mesuré sur le revenu disponible (après prestations et impôts).",
+               "personnes à bas revenus déclarés", "habitants", "higher_worse"),
     _reuse("revenu_median_uc", caveat=FILO_CAVEAT, secret_threshold=None),
     _euros("revenu_q1_uc", "Revenu disponible par UC : 1er quartile",
            "Niveau de vie en dessous duquel se situent 25 % des habitants."),
@@ -190,12 +197,12 @@ OFFICIAL_INDICATORS: list[Indicator] = [
     # --- Santé (Cnam)
     _count("beneficiaires_regime_general", "Bénéficiaires du régime général de l'assurance maladie", "sante",
            CNAM, CNAM_DS, "Assurés et ayants droit du régime général.", caveat=CNAM_CAVEAT),
-    _count("beneficiaires_cmuc", "Bénéficiaires de la CMU complémentaire", "sante", CNAM, CNAM_DS,
-           "Bénéficiaires de la couverture maladie universelle complémentaire (remplacée par la "
-           "Complémentaire santé solidaire en novembre 2019).", direction="higher_worse", caveat=CNAM_CAVEAT),
+    # One series: the CMU-C column of the editions up to 2019 (CCMUC) feeds it, with a break at the
+    # first C2S period (SERIES_BREAKS in insee_thematic).
     _count("beneficiaires_c2s", "Bénéficiaires de la Complémentaire santé solidaire (C2S)", "sante", CNAM,
            CNAM_DS, "Bénéficiaires de la Complémentaire santé solidaire, gratuite ou avec participation "
-           "financière.", direction="higher_worse", caveat=CNAM_CAVEAT),
+           "financière ; jusqu'en 2019, bénéficiaires de la CMU complémentaire (CMU-C), qu'elle a "
+           "remplacée en novembre 2019.", direction="higher_worse", caveat=CNAM_CAVEAT),
     _count("beneficiaires_c2s_gratuite", "Bénéficiaires de la C2S sans participation financière", "sante",
            CNAM, CNAM_DS, "Bénéficiaires de la Complémentaire santé solidaire non participative (gratuite).",
            direction="higher_worse", caveat=CNAM_CAVEAT),
@@ -306,9 +313,13 @@ OFFICIAL_INDICATORS: list[Indicator] = [
       for level, label in [("infcap", "niveau inférieur au CAP-BEP"), ("cap", "niveau CAP-BEP"),
                            ("bac", "niveau baccalauréat"), ("supbac", "niveau supérieur au baccalauréat")]
       for sex_id, sex_label in [("", ""), ("_femmes", ", femmes"), ("_hommes", ", hommes")]],
-    *[_count(f"demandeurs_emploi_abc_qualif{n}", f"Demandeurs d'emploi A, B, C : niveau de qualification {n}",
-             "emploi", FT, FT_DS, f"Demandeurs d'emploi de catégories A, B, C de niveau de qualification {n} "
-             "(nomenclature de France Travail, du moins au plus qualifié).", direction="higher_worse")
+    # ABC_QAL1..5 (editions 2017-2018): the file names the levels by number only.
+    *[_count(f"demandeurs_emploi_abc_qualif{n}",
+             f"Demandeurs d'emploi A, B, C : niveau de qualification {n} (selon la nomenclature de France "
+             "Travail)", "emploi", FT, FT_DS,
+             f"Demandeurs d'emploi de catégories A, B, C classés au niveau de qualification {n} (colonne "
+             f"ABC_QAL{n}) de la nomenclature de France Travail.", direction="higher_worse",
+             caveat=QUALIFICATION_CAVEAT)
       for n in range(1, 6)],
     *[_count(f"demandeurs_emploi_abc_{dur}{sex_id}", f"Demandeurs d'emploi A, B, C inscrits {label}{sex_label}",
              "emploi", FT, FT_DS, f"Demandeurs d'emploi de catégories A, B, C inscrits {label}{sex_label}.",
@@ -371,7 +382,7 @@ REVN_COLUMNS = {
     "DISP_D1": "revenu_d1_uc", "DISP_D9": "revenu_d9_uc", "DISP_D1D9": "rapport_interdecile",
     "TP60": "taux_pauvrete", "PACT": "part_revenus_activite", "PPEN": "part_pensions_retraites",
     "PPSOC": "part_prestations_revenu", "PIMPOT": "part_impots_revenu", "PPAT": "part_revenus_patrimoine",
-    "CCMUC": "beneficiaires_cmuc", "C": "beneficiaires_regime_general", "CC2S": "beneficiaires_c2s",
+    "CCMUC": "beneficiaires_c2s", "C": "beneficiaires_regime_general", "CC2S": "beneficiaires_c2s",
     "C_C2SNP": "beneficiaires_c2s_gratuite", "C_C2SP": "beneficiaires_c2s_participative",
     "A": "allocataires_caf", "APRES50": "allocataires_dependants_50", "APRES100": "allocataires_dependants_100",
     "ARSA": "allocataires_rsa", "ARSAS": "allocataires_rsa_socle", "APPA": "allocataires_prime_activite",

@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dq_core import flags
 from dq_core.errors import DQError
 from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample
 from dq_core.files.kinds.insee_catalogue import (
@@ -41,15 +42,27 @@ THEME_MARKERS = {
     "IPRO": {"TX_TOT_EMPL", "ABCDE", "ABC", "NOTE_PE", "ABC_F"},
     "REVN": {"TP60", "DISP_Q2", "PMIMP", "DECUC_Q2", "PPSOC"},
 }
-NOTE_EMPTY = "Case vide dans le fichier de l'Insee : secret statistique ou donnée non disponible."
-NOTE_PRIMARY = "Effectif inférieur au seuil de diffusion : valeur masquée."
-NOTE_SECONDARY = ("Valeur masquée par l'application (secret secondaire) : elle se déduirait sinon des "
-                  "autres cases publiées.")
-# Columns renamed by INSEE with a change of wording: the series is marked as broken at that edition.
-SERIES_BREAKS = {"part_emplois_precaires": ("2021", "Intitulé modifié par l'Insee en 2021 : « emploi à durée "
-                                            "limitée » (TX_*_EDLIM) remplace « emploi précaire » (TX_*_EPREC)."),
-                 "part_emplois_precaires_femmes": ("2021", "Intitulé modifié par l'Insee en 2021."),
-                 "part_emplois_precaires_etrangers": ("2021", "Intitulé modifié par l'Insee en 2021.")}
+# Why a cell is secret, stored as its note (`dq_core.flags`): an INSEE blank, or the app's own rules.
+NOTE_EMPTY = flags.NOTE_PRODUCER_BLANK
+NOTE_PRIMARY = flags.NOTE_BELOW_THRESHOLD
+NOTE_SECONDARY = flags.NOTE_SECONDARY
+NOTE_CMUC_TO_C2S = ("La Complémentaire santé solidaire (C2S) remplace la CMU complémentaire et l'ACS en "
+                    "novembre 2019 : jusqu'en 2019, la série compte les bénéficiaires de la CMU-C (colonne "
+                    "CCMUC de l'Insee). Série non comparable avec les périodes précédentes.")
+NOTE_C2S_2022 = ("Définition modifiée en 2022 : l'Insee publie à part la C2S sans et avec participation "
+                 "financière (C_C2SNP, C_C2SP), dont l'application fait la somme, au lieu d'une seule colonne "
+                 "(CC2S) en 2021. Série non comparable avec les périodes précédentes.")
+# Where INSEE changed what a series measures: per indicator, (first period of the new definition, note),
+# oldest first. The break is marked at the first stored period from there on, when older periods exist
+# (`official_write.mark_series_breaks`). CMU-C → C2S: no 2020 edition was seen; the C2S columns start in 2021.
+SERIES_BREAKS: dict[str, list[tuple[str, str]]] = {
+    "part_emplois_precaires": [("2021", "Intitulé modifié par l'Insee en 2021 : « emploi à durée limitée » "
+                                "(TX_*_EDLIM) remplace « emploi précaire » (TX_*_EPREC).")],
+    "part_emplois_precaires_femmes": [("2021", "Intitulé modifié par l'Insee en 2021.")],
+    "part_emplois_precaires_etrangers": [("2021", "Intitulé modifié par l'Insee en 2021.")],
+    "beneficiaires_c2s": [("2020", NOTE_CMUC_TO_C2S), ("2022", NOTE_C2S_2022)],
+    "part_c2s": [("2022", NOTE_C2S_2022)],
+}
 OBSERVATION_COLUMNS = ["territory", "indicator", "period", "period_start", "value", "numerator", "denominator",
                        "is_secret", "is_provisional", "is_estimated", "is_break", "note", "edition"]
 
@@ -147,7 +160,7 @@ def read_thematic(name: str, table: Table, theme: str) -> ThematicData:
                            index=values.index, columns=values.columns)
 
     observations = _long(values, secret, reasons, notes, mapping, theme, edition)
-    observations = pd.concat([observations, _derived(values, secret, mapping, edition)], ignore_index=True)
+    observations = pd.concat([observations, _derived(values, secret, empty, mapping, edition)], ignore_index=True)
     quartiers = pd.DataFrame({
         "code": codes[is_quartier].to_numpy(),
         "name": libgeo[is_quartier].str.strip().replace("", None).to_numpy(),
@@ -231,8 +244,10 @@ def _long(values: pd.DataFrame, secret: pd.DataFrame, reasons: pd.DataFrame, not
         if period_note:
             note = np.array([f"{period_note} {n}" if isinstance(n, str) else period_note for n in note],
                             dtype=object)
-        brk = SERIES_BREAKS.get(indicator)
-        is_break = brk is not None and str(edition) == brk[0] and column.endswith("EDLIM")
+        # A renamed column is known to start a new wording; writing checks the break against the
+        # stored periods (`mark_series_breaks`).
+        brk = next((b for b in SERIES_BREAKS.get(indicator, []) if b[0] == str(edition)), None)
+        is_break = brk is not None and column.endswith("EDLIM")
         if is_break:
             note = np.array([f"{brk[1]} {n}" if isinstance(n, str) else brk[1] for n in note], dtype=object)
         parts.append(pd.DataFrame({
@@ -246,46 +261,51 @@ def _long(values: pd.DataFrame, secret: pd.DataFrame, reasons: pd.DataFrame, not
     return frame.drop_duplicates(["territory", "indicator", "period"], keep="first")[OBSERVATION_COLUMNS]
 
 
-def _derived(values: pd.DataFrame, secret: pd.DataFrame, mapping: dict, edition: int) -> pd.DataFrame:
-    """Totals and rates computed from published counts: secret as soon as one input is secret."""
+def _derived(values: pd.DataFrame, secret: pd.DataFrame, empty: pd.DataFrame, mapping: dict,
+             edition: int) -> pd.DataFrame:
+    """Totals and rates computed from published counts: secret as soon as one input is secret (an input
+    left blank by INSEE makes it a producer's blank, else it is the app's secret)."""
     by_indicator = {mapping[c]: c for c in values.columns}
-    series: dict[str, tuple[pd.Series, pd.Series]] = {
-        ind: (values[col], secret[col]) for ind, col in by_indicator.items()}
+    series: dict[str, tuple[pd.Series, np.ndarray, np.ndarray]] = {
+        ind: (values[col], secret[col].to_numpy(), empty[col].to_numpy()) for ind, col in by_indicator.items()}
     rows = []
     for total, parts in DERIVED_SUMS.items():
         if total in series or not all(p in series for p in parts):
             continue
         value = sum(series[p][0] for p in parts)
-        hidden = np.logical_or.reduce([series[p][1].to_numpy() for p in parts])
-        series[total] = (value, pd.Series(hidden, index=values.index))
-        rows.append(_derived_frame(total, values.index, value, hidden, None, None, edition,
+        hidden = np.logical_or.reduce([series[p][1] for p in parts])
+        blank = np.logical_or.reduce([series[p][2] for p in parts])
+        series[total] = (value, hidden, blank)
+        rows.append(_derived_frame(total, values.index, value, hidden, blank, None, None, edition,
                                    "Somme calculée par l'application des effectifs publiés."))
     for rate, (numerators, denominators) in DERIVED_RATES.items():
         if rate in by_indicator or not all(i in series for i in (*numerators, *denominators)):
             continue
         num = sum(series[i][0] for i in numerators)
         den = sum(series[i][0] for i in denominators)
-        hidden = np.logical_or.reduce([series[i][1].to_numpy() for i in (*numerators, *denominators)])
+        hidden = np.logical_or.reduce([series[i][1] for i in (*numerators, *denominators)])
+        blank = np.logical_or.reduce([series[i][2] for i in (*numerators, *denominators)])
         value = (100.0 * num / den.where(den > 0)).round(1)
-        rows.append(_derived_frame(rate, values.index, value, hidden, num, den, edition,
+        rows.append(_derived_frame(rate, values.index, value, hidden, blank, num, den, edition,
                                    "Calculé par l'application à partir des effectifs publiés."))
     rows = [r for r in rows if not r.empty]
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=OBSERVATION_COLUMNS)
 
 
-def _derived_frame(indicator, territories, value, hidden, num, den, edition, note) -> pd.DataFrame:
+def _derived_frame(indicator, territories, value, hidden, blank, num, den, edition, note) -> pd.DataFrame:
     value = np.asarray(value, dtype=float)
     hidden = np.asarray(hidden, dtype=bool)
+    reason = np.where(np.asarray(blank, dtype=bool), flags.NOTE_DERIVED_PRODUCER, flags.NOTE_DERIVED_APPLICATION)
     present = ~np.isnan(value) | hidden
-    blank = np.full(len(value), np.nan)
-    num = blank if num is None else np.where(hidden, np.nan, np.asarray(num, dtype=float))
-    den = blank if den is None else np.where(hidden, np.nan, np.asarray(den, dtype=float))
+    nothing = np.full(len(value), np.nan)
+    num = nothing if num is None else np.where(hidden, np.nan, np.asarray(num, dtype=float))
+    den = nothing if den is None else np.where(hidden, np.nan, np.asarray(den, dtype=float))
     return pd.DataFrame({
         "territory": np.asarray(territories)[present], "indicator": indicator, "period": str(edition),
         "period_start": date(edition, 1, 1), "value": np.where(hidden, np.nan, value)[present],
         "numerator": num[present], "denominator": den[present], "is_secret": hidden[present],
         "is_provisional": False, "is_estimated": False, "is_break": False,
-        "note": np.where(hidden, NOTE_EMPTY, note)[present], "edition": str(edition)})[OBSERVATION_COLUMNS]
+        "note": np.where(hidden, reason, note)[present], "edition": str(edition)})[OBSERVATION_COLUMNS]
 
 
 def _recognise(sample: Sample) -> bool:
