@@ -171,17 +171,20 @@ def write_observations(cur: duckdb.DuckDBPyConnection, observations: pd.DataFram
     inserted = cur.execute("INSERT INTO observation BY NAME SELECT * FROM incoming_obs "
                            "ORDER BY territory, indicator, period_start").fetchone()[0]
     cur.execute("DROP TABLE incoming_obs")
-    mark_series_breaks(cur)
+    mark_series_breaks(cur, set(frame["indicator"]))
     return int(inserted), int(replaced)
 
 
-def mark_series_breaks(cur: duckdb.DuckDBPyConnection) -> None:
+def mark_series_breaks(cur: duckdb.DuckDBPyConnection, indicators: set[str] | None = None) -> None:
     """Each change of definition breaks a series once: at the first stored period of the new definition,
     when older periods exist; that cell carries the break's note (and no other cell does).
 
     Only INSEE's rows (with an edition) are concerned: other sources mark their own breaks.
+    `indicators`: only those (the ones a file brought); None: all.
     """
     for indicator, breaks in SERIES_BREAKS.items():
+        if indicators is not None and indicator not in indicators:
+            continue
         for position, (period, note) in enumerate(breaks):
             # The first break of an indicator recomputes the flag; later ones add to it.
             cur.execute("""

@@ -13,7 +13,7 @@ from dq_core.files.read.source import SAMPLE, FileSource, sniff_kind
 from dq_core.files.read.tables import Table, read_csv_text, read_xlsx_tables
 from dq_core.files.read.text import decode, decode_head
 
-HEAD_ROWS = 60          # rows of a workbook sheet that recognising looks at
+HEAD_ROWS = 60          # rows of a file that recognising looks at
 
 
 class NotRecognised(DQError):
@@ -45,10 +45,10 @@ class Sample:
             return _sheets_first(read_xlsx_tables(self.source, max_rows=HEAD_ROWS))
         if self.container != "csv" or self.is_json:
             return []
-        head = decode_head(self.source.head(SAMPLE))
-        if len(self.source.head(SAMPLE + 1)) > SAMPLE:
-            head = head[: head.rfind("\n") + 1] or head          # no half line at the end
-        return _or_empty(head)
+        lines = decode_head(self.source.head(SAMPLE)).splitlines(keepends=True)
+        if len(lines) > HEAD_ROWS or len(self.source.head(SAMPLE + 1)) > SAMPLE:
+            lines = lines[:min(len(lines) - 1, HEAD_ROWS)] or lines        # no half line at the end
+        return _or_empty("".join(lines))
 
     @cached_property
     def text(self) -> str:

@@ -19,6 +19,7 @@ MISSING_TOKENS = {"", "-", "–", "—", "nd", "n.d.", "n/d", "na", "nan", "null
 SECRET_TOKENS = {"s", "secret", "c", "confidentiel", "secret statistique"}
 
 
+_SPACES_RE = "[" + SPACES + "]"
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 _DOTTED_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?|[+-]?\d{1,3}(\.\d{3})+,\d+")
 
@@ -45,16 +46,15 @@ def parse_number(raw: object) -> float | None:
 
 def numbers(column: pd.Series) -> pd.Series:
     """`parse_number` over a column of text, vectorised: floats, NaN where there is no readable number."""
-    text = column.astype("string").str.strip()
-    for ch in SPACES:
-        text = text.str.replace(ch, "", regex=False)
+    text = column.astype("string").str.strip().str.replace(_SPACES_RE, "", regex=True)
     text = text.str.rstrip("%").str.replace("\u2212", "-", regex=False)
-    dotted = text.str.fullmatch(_DOTTED_THOUSANDS.pattern).fillna(False).astype(bool)
-    plain = text.str.fullmatch(_NUMBER.pattern).fillna(False).astype(bool)
-    text = text.where(~dotted, text.str.replace(".", "", regex=False))
-    text = text.where(dotted | plain).str.replace(",", ".", regex=False)
-    parsed = pd.to_numeric(text, errors="coerce")
-    return pd.Series(parsed.to_numpy(dtype=float, na_value=float("nan")), index=column.index)
+    readable = text.str.fullmatch(_NUMBER.pattern).fillna(False).astype(bool)
+    if text.str.contains(".", regex=False).any():          # `1.234.567` only then (rare: checked apart)
+        dotted = text.str.fullmatch(_DOTTED_THOUSANDS.pattern).fillna(False).astype(bool)
+        text = text.where(~dotted, text.str.replace(".", "", regex=False))
+        readable |= dotted
+    text = text.where(readable).str.replace(",", ".", regex=False)
+    return pd.Series(text.astype("float64").to_numpy(dtype=float, na_value=float("nan")), index=column.index)
 
 
 def number_to_text(value: float | int) -> str:
