@@ -27,7 +27,6 @@ import shapely.geometry
 from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.explore.compare import LatestStore, Places, latest_values, quartier_places
-from dq_core.shapes import point_inside  # noqa: F401 - part of the maps' API
 from dq_core.store.catalogue import Indicator, load_indicators
 
 METHODS = {
@@ -257,20 +256,6 @@ def simplify_geometry(geometry: dict, tolerance: float = DEFAULT_TOLERANCE) -> d
         return {"type": "MultiPolygon",
                 "coordinates": [simplify_polygon(poly, tolerance) for poly in geometry["coordinates"] if poly]}
     return geometry
-
-
-def geometry_bounds(geometry: dict) -> tuple[float, float, float, float] | None:
-    coords = geometry.get("coordinates")
-    if not coords:
-        return None
-    flat = np.asarray(_flatten(coords), dtype=float).reshape(-1, 2)
-    return float(flat[:, 0].min()), float(flat[:, 1].min()), float(flat[:, 0].max()), float(flat[:, 1].max())
-
-
-def _flatten(coords):
-    if coords and isinstance(coords[0], (int, float)):
-        return list(coords)
-    return [x for c in coords for x in _flatten(c)]
 
 
 @dataclass

@@ -175,6 +175,7 @@ def import_folder(cur: duckdb.DuckDBPyConnection, folder: str | Path,
 
 def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource) -> FileOutcome:
     try:
+        source.read()                      # once: the hash and the reading both use these bytes
         digest = source.sha256
     except OSError as exc:
         return FileOutcome(source.name, FileStatus.FAILED, f"Lecture impossible : {exc.strerror or exc}.")

@@ -330,11 +330,6 @@ def _suppress_by_component(values: dict, secret: set, relations: list[Relation],
     return hidden
 
 
-def rule_summary(threshold: int | None) -> str:
-    return (f"Secret statistique : effectifs inférieurs à {threshold} masqués."
-            if threshold else "Secret statistique : seuil propre à chaque indicateur du catalogue.")
-
-
 def secrecy_warnings(cur: duckdb.DuckDBPyConnection) -> list[Problem]:
     """Rates given without their counts cannot be checked against the threshold: say so."""
     n = _first(cur.execute("""SELECT count(*) FROM dq_rows r JOIN dq_ind i ON i.id = r.indicator

@@ -11,7 +11,6 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 
 import duckdb
@@ -150,5 +149,3 @@ def reference_territories(communes: set[str]) -> tuple[pd.DataFrame, pd.DataFram
     return territories[["code", "level", "name"]], link_frame, populations
 
 
-def population_period_start() -> date:
-    return date(int(load_reference().population_period), 1, 1)

@@ -25,13 +25,13 @@ from dq_core.explore.maps import (
     load_geometries,
     outlines,
     palette,
-    point_inside,
     rgba,
     simplify_ring,
     tooltip_html,
     view_for,
     within_class_ssd,
 )
+from dq_core.shapes import point_inside
 from dq_core.store import db
 from tests.compare_factory import INDICATORS, latest_figures
 

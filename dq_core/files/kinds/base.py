@@ -45,8 +45,9 @@ class Sample:
             return _sheets_first(read_xlsx_tables(self.source, max_rows=HEAD_ROWS))
         if self.container != "csv" or self.is_json:
             return []
-        lines = decode_head(self.source.head(SAMPLE)).splitlines(keepends=True)
-        if len(lines) > HEAD_ROWS or len(self.source.head(SAMPLE + 1)) > SAMPLE:
+        head = self.source.head(SAMPLE + 1)
+        lines = decode_head(head[:SAMPLE]).splitlines(keepends=True)
+        if len(lines) > HEAD_ROWS or len(head) > SAMPLE:
             lines = lines[:min(len(lines) - 1, HEAD_ROWS)] or lines        # no half line at the end
         return _or_empty("".join(lines))
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -80,11 +79,6 @@ def _rows_from_records(records: list[tuple[dict, dict | None]]) -> pd.DataFrame:
             "geometry": json.dumps(geometry, separators=(",", ":")) if geometry else None,
             "lon": lon, "lat": lat})
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def looks_like_qpv_properties(names) -> bool:
-    keys = _key_map(names)
-    return _pick(keys, CODE_KEYS) is not None
 
 
 def read_geojson(data: bytes | str) -> QuartierFrame:
@@ -244,13 +238,6 @@ def _label(frame: pd.DataFrame, what: str) -> str:
     vintages = sorted(frame["vintage"].dropna().unique())
     geo = " et ".join(f"géographie {int(v)}" for v in vintages)
     return f"Quartiers prioritaires, {what} ({geo})"
-
-
-def bbox_ok(frame: pd.DataFrame) -> bool:
-    """Every label point within France's overseas-inclusive bounds (catches a projection mix-up)."""
-    points = frame.dropna(subset=["lon", "lat"])
-    return bool(((points["lon"].between(-180, 180)) & (points["lat"].between(-90, 90))).all()) and not any(
-        math.isnan(v) for v in points["lon"])
 
 
 # --- the kinds --------------------------------------------------------------------------------------
