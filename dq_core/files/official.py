@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import duckdb
@@ -20,6 +20,7 @@ import duckdb
 from dq_core.errors import DQError
 from dq_core.files import kinds, official_write
 from dq_core.files.kinds import qpv_geography as geography
+from dq_core.files.read import archive
 from dq_core.files.read.source import FileSource, sniff_kind
 from dq_core.files.status import FileStatus
 from dq_core.store import db
@@ -27,6 +28,9 @@ from dq_core.store import db
 log = logging.getLogger(__name__)
 SOURCE = "officiel"
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".geojson", ".json", ".xlsx", ".xlsm", ".zip", ".shp"}
+# Official files are read whole (a few MB each, the whole-France contours some tens): a bigger file is
+# refused before it is read, so that a wrong file cannot take the machine's memory.
+MAX_FILE_BYTES = 300 * archive.MIB
 IGNORED_SUFFIXES = {".dbf", ".shx", ".prj", ".cpg", ".qmd", ".sbn", ".sbx", ".xml"}
 
 
@@ -103,11 +107,10 @@ def _group(items: list[tuple[str, Path | bytes]]) -> list[FileSource]:
 def _expand_zip(source: FileSource) -> list[FileSource]:
     if sniff_kind(source) == "xlsx":
         return [source]
-    data = source.read()
     try:
-        members = geography.zip_members(data)
-    except DQError:
-        return [source]                     # reported as unreadable when imported
+        members = archive.read_members(source, keep=_worth_reading)
+    except DQError as exc:                  # over the limits, or damaged: said when imported
+        return [replace(source, refusal=exc.message)]
     sets = geography.shapefile_sets(members)
     if sets:
         return [FileSource(source.name, parts=geography.preferred_shapefile(sets))]
@@ -117,7 +120,13 @@ def _expand_zip(source: FileSource) -> list[FileSource]:
     out = [FileSource(f"{source.name}/{n}", data=members[n]) for n in chosen]
     out += [FileSource(f"{source.name}/{n}", data=d) for n, d in members.items()
             if n not in geojsons and PurePosixPath(n).suffix.lower() in TEXT_SUFFIXES - {".zip"}]
-    return out or [FileSource(source.name, data=data)]
+    return out or [source]
+
+
+def _worth_reading(name: str) -> bool:
+    """Members the import may use: a zip's other files (PDF notices, images…) are not decompressed."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return suffix in TEXT_SUFFIXES - {".zip"} or suffix in (".dbf", ".shx", ".prj", ".cpg")
 
 
 # --- recognising and reading --------------------------------------------------------------------
@@ -174,7 +183,14 @@ def import_folder(cur: duckdb.DuckDBPyConnection, folder: str | Path,
 
 
 def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource) -> FileOutcome:
+    if source.refusal:
+        return FileOutcome(source.name, FileStatus.FAILED, source.refusal)
     try:
+        if source.size > MAX_FILE_BYTES:
+            return FileOutcome(source.name, FileStatus.FAILED, f"Fichier de {archive.size_label(source.size)} : "
+                               f"au-delà de {archive.size_label(MAX_FILE_BYTES)}, un fichier officiel n'est pas lu "
+                               "(les bases de l'Insee et les contours de l'ANCT font quelques Mo). Vérifiez qu'il "
+                               "s'agit du bon fichier.")
         source.read()                      # once: the hash and the reading both use these bytes
         digest = source.sha256
     except OSError as exc:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -174,16 +173,6 @@ def read_shapefile(parts: dict[str, bytes]) -> QuartierFrame:
 
 def _python_encoding(name: str) -> str:
     return {"1252": "cp1252", "ansi 1252": "cp1252", "utf8": "utf-8", "utf-8": "utf-8"}.get(name, name)
-
-
-def zip_members(data: bytes) -> dict[str, bytes]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return {info.filename: archive.read(info) for info in archive.infolist()
-                    if not info.is_dir() and not PurePosixPath(info.filename).name.startswith((".", "__MACOSX"))
-                    and "__MACOSX" not in info.filename}
-    except zipfile.BadZipFile as exc:
-        raise DQError("Archive zip illisible.") from exc
 
 
 def shapefile_sets(members: dict[str, bytes]) -> dict[str, dict[str, bytes]]:

@@ -43,6 +43,8 @@ KIND_MESSAGES = {
     "docx": "C'est un document Word, pas un tableau : copiez le tableau dans Excel et enregistrez-le en .xlsx.",
     "binary": "Ce fichier n'est pas un tableau lisible (contenu binaire). L'application lit des fichiers CSV "
               "(texte séparé par des points-virgules, virgules ou tabulations) ou Excel (.xlsx).",
+    "huge_xlsx": "Ce classeur Excel est démesuré une fois décompressé (plusieurs Go, ou des milliers de fichiers "
+                 "internes) : il n'est pas ouvert. Enregistrez-le en CSV, ou découpez-le en plusieurs fichiers.",
     "broken_xlsx": "Ce classeur Excel est abîmé ou incomplet (fichier tronqué ?) : il ne peut pas être ouvert. "
                    "Enregistrez-le à nouveau depuis Excel ou LibreOffice, ou renvoyez-le.",
 }
@@ -55,6 +57,7 @@ class FileSource:
     path: Path | None = None
     data: bytes | None = None
     parts: dict[str, bytes] | None = None      # a shapefile set: extension → bytes
+    refusal: str | None = None                 # why it cannot be read at all (an archive over the limits)
     _hash: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -135,6 +138,8 @@ def _zip_kind(source: FileSource) -> str:
         with source.open() as f, zipfile.ZipFile(f) as archive:
             names = set(archive.namelist())
             if "xl/workbook.xml" in names:
+                if _over_limits(archive):
+                    return "huge_xlsx"
                 bad = archive.testzip()
                 return "broken_xlsx" if bad else "xlsx"
             if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
@@ -144,3 +149,13 @@ def _zip_kind(source: FileSource) -> str:
             return "zip"
     except (zipfile.BadZipFile, EOFError, OSError, ValueError):
         return "broken_xlsx"
+
+
+def _over_limits(archive: zipfile.ZipFile) -> bool:
+    from dq_core.files.read import archive as archives  # that module builds on this one
+
+    try:
+        archives.check_directory(archive.infolist(), archives.WORKBOOK)
+    except archives.ArchiveRefused:
+        return True
+    return False
