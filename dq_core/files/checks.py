@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from datetime import date
 
 import duckdb
 
@@ -10,6 +11,21 @@ from dq_core import fmt
 from dq_core.files.partner.layouts import Mapping
 from dq_core.files.report import ERROR, MAX_LINES_LISTED, MAX_PER_KIND, WARNING, Problem
 from dq_core.files.sql import first as _first
+
+# No figure of a quartier comes near this (the largest are euros of a whole population): beyond, or
+# infinite (`1` followed by 400 zeros reads as inf), the cell is a typing or export accident.
+HUGE = 1e15
+# Kinds whose values cannot be negative besides counts (checked apart) and rates (bounded apart).
+NON_NEGATIVE = {"median": ("mediane_negative", "une médiane ne peut pas être négative."),
+                "mean": ("moyenne_negative", "une moyenne ne peut pas être négative."),
+                "ratio": ("ratio_negatif", "un ratio ne peut pas être négatif.")}
+# A period code says its periodicity: `2023`, `2023-T2`, `2023-04`.
+PERIODICITY_MISMATCH = """r.period IS NOT NULL AND (
+    (i.periodicity = 'annual' AND r.period LIKE '%-%')
+    OR (i.periodicity = 'quarterly' AND r.period NOT LIKE '%-T%')
+    OR (i.periodicity = 'monthly' AND (r.period NOT LIKE '%-%' OR r.period LIKE '%-T%')))"""
+PERIODICITY_WORDS = {"annual": ("annuel", "une année (2023)"), "quarterly": ("trimestriel", "un trimestre (2023-T2)"),
+                     "monthly": ("mensuel", "un mois (2023-04)")}
 
 # Every condition a row may fail, counted in one query before any problem is listed.
 CONDITIONS = {
@@ -27,6 +43,11 @@ CONDITIONS = {
     "numerator_negatif": "r.numerator < 0",
     "denominator_negatif": "r.denominator < 0",
     "taux_hors_bornes": "i.kind = 'rate' AND (r.value < 0 OR r.value > coalesce(i.scale, 100))",
+    "nombre_demesure": "r.huge_text IS NOT NULL",
+    **{key: f"i.kind = '{kind}' AND r.value < 0" for kind, (key, _) in NON_NEGATIVE.items()},
+    "pourcentage_effectif": "i.kind IN ('count', 'median') AND r.value_percent",
+    "periode_future": "r.period_start >= make_date(year(current_date)::INTEGER + 2, 1, 1)",
+    "periodicite": PERIODICITY_MISMATCH,
     "numerateur_superieur": "i.kind = 'rate' AND r.numerator > r.denominator",
     "valeur_incoherente": """i.scale IS NOT NULL AND r.value IS NOT NULL AND r.numerator IS NOT NULL
              AND r.denominator > 0 AND abs(r.value - i.scale * r.numerator / r.denominator)
@@ -64,7 +85,7 @@ class _Checker:
             return
         rows = self.cur.execute(f"""
             SELECT {value_sql} AS v, list(line ORDER BY line)[1:{MAX_LINES_LISTED}], count(*), min(line) AS first
-            FROM dq_rows WHERE NOT skip AND ({where}) GROUP BY v ORDER BY first NULLS LAST LIMIT {MAX_PER_KIND}""").fetchall()
+            FROM dq_rows r LEFT JOIN dq_ind i ON i.id = r.indicator WHERE NOT skip AND ({where}) GROUP BY v ORDER BY first NULLS LAST LIMIT {MAX_PER_KIND}""").fetchall()
         for value, lines, count, _ in rows:
             self.problems.append(Problem(kind, message_fn(value), lines=tuple(x for x in lines if x is not None),
                                          column=column, value=value, count=count, sheet=self.sheet))
@@ -134,6 +155,15 @@ class _Checker:
                               f"le {name} est un effectif : il ne peut pas être négatif.", self.columns[role], f"r.{role}")
         self.per_line("taux_hors_bornes", CONDITIONS["taux_hors_bornes"],
                       "un taux doit être compris entre 0 et 100 %.", self.col_v, "r.value")
+        self.per_line("nombre_demesure", CONDITIONS["nombre_demesure"], "nombre démesuré ou infini (au-delà de "
+                      "mille milliards) : une faute de frappe ou d'export ? Corrigez la cellule.", self.col_v,
+                      "r.huge_text")
+        for key, message in NON_NEGATIVE.values():
+            self.per_line(key, CONDITIONS[key], message, self.col_v, "r.value")
+        self.per_line("pourcentage_effectif", CONDITIONS["pourcentage_effectif"], "un pourcentage pour un "
+                      "effectif ou une médiane : la valeur doit être un nombre (sans %). Vérifiez l'indicateur "
+                      "ou la colonne.", self.col_v, "r.value")
+        self.periods_plausible()
         if "numerator" in self.columns and "denominator" in self.columns:
             self.per_line("numerateur_superieur", CONDITIONS["numerateur_superieur"],
                           "le numérateur est plus grand que le dénominateur : une part ne peut pas dépasser le tout.",
@@ -141,6 +171,16 @@ class _Checker:
             self.per_line("valeur_incoherente", CONDITIONS["valeur_incoherente"],
                           "la valeur ne correspond pas au numérateur divisé par le dénominateur (elle est gardée "
                           "telle quelle).", self.col_v, "r.value", WARNING)
+
+    def periods_plausible(self) -> None:
+        """A period after next year, or not of the indicator's periodicity (a month for a yearly figure,
+        often an Excel date), would become a fiche's latest value."""
+        next_year = date.today().year + 1
+        self.grouped("periode_future", CONDITIONS["periode_future"], "r.period",
+                     lambda v: f"période dans le futur ({fmt.period(v)}) : les valeurs vont au plus jusqu'à "
+                     f"{next_year}. Vérifiez l'année (faute de frappe ?).", self.col_p)
+        self.grouped("periodicite", PERIODICITY_MISMATCH, "r.period || '|' || i.periodicity || '|' || i.id",
+                     _periodicity_message, self.col_p)
 
     def duplicates(self) -> None:
         """Same territory, indicator and period twice: keys first, then the lines of those few keys."""
@@ -156,6 +196,17 @@ class _Checker:
             self.problems.append(Problem("doublon", f"ligne en double : {territory}, {indicator}, {fmt.period(period)} "
                                          f"apparaît {count} fois. Gardez une seule ligne.",
                                          lines=tuple(x for x in lines if x is not None), count=count, sheet=self.sheet))
+
+
+def _periodicity_message(value: str) -> str:
+    period, periodicity, indicator = value.split("|", 2)
+    word, expected = PERIODICITY_WORDS.get(periodicity, (periodicity, ""))
+    said = (f"période {fmt.period(period)} pour l'indicateur {word} « {indicator} » : chaque valeur doit porter "
+            f"sur {expected}.")
+    if periodicity == "annual" and period.endswith("-01"):
+        said += (" Une date (1er janvier) a sans doute été saisie au lieu de l'année : écrivez l'année seule "
+                 f"({period[:4]}).")
+    return said
 
 
 def _suggest_territory(value: str | None, codes: dict[str, str], names: dict[str, str]) -> str:

@@ -508,6 +508,11 @@ def _parse_rows(cur) -> None:
                    CASE WHEN indicator IS NULL THEN indicator_raw END AS indicator_raw, indicator,
                    CASE WHEN period IS NULL THEN period_raw END AS period_raw, period, period_start,
                    value, CASE WHEN value IS NULL AND v_token IS NULL THEN v_text END AS value_raw,
+                   value IS NOT NULL AND contains(v_text, '%') AS value_percent,
+                   CASE WHEN NOT isfinite(value) OR abs(value) >= {checks.HUGE:.0e} THEN v_text
+                        WHEN NOT isfinite(numerator) OR abs(numerator) >= {checks.HUGE:.0e} THEN n_text
+                        WHEN NOT isfinite(denominator) OR abs(denominator) >= {checks.HUGE:.0e} THEN d_text
+                   END AS huge_text,
                    numerator, CASE WHEN numerator IS NULL AND n_token IS NULL THEN n_text END AS numerator_raw,
                    denominator, CASE WHEN denominator IS NULL AND d_token IS NULL THEN d_text END AS denominator_raw,
                    CASE WHEN NOT status_ok THEN status_raw END AS status_raw, status_ok,

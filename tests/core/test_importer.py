@@ -136,10 +136,15 @@ def test_windows_1252_characters_survive(con):
 
 @pytest.mark.parametrize("period", ["2023", "2023-T2", "T2 2023", "2023-04", "avril 2023", "04/2023"])
 def test_period_formats_in_files(con, period):
-    report = run(con, "p.csv", csv_bytes(HEADER, f"QNX0101M;demandeurs_emploi_abc;{period};250"), mode="replace")
-    assert report.status == "imported", report.text()
+    # Each period for an indicator of its periodicity (a month for a yearly figure is refused).
     expected = parse_period(period).code
-    assert stored(con, "QNX0101M", "demandeurs_emploi_abc", expected)[0] == 250
+    periodicity = "annuelle" if len(expected) == 4 else "trimestrielle" if "T" in expected else "mensuelle"
+    companion = csv_bytes("id;libelle;domaine;unite;nature;periodicite",
+                          f"nb_de;Demandeurs d'emploi;emploi;personnes;effectif;{periodicity}")
+    report = run(con, "p.csv", csv_bytes(HEADER, f"QNX0101M;nb_de;{period};250"), mode="replace",
+                 indicators_file=FileSource.from_bytes("ind.csv", companion))
+    assert report.status == "imported", report.text()
+    assert stored(con, "QNX0101M", "nb_de", expected)[0] == 250
 
 
 def test_excel_with_title_lines_notes_and_percent_cells(con):
@@ -330,6 +335,11 @@ def test_cli_undo_and_history(tmp_path, user_db, cli):
 
 # --- safety: one transaction ------------------------------------------------------------------
 
+# A monthly count, for files of many unique (quartier, period) rows.
+MONTHLY_COUNT = csv_bytes("id;libelle;domaine;unite;nature;periodicite",
+                          "nb_mensuel;Nombre mensuel;emploi;personnes;effectif;mensuelle")
+
+
 @pytest.mark.parametrize("step", ["indicators", "replaced", "inserted", "before_commit"])
 def test_an_error_inside_the_write_leaves_the_database_unchanged(con, step):
     before = database_checksum(con.cursor())
@@ -337,10 +347,12 @@ def test_an_error_inside_the_write_leaves_the_database_unchanged(con, step):
     def fail(name):
         if name == step:
             raise RuntimeError("panne simulée")
-    rows = [f"QNX0101M;pop_totale;{1900 + i // 12}-{1 + i % 12:02d};{i + 11}" for i in range(2000)]
+    rows = [f"QNX0101M;nb_mensuel;{1900 + i // 12}-{1 + i % 12:02d};{i + 11}" for i in range(1500)]
+    rows += [f"QNX0102I;nb_mensuel;{1900 + i // 12}-{1 + i % 12:02d};{i + 11}" for i in range(500)]
     content = csv_bytes(HEADER, *rows, "QNX0101M;pop_totale;2021;9 999")
     with pytest.raises(RuntimeError, match="panne simulée"):
-        run(con, "panne.csv", content, mode="replace", fault=fail)
+        run(con, "panne.csv", content, mode="replace", fault=fail,
+            indicators_file=FileSource.from_bytes("ind.csv", MONTHLY_COUNT))
     assert database_checksum(con.cursor()) == before
 
 
@@ -349,8 +361,8 @@ def test_a_process_killed_in_the_middle_of_an_import_leaves_the_database_unchang
     big = tmp_path / "gros.csv"
     with open(big, "w", encoding="utf-8") as f:
         f.write(HEADER + "\n")
-        for i in range(6_000):       # unique (quartier, month) pairs
-            f.write(f"QNX010{1 + i % 3}{'MIN'[i % 3]};pop_totale;{1900 + i // 36}-{1 + (i // 3) % 12:02d};{i + 11}\n")
+        for i in range(3_600):       # unique (quartier, month) pairs
+            f.write(f"QNX010{1 + i % 3}{'MIN'[i % 3]};nb_mensuel;{1900 + i // 36}-{1 + (i // 3) % 12:02d};{i + 11}\n")
     con = db.connect(path)
     before = database_checksum(con.cursor())
     con.close()
@@ -360,7 +372,9 @@ def test_a_process_killed_in_the_middle_of_an_import_leaves_the_database_unchang
               "def slow(name):\n"
               "    if name == 'inserted':\n"
               "        print('INSERTED', flush=True); time.sleep(60)\n"
-              f"import_file(con.cursor(), FileSource.from_path({str(big)!r}), ImportOptions(mode='replace', fault=slow))\n")
+              f"companion = FileSource.from_bytes('ind.csv', {MONTHLY_COUNT!r})\n"
+              f"import_file(con.cursor(), FileSource.from_path({str(big)!r}), ImportOptions(mode='replace', "
+              "fault=slow, indicators_file=companion))\n")
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "INSERTED"     # rows written, transaction not committed

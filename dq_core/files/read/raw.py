@@ -19,7 +19,7 @@ import pandas as pd
 
 from dq_core.files.read.periods import parse_period
 from dq_core.files.read.source import FileSource
-from dq_core.files.read.text import TextFile, normalise_text, scan_from, sniff_delimiter, to_utf8
+from dq_core.files.read.text import TextFile, csv_error, normalise_text, scan_from, sniff_delimiter, to_utf8
 from dq_core.files.read.xlsx import open_workbook, sheet_rows
 from dq_core.files.sql import first as _first
 
@@ -162,37 +162,45 @@ def _last_line(path) -> str | None:
 
 
 def _read_csv_python(cur, text: TextFile, delimiter: str, header_index: int, raw: RawTable) -> None:
-    width = len(raw.headers)
     with open(text.path, encoding="utf-8", newline="") as f:
         reader = csv.reader(f, delimiter=delimiter)
-        batch: list[list] = []
-        line_before = 0
-        pending_quote = None
-        for index, row in enumerate(reader):
-            first_line = line_before + 1
-            line_before = reader.line_num
-            if index <= header_index:
-                continue
-            if not any(cell.strip() for cell in row):
-                continue
-            # A field running over several lines up to the end of the file: a quote never closed.
-            pending_quote = first_line if any("\n" in c or "\r" in c for c in row) else None
-            if len(row) > width:
-                if any(cell.strip() for cell in row[width:]):
-                    raw.extra_columns += 1
-                    if len(raw.extra_lines) < 8:
-                        raw.extra_lines.append(first_line)
-                row = row[:width]
-            elif len(row) < width:
-                row = row + [None] * (width - len(row))
-            batch.append([first_line, *row])
-            if len(batch) >= BATCH_ROWS:
-                _append(cur, batch, width)
-                batch = []
-        if batch:
+        try:
+            _read_rows(cur, reader, header_index, raw)
+        except csv.Error as exc:
+            raise csv_error(exc, reader.line_num) from exc
+
+
+def _read_rows(cur, reader, header_index: int, raw: RawTable) -> None:
+    """The rows below the header into `dq_raw`, in batches, noting cells beyond the header and open quotes."""
+    width = len(raw.headers)
+    batch: list[list] = []
+    line_before = 0
+    pending_quote = None
+    for index, row in enumerate(reader):
+        first_line = line_before + 1
+        line_before = reader.line_num
+        if index <= header_index:
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        # A field running over several lines up to the end of the file: a quote never closed.
+        pending_quote = first_line if any("\n" in c or "\r" in c for c in row) else None
+        if len(row) > width:
+            if any(cell.strip() for cell in row[width:]):
+                raw.extra_columns += 1
+                if len(raw.extra_lines) < 8:
+                    raw.extra_lines.append(first_line)
+            row = row[:width]
+        elif len(row) < width:
+            row = row + [None] * (width - len(row))
+        batch.append([first_line, *row])
+        if len(batch) >= BATCH_ROWS:
             _append(cur, batch, width)
-        if pending_quote is not None:
-            raw.open_quote_lines.append(pending_quote)
+            batch = []
+    if batch:
+        _append(cur, batch, width)
+    if pending_quote is not None:
+        raw.open_quote_lines.append(pending_quote)
 
 
 def _create_raw(cur, width: int) -> None:

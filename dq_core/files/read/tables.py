@@ -11,7 +11,7 @@ import pandas as pd
 
 from dq_core.errors import DQError
 from dq_core.files.read.source import SAMPLE, FileSource
-from dq_core.files.read.text import sniff_delimiter
+from dq_core.files.read.text import csv_error, sniff_delimiter
 from dq_core.files.read.xlsx import open_workbook, sheet_rows
 
 
@@ -31,7 +31,10 @@ def read_csv_text(text: str) -> Table:
         raise DQError("Le fichier est vide.")
     delimiter = sniff_delimiter(text[:SAMPLE])
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
+    try:
+        rows = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise csv_error(exc, reader.line_num) from exc
     if not rows:
         raise DQError("Le fichier est vide.")
     return _table(rows[0], rows[1:])

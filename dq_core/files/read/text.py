@@ -17,12 +17,26 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from dq_core.errors import DQError
 from dq_core.files.read.source import CHUNK, SAMPLE, FileSource
 
+# Python's csv module stops at 131,072 characters a cell: a long comment is legitimate, a cell of
+# megabytes is not (a quote never closed swallows the file): our own bound, refused in French.
+MAX_CELL_CHARS = 4 * 1024 * 1024
+csv.field_size_limit(MAX_CELL_CHARS)
 DELIMITERS = (";", "\t", ",", "|")
 DELIMITER_NAMES = {";": "point-virgule", "\t": "tabulation", ",": "virgule", "|": "barre verticale"}
 ENCODING_LABELS = {"utf-16": "UTF-16", "utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "cp1252": "Windows-1252",
                    "latin-1": "Latin-1"}
+
+
+def csv_error(exc: csv.Error, line: int | None) -> DQError:
+    """A French refusal for what Python's csv module could not read, naming the line."""
+    where = f"ligne {line} : " if line else ""
+    if "field larger" in str(exc):
+        return DQError(f"{where}une cellule dépasse {MAX_CELL_CHARS:,} caractères".replace(",", "\u202f")
+                       + " (un guillemet jamais refermé ?) : le fichier n'est pas lu. Corrigez cette cellule.")
+    return DQError(f"{where}ligne illisible ({exc}) : le fichier n'est pas lu.")
 
 
 def encoding_of(source: FileSource) -> str:
