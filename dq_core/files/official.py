@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 import duckdb
 
 from dq_core.errors import DQError
-from dq_core.files import kinds, official_write
+from dq_core.files import kinds, official_checks, official_write
 from dq_core.files.kinds import qpv_geography as geography
 from dq_core.files.read import archive
 from dq_core.files.read.source import FileSource, sniff_kind
@@ -141,7 +141,7 @@ def read_file(source: FileSource) -> tuple[kinds.FileKind, kinds.Reading]:
         raise kinds.NotRecognised(f"Ce fichier ressemble à un {kind.label} : importez-le depuis la page "
                                   "« Importer » (ou `python -m dq_core import`), qui demande la correspondance "
                                   "de ses colonnes.")
-    return kind, kind.read(sample)
+    return kind, official_checks.checked(kind, sample, kind.read(sample))
 
 
 # --- writing ------------------------------------------------------------------------------------
