@@ -127,10 +127,11 @@ def contours_in_france(quartiers: pd.DataFrame) -> pd.DataFrame:
         raise DQError(f"Contour hors de France pour {_quartiers(outside)} : coordonnées aberrantes, ou un "
                       "polygone qui couvre le monde entier. Le fichier n'est pas importé (il placerait dans "
                       "ces quartiers des lieux qui n'y sont pas).")
-    empty = [c for c, g in zip(codes, shapes, strict=True) if g.is_empty or shapely.area(g) == 0]
-    if empty:
+    valid = shapely.is_valid(shapes)
+    empty = codes[shapely.is_empty(shapes) | (valid & (shapely.area(shapes) == 0))]
+    if len(empty):
         raise DQError(f"Contour vide ou sans surface pour {_quartiers(empty)} : le fichier n'est pas importé.")
-    invalid = np.flatnonzero(~shapely.is_valid(shapes))
+    invalid = np.flatnonzero(~valid)
     if not len(invalid):
         return quartiers
     out = quartiers.copy()

@@ -1,0 +1,92 @@
+"""Official files that used to be stored wrong without a word: each is refused in French, naming the
+cell or the quartier, and the workspace is exactly as before; a contour that can be repaired safely is."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import shapely
+import shapely.geometry
+
+from dq_core.files.official import collect_uploads, import_sources
+from dq_core.files.status import FileStatus
+from dq_core.store import db
+from tests.core.test_import_refusals import database_checksum
+
+HEADER = "CODGEO;LIBGEO;POP_MUN;LIB_COM;TX_F;IND_JEUNE;TX_TOT_0A24"
+ROWS = ["QP044013;Malakoff;3 486;Nantes;51,1;2,0;39,3", "QP044014;Bellevue;5 120;Nantes;52,0;1,5;41,2"]
+
+
+def thematic(*rows: str, header: str = HEADER) -> bytes:
+    return ("\ufeff" + "\r\n".join((header, *rows)) + "\r\n").encode("utf-8")
+
+
+def feature(code: str, coordinates, name: str | None = None, kind: str = "Polygon") -> dict:
+    return {"type": "Feature", "properties": {"code_qp": code, "lib_qp": name or f"Quartier {code}",
+                                              "insee_com": "44109"},
+            "geometry": {"type": kind, "coordinates": coordinates}}
+
+
+def geojson(*features: dict) -> bytes:
+    return json.dumps({"type": "FeatureCollection", "features": list(features)}).encode()
+
+
+SQUARE = [[[-1.60, 47.20], [-1.59, 47.20], [-1.59, 47.21], [-1.60, 47.21], [-1.60, 47.20]]]
+BOWTIE = [[[-1.60, 47.20], [-1.59, 47.21], [-1.59, 47.20], [-1.60, 47.21], [-1.60, 47.20]]]
+ABERRANT = [[[-1.60, 47.20], [5000, -400], [-1.59, 47.21], [-1.60, 47.20]]]
+WORLD = [[[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]]
+# A ring that touches itself at one vertex (what rounding coordinates does to real contours): repairable.
+TOUCHING = [[[-1.60, 47.20], [-1.58, 47.20], [-1.58, 47.22], [-1.59, 47.20], [-1.60, 47.22], [-1.60, 47.20]]]
+
+CASES = [
+    ("entete_decale", "DEMO_2022.csv", thematic(*ROWS, header=HEADER.replace(";TX_F", "")),
+     ["valeurs sans nom de colonne", "lignes 2, 3", "un nom de colonne manque", "indicateur voisin"]),
+    ("nombre_en_lettres", "DEMO_2022.csv", thematic(ROWS[0].replace("3 486", "neuf cent"), ROWS[1]),
+     ["ne se lisent pas comme des nombres", "« POP_MUN » du quartier QP044013 : « neuf cent »"]),
+    ("quartier_en_double", "DEMO_2022.csv", thematic(*ROWS, ROWS[0].replace("3 486", "3 999")),
+     ["quartier QP044013 figure deux fois avec des valeurs différentes"]),
+    ("contour_en_huit", "qp2024.geojson", geojson(feature("QN04405M", BOWTIE)),
+     ["Contour qui se recoupe lui-même", "QN04405M", "sans réparation sûre"]),
+    ("coordonnees_aberrantes", "qp2024.geojson", geojson(feature("QN04405M", SQUARE), feature("QN04406M", ABERRANT)),
+     ["Contour hors de France", "QN04406M"]),
+    ("monde_entier", "qp2024.geojson", geojson(feature("QN04405M", WORLD)),
+     ["Contour hors de France", "QN04405M", "monde entier"]),
+    ("contour_en_double", "qp2024.geojson", geojson(feature("QN04405M", SQUARE), feature("QN04405M", TOUCHING)),
+     ["QN04405M figure deux fois", "contours différents"]),
+]
+
+
+@pytest.fixture
+def workspace(user_db):
+    con = db.connect(user_db)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_silently_wrong_official_file_is_refused_and_changes_nothing(workspace, case):
+    _, name, content, expected = case
+    cur = workspace.cursor()
+    before = database_checksum(cur)
+    report = import_sources(cur, collect_uploads([(name, content)]))
+    (outcome,) = report.outcomes
+    assert outcome.status == FileStatus.FAILED, outcome.message
+    for words in expected:
+        assert words in outcome.message, outcome.message
+    assert database_checksum(workspace.cursor()) == before
+
+
+def test_the_same_files_well_formed_import(workspace):
+    cur = workspace.cursor()
+    report = import_sources(cur, collect_uploads([("DEMO_2022.csv", thematic(*ROWS, ROWS[0])),   # same row twice
+                                                  ("qp2024.geojson", geojson(feature("QN04405M", TOUCHING)))]))
+    assert [o.status for o in report.outcomes] == [FileStatus.IMPORTED] * 2, [o.message for o in report.outcomes]
+    value = cur.execute("SELECT value FROM observation WHERE territory = 'QP044013' AND indicator = 'part_femmes'"
+                        ).fetchall()
+    assert value == [(51.1,)]                             # TX_F stays under its own name
+    geometry, lon, lat = cur.execute("SELECT geometry, lon, lat FROM territory WHERE code = 'QN04405M'").fetchone()
+    shape = shapely.geometry.shape(json.loads(geometry))
+    assert shape.is_valid and shape.area == pytest.approx(shapely.geometry.shape(
+        {"type": "Polygon", "coordinates": TOUCHING}).area, rel=0.01)
+    assert shape.contains(shapely.geometry.Point(lon, lat))
