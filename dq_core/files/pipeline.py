@@ -320,6 +320,13 @@ def _shape_problems(raw: readers.RawTable) -> list[Problem]:
                                 "la suite du fichier est lue comme une seule valeur. Retirez ce guillemet "
                                 "ou refermez-le.", lines=tuple(raw.open_quote_lines[:8]),
                                 count=len(raw.open_quote_lines)))
+    if raw.formula_count:
+        problems.append(Problem("formule_sans_valeur", f"{fmt.number(raw.formula_count, 0)} cellule(s) de formule "
+                                "sans valeur calculée (" + ", ".join(raw.formula_cells)
+                                + ("…" if raw.formula_count > len(raw.formula_cells) else "") + ") : le classeur a "
+                                "été produit par un programme qui n'a pas calculé ses formules, et ces cellules "
+                                "paraîtraient vides. Ouvrez-le dans Excel ou LibreOffice, enregistrez-le, puis "
+                                "recommencez.", count=raw.formula_count, sheet=raw.sheet))
     if raw.notes:
         problems.append(Problem("notes", "lignes sous le tableau (notes, sources) mises de côté : « "
                                 + " » ; « ".join(_clip(t) for _, t in raw.notes[:3]) + " ».", severity=WARNING,

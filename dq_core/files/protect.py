@@ -73,9 +73,19 @@ _ADDRESS_COLUMNS = {"adresse", "adresse_postale", "adresse_complete", "rue", "vo
 VALUE_PATTERNS = {
     "email": (r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}", "des adresses e-mail"),
     "phone": (r"(\+33|0033|0)\s?[1-9]([\s.\-]?[0-9]{2}){4}", "des numéros de téléphone"),
-    "nir": (r"[12]\s?[0-9]{2}\s?(0[1-9]|1[0-2]|[2-9][0-9])\s?([0-9]{2}|2[AB])\s?[0-9]{3}\s?[0-9]{3}(\s?[0-9]{2})?",
-            "des numéros de sécurité sociale (NIR)"),
-    "birth": (r"(0?[2-9]|[12][0-9]|3[01])[/.\-](0?[1-9]|1[0-2])[/.\-](19|20)[0-9]{2}", "des dates précises (dates de naissance ?)"),
+    # Spaces, dots or dashes between the groups: 1 85 05 78 006 084 36, 1.85.05.78.006.084.36, 1-85-05-…
+    "nir": (r"[12][\s.\-]?[0-9]{2}[\s.\-]?(0[1-9]|1[0-2]|[2-9][0-9])[\s.\-]?([0-9]{2}|2[AB])[\s.\-]?[0-9]{3}"
+            r"[\s.\-]?[0-9]{3}([\s.\-]?[0-9]{2})?", "des numéros de sécurité sociale (NIR)"),
+    # A day other than the 1st (the 1st of a month is how spreadsheets write a month): 12/03/1985, 1985-03-12.
+    "birth": (r"(0?[2-9]|[12][0-9]|3[01])[/.\-](0?[1-9]|1[0-2])[/.\-](19|20)[0-9]{2}"
+              r"|(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[2-9]|[12][0-9]|3[01])", "des dates précises (dates de naissance ?)"),
+    # jean [at] mail.fr, jean(at)mail(dot)fr, jean arobase mail point fr — anywhere in the cell.
+    "email_disguised": (r"(?i).*?[a-z0-9._%+\-]+\s*(([\[({]\s*(at|arobase|@)\s*[\])}])|\s(at|arobase)\s)\s*"
+                        r"[a-z0-9\-]+(\.|\s*[\[(]\s*(dot|point)\s*[\])]\s*|\s(dot|point)\s)[a-z]{2,}\b.*",
+                        "des adresses e-mail (déguisées)"),
+    # M. Jean Dupont, Mme DUPONT Marie, Monsieur Jean-Pierre Martin — anywhere in a free column.
+    "civility": (r"(.*[\s(,;:])?(M\.|Mr\.?|Mme\.?|Mlle\.?|Monsieur|Madame|Mademoiselle)\s+\p{Lu}[\p{L}'\-]+"
+                 r"(\s+\p{Lu}[\p{L}'\-]+)+.*", "des noms de personnes (civilité suivie d'un nom)"),
     "address": (r"(?i)[0-9]{1,4}\s*(bis|ter)?\s*,?\s*(rue|avenue|av\.|boulevard|bd|allée|allee|place|impasse|"
                 r"chemin|route|cours|quai|square|passage|résidence|residence|cité|cite|rond-point)\s.+",
                 "des adresses exactes"),
@@ -87,6 +97,11 @@ _PREFILTER = {
     "nir": "length({c}) BETWEEN 13 AND 22 AND ({c} LIKE '1%' OR {c} LIKE '2%')",
     "birth": "length({c}) BETWEEN 8 AND 10 AND (strpos({c}, '/') > 0 OR {c} LIKE '%-%-%' OR {c} LIKE '%.%.%')",
     "address": "length({c}) > 10 AND strpos({c}, ' ') > 0 AND NOT {c} SIMILAR TO '[0-9 ,.%-]+'",
+    "email_disguised": "length({c}) > 7 AND (strpos(lower({c}), 'at') > 0 OR strpos(lower({c}), 'arobase') > 0 "
+                       "OR strpos({c}, '@') > 0)",
+    "civility": "length({c}) > 6 AND (strpos({c}, 'M.') > 0 OR strpos({c}, 'Mr') > 0 OR strpos({c}, 'Mme') > 0 "
+                "OR strpos({c}, 'Mlle') > 0 OR strpos({c}, 'Monsieur') > 0 OR strpos({c}, 'Madame') > 0 "
+                "OR strpos({c}, 'Mademoiselle') > 0)",
 }
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from dq_core.files.read.periods import parse_period
 from dq_core.files.read.source import FileSource
 from dq_core.files.read.text import TextFile, csv_error, normalise_text, scan_from, sniff_delimiter, to_utf8
-from dq_core.files.read.xlsx import open_workbook, sheet_rows
+from dq_core.files.read.xlsx import formulas_without_value, open_workbook, sheet_rows
 from dq_core.files.sql import first as _first
 
 BATCH_ROWS = 200_000
@@ -46,6 +46,8 @@ class RawTable:
     sheet: str | None = None
     declarations: list[dict] | None = None  # rows of an "indicateurs" sheet, if any
     declarations_sheet: str | None = None
+    formula_cells: list[str] = field(default_factory=list)   # formulas without a computed value (xlsx)
+    formula_count: int = 0
 
 
 def read_raw(cur: duckdb.DuckDBPyConnection, source: FileSource, kind: str,
@@ -249,19 +251,23 @@ def _set_aside_notes(cur, raw: RawTable) -> None:
 
 def _read_xlsx(cur: duckdb.DuckDBPyConnection, source: FileSource, known: KnownCell) -> RawTable:
     with open_workbook(source) as workbook:
-        return _read_workbook(cur, workbook, known)
+        raw = _read_workbook(cur, workbook, known)
+        raw.formula_cells, raw.formula_count = formulas_without_value(source, workbook[raw.sheet])
+        return raw
 
 
 def _read_workbook(cur, workbook, known: KnownCell) -> RawTable:
     data_sheet, declaration_sheet = None, None
-    for sheet in workbook.worksheets:
+    # A hidden sheet (an old version, a working copy) is never taken for the data the user sees.
+    visible = [s for s in workbook.worksheets if s.sheet_state == "visible"] or workbook.worksheets
+    for sheet in visible:
         name = normalise_text(sheet.title)
         if name in INDICATOR_SHEETS:
             declaration_sheet = declaration_sheet or sheet
         elif name not in HELP_SHEETS and data_sheet is None:
             data_sheet = sheet
     if data_sheet is None:
-        data_sheet = workbook.worksheets[0]
+        data_sheet = visible[0]
     rows_iter = sheet_rows(data_sheet)
     head: list[list[str | None]] = []
     for row in rows_iter:

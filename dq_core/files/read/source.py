@@ -32,6 +32,10 @@ _MAGIC = [
 KIND_MESSAGES = {
     "xls": "C'est un classeur Excel à l'ancien format (.xls). Ouvrez-le dans Excel ou LibreOffice et "
            "enregistrez-le au format .xlsx ou CSV, puis recommencez.",
+    "encrypted_xlsx": "Ce classeur Excel est protégé par un mot de passe : l'application ne peut pas le lire. "
+                      "Ouvrez-le dans Excel (avec son mot de passe), retirez la protection (Fichier › Informations "
+                      "› Protéger le classeur › Chiffrer avec mot de passe, champ vide), enregistrez-le, puis "
+                      "recommencez.",
     "ods": "C'est un classeur OpenDocument (.ods). Enregistrez-le au format .xlsx ou CSV, puis recommencez.",
     "pdf": "C'est un document PDF : l'application lit des tableaux CSV ou Excel (.xlsx), pas des PDF.",
     "image": "C'est une image : l'application lit des tableaux CSV ou Excel (.xlsx).",
@@ -120,10 +124,10 @@ def sniff_kind(source: FileSource) -> str:
         return "empty"
     for magic, kind in _MAGIC:
         if head.startswith(magic):
-            return kind
+            return "encrypted_xlsx" if kind == "xls" and _encrypted_package(source) else kind
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_kind(source)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
         return "csv"
     if b"\x00" in head:
         return "binary"
@@ -131,6 +135,31 @@ def sniff_kind(source: FileSource) -> str:
     if control > len(head) / 100:
         return "binary"
     return "csv"
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for text saved as UTF-16 without its mark (every other byte zero)."""
+    sample = head[: len(head) // 2 * 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for codec, zeros, text in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) > 0.9 * len(zeros) and text.count(0) < 0.05 * len(text):
+            return codec
+    return None
+
+
+# An Excel file saved with a password is an encrypted package inside an OLE container, like an old .xls.
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+def _encrypted_package(source: FileSource) -> bool:
+    tail = b""
+    for chunk in source.chunks():
+        if _ENCRYPTED_STREAM in tail + chunk:
+            return True
+        tail = chunk[-len(_ENCRYPTED_STREAM):]
+    return False
 
 
 def _zip_kind(source: FileSource) -> str:

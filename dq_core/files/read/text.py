@@ -18,16 +18,37 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dq_core.errors import DQError
-from dq_core.files.read.source import CHUNK, SAMPLE, FileSource
+from dq_core.files.read.source import CHUNK, SAMPLE, FileSource, utf16_without_bom
 
 # Python's csv module stops at 131,072 characters a cell: a long comment is legitimate, a cell of
 # megabytes is not (a quote never closed swallows the file): our own bound, refused in French.
 MAX_CELL_CHARS = 4 * 1024 * 1024
 csv.field_size_limit(MAX_CELL_CHARS)
 DELIMITERS = (";", "\t", ",", "|")
+# A file pasted together from UTF-8 and Windows-1252 parts (a companion file edited on two machines):
+# read as UTF-8, each byte that is not UTF-8 read as Windows-1252 — "réhabilités" whichever part it is in.
+MIXED = "utf-8-mixed"
+_UTF8_LETTERS = re.compile(rb"[\xc2\xc3\xc5][\x80-\xbf]|\xe2\x80[\x90-\xbf]|\xe2\x82\xac")
+
+
+def _cp1252_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    raw = error.object[error.start:error.end]
+    return raw.decode("cp1252", errors="strict") if _is_cp1252(raw) else raw.decode("latin-1"), error.end
+
+
+def _is_cp1252(raw: bytes) -> bool:
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+codecs.register_error("dq_cp1252", _cp1252_bytes)
 DELIMITER_NAMES = {";": "point-virgule", "\t": "tabulation", ",": "virgule", "|": "barre verticale"}
-ENCODING_LABELS = {"utf-16": "UTF-16", "utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "cp1252": "Windows-1252",
-                   "latin-1": "Latin-1"}
+ENCODING_LABELS = {"utf-16": "UTF-16", "utf-16-le": "UTF-16 (sans BOM)", "utf-16-be": "UTF-16 (sans BOM)",
+                   "utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", MIXED: "UTF-8 et Windows-1252 mêlés",
+                   "cp1252": "Windows-1252", "latin-1": "Latin-1"}
 
 
 def csv_error(exc: csv.Error, line: int | None) -> DQError:
@@ -41,26 +62,40 @@ def csv_error(exc: csv.Error, line: int | None) -> DQError:
 
 def encoding_of(source: FileSource) -> str:
     """The Python codec of a source: 'utf-16', 'utf-8-sig', 'utf-8', 'cp1252' or 'latin-1'."""
-    head = source.head(4)
+    head = source.head(4096)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if without_bom := utf16_without_bom(head):
+        return without_bom
     if _decodes(source, "utf-8"):
         return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    if any(_UTF8_LETTERS.search(chunk) for chunk in source.chunks()):
+        return MIXED
     return "cp1252" if _decodes(source, "cp1252") else "latin-1"
+
+
+def _decoder(encoding: str):
+    if encoding == MIXED:
+        return codecs.getincrementaldecoder("utf-8")(errors="dq_cp1252")
+    return codecs.getincrementaldecoder(encoding)()
 
 
 def decode(data: bytes) -> str:
     """Small files: the whole text, by the same rule as `to_utf8`, without a BOM."""
-    return data.decode(encoding_of(FileSource("", data=data))).lstrip("\ufeff")
+    return _decoder(encoding_of(FileSource("", data=data))).decode(data, final=True).lstrip("\ufeff")
 
 
 def decode_head(data: bytes) -> str:
     """The first bytes of a file as text, by the same rule, tolerating a character cut at the end."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="ignore")
+    if without_bom := utf16_without_bom(data[:4096]):
+        return data[: len(data) // 2 * 2].decode(without_bom, errors="ignore")
     try:
         return codecs.getincrementaldecoder("utf-8-sig")().decode(data)   # not final: a cut char waits
     except UnicodeDecodeError:
+        if _UTF8_LETTERS.search(data):
+            return codecs.getincrementaldecoder("utf-8-sig")(errors="dq_cp1252").decode(data)
         return data.decode("cp1252", errors="replace")
 
 
@@ -126,7 +161,7 @@ def _sample(source: FileSource, encoding: str) -> str:
 
 
 def _transcode(source: FileSource, encoding: str, label: str) -> TextFile:
-    decoder = codecs.getincrementaldecoder(encoding)()
+    decoder = _decoder(encoding)
     fd, name = tempfile.mkstemp(prefix="dq-import-", suffix=".csv")
     sample = []
     with os.fdopen(fd, "wb") as out:

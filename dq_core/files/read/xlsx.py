@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
+from xml.etree import ElementTree
 
 from dq_core.errors import DQError
 from dq_core.files.read.numbers import number_to_text
@@ -54,3 +56,42 @@ def cell_text(value, number_format: str | None = None) -> str | None:
     if isinstance(value, time):
         return value.isoformat()
     return str(value).strip()
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def formulas_without_value(source: FileSource, sheet, shown: int = 8) -> tuple[list[str], int]:
+    """(first cells, count) of the sheet's formulas that hold no computed value — a workbook written by a
+    program and never opened in a spreadsheet. Read with computed values they look empty: they are named
+    rather than dropped as empty rows."""
+    path = getattr(sheet, "_worksheet_path", None)
+    if not path:
+        return [], 0
+    cells, count = [], 0
+    with source.open() as f, zipfile.ZipFile(f) as archive:
+        if path not in archive.namelist() or not _has_formula(archive, path):
+            return [], 0
+        with archive.open(path) as xml:
+            for _, element in ElementTree.iterparse(xml):
+                if element.tag != _MAIN + "c":
+                    continue
+                value = element.find(_MAIN + "v")
+                if element.find(_MAIN + "f") is not None and (value is None or not (value.text or "").strip()):
+                    count += 1
+                    if len(cells) < shown:
+                        cells.append(element.get("r") or "?")
+                element.clear()
+    return cells, count
+
+
+def _has_formula(archive: zipfile.ZipFile, path: str) -> bool:
+    """A quick byte scan first: most sheets hold no formula, and parsing their XML again would cost."""
+    tail = b""
+    with archive.open(path) as member:
+        while chunk := member.read(1 << 20):
+            if _FORMULA.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
