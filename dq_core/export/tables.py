@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -192,9 +193,15 @@ def _dress_table_chart(chart, ws: Worksheet, spec: ChartSpec, unit: str, *, hidd
     chart.set_size({"width": 640, "height": 340})
 
 
+# XlsxWriter reads a chart name that looks like `…!A1` (with or without `=`) as a cell reference.
+_REFERENCE_LIKE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")
+
+
 def _literal(text: str) -> str:
-    """A chart title given as text: XlsxWriter reads a leading `=` as a formula reference."""
-    return " " + text if text.startswith("=") else text
+    """A chart title or series name from data, kept a literal string: a leading `=` gets a space, and
+    a `…!A1` pattern a word joiner (U+2060, invisible) after the `!`, so that it is never a reference."""
+    text = " " + text if text.startswith("=") else text
+    return text.replace("!", "!\u2060") if _REFERENCE_LIKE.match(text) else text
 
 
 def _is_missing(value) -> bool:
