@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dq_core.files.kinds import correspondence, insee_thematic, partner_tables, qpv_geography
 from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample
+from dq_core.files.read.source import KIND_MESSAGES
 
 KINDS: tuple[FileKind, ...] = (
     correspondence.KIND,
@@ -40,6 +41,8 @@ def why_not_recognised(sample: Sample) -> str:
         return _CONTAINER_MESSAGES[sample.container]
     if sample.is_json:
         return "Fichier JSON qui n'est pas une collection GeoJSON de quartiers."
+    if sample.container in ("huge_xlsx", "encrypted_xlsx"):
+        return KIND_MESSAGES[sample.container]
     if sample.container not in ("csv", "xlsx"):
         return "Fichier binaire d'un format non pris en charge."
     header = sample.head_tables[0].header if sample.head_tables else []
