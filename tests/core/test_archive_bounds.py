@@ -22,7 +22,7 @@ from dq_core.files.read import archive
 from dq_core.files.read.source import FileSource
 
 ROOT = Path(__file__).resolve().parents[2]
-MEMORY_LIMIT = 1024 * 1024 * 1024          # the child's whole address space: 1 GiB
+MEMORY_LIMIT = 768 * 1024 * 1024           # the child's address space beyond what it uses once started
 GIB = 1024 * 1024 * 1024
 
 
@@ -89,13 +89,17 @@ def lying_directory() -> bytes:
 
 CHILD = textwrap.dedent("""
     import json, resource, sys, time
-    limit = int(sys.argv[1])
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
     from dq_core.files import official
     from dq_core.store import db
     con = db.connect(sys.argv[2])
     cur = con.cursor()
+    # The bound starts once the workspace is open (DuckDB reserves address space of its own at connect):
+    # from here on, at most `limit` more bytes of address space, and one minute of CPU.
+    with open("/proc/self/status") as status:
+        used = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+    limit = used + int(sys.argv[1])
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
     out = {}
     for path in sys.argv[3:]:
         start = time.perf_counter()
