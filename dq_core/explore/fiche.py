@@ -31,6 +31,7 @@ class Point(NamedTuple):
     provisional: bool = False
     is_break: bool = False
     note: str | None = None
+    source: str | None = None            # the product and edition cited (official files), see texts.citation
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class Fiche:
 
 
 _OBSERVATIONS_SQL = """
-SELECT territory, indicator, period, period_start, value, is_secret, is_provisional, is_break, note
+SELECT territory, indicator, period, period_start, value, is_secret, is_provisional, is_break, note, source
 FROM observation
 WHERE territory = ANY(?::VARCHAR[])
 ORDER BY territory, indicator, period_start
@@ -132,7 +133,7 @@ def observations_by_territory(cur: duckdb.DuckDBPyConnection, codes: list[str]
 _REFERENCE_ROWS_SQL = """
 WITH latest AS (SELECT unnest(?::VARCHAR[]) AS indicator, unnest(?::VARCHAR[]) AS period)
 SELECT o.territory, o.indicator, o.period, o.period_start, o.value, o.is_secret, o.is_provisional,
-       o.is_break, o.note
+       o.is_break, o.note, o.source
 FROM observation o LEFT JOIN latest l ON l.indicator = o.indicator
 WHERE o.territory = ANY(?::VARCHAR[])
 QUALIFY row_number() OVER (PARTITION BY o.territory, o.indicator

@@ -223,7 +223,7 @@ def _presentation(fiche: Fiche) -> str:
     pop = fiche.population
     if pop is not None and pop.value is not None:
         line = next((ln for ln in fiche.lines() if ln.indicator.id == POPULATION_INDICATOR), None)
-        source = f" (Source : {citation(line.indicator, pop.period)})" if line else ""
+        source = f" (Source : {citation(line.indicator, pop.period, pop.source)})" if line else ""
         text += (f" ; il compte {fmt.value(pop.value, 'habitants', 0)} "
                  f"{_in_period(pop.period)}{source}")
     return text + "."
@@ -260,7 +260,7 @@ def indicator_sentence(line: IndicatorLine, notes: list[str]) -> str | None:
     if ind.kind != "count":
         text += _comparison(line, reference_word, notes)
     text += _trend(line, n, notes)
-    return f"{text}. (Source : {citation(ind, latest.period)})"
+    return f"{text}. (Source : {citation(ind, latest.period, latest.source)})"
 
 
 def _comparison(line: IndicatorLine, reference_word: str, notes: list[str]) -> str:
@@ -323,9 +323,15 @@ def points(delta: float, decimals: int = 1) -> str:
     return f"{fmt.number(delta, decimals)}{fmt.NBSP}{word}"
 
 
-def citation(indicator, period: str) -> str:
-    """`Insee – DGFiP, Filosofi 2021`: producer, dataset without its trailing aside, period."""
+def citation(indicator, period: str, source: str | None = None) -> str:
+    """`Insee – DGFiP, Filosofi 2021`: producer, dataset without its trailing aside, data period.
+
+    With the `source` of an official figure, the product and edition come first and the data year
+    after: `Insee, Données par thématique QPV « Revenus », édition 2022 — Filosofi 2018`.
+    """
     dataset = re.sub(r"\s*\([^()]*\)$", "", indicator.dataset).strip() or indicator.dataset
+    if source:
+        return f"{source} — {dataset} {fmt.period(period)}"
     return f"{indicator.producer}, {dataset} {fmt.period(period)}"
 
 

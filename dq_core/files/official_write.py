@@ -14,12 +14,11 @@ import pandas as pd
 
 from dq_core import fmt
 from dq_core.files import journal
-from dq_core.files.kinds.base import Reading
+from dq_core.files.kinds.base import OBSERVATION_COLUMNS, Reading
 from dq_core.files.kinds.insee_catalogue import OFFICIAL_BY_ID
 from dq_core.files.kinds.insee_thematic import (
     ENSEMBLE_CODES,
     ENSEMBLE_NAMES,
-    OBSERVATION_COLUMNS,
     SERIES_BREAKS,
 )
 from dq_core.store import catalogue, db, reference
@@ -137,7 +136,9 @@ def write_reference_territories(cur: duckdb.DuckDBPyConnection, communes: set[st
         "numerator": None, "denominator": None, "is_secret": False, "is_provisional": False,
         "is_estimated": False, "is_break": False,
         "note": f"Population municipale légale {period} (Insee), en vigueur au 1er janvier "
-                f"{int(period) + 3}.", "edition": REFERENCE_EDITION, "batch_id": batch_id})
+                f"{int(period) + 3}.", "edition": REFERENCE_EDITION,
+        "source": f"Insee, populations légales {period} (en vigueur au 1er janvier {int(period) + 3})",
+        "batch_id": batch_id})
     cur.register("ref_population", rows)
     cur.execute("""
         INSERT INTO observation BY NAME SELECT * FROM ref_population r

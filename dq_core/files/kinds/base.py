@@ -74,12 +74,18 @@ def _sheets_first(tables: list[Table]) -> list[Table]:
     return sorted(tables, key=lambda t: (t.sheet or "").upper() not in ("QP", "QPV"))
 
 
+# The columns of `Reading.observations`. `period` is the year (or month…) the figure describes, `edition`
+# the producer's edition of the file, `source` how the product and edition are cited (`texts.citation`).
+OBSERVATION_COLUMNS = ["territory", "indicator", "period", "period_start", "value", "numerator", "denominator",
+                       "is_secret", "is_provisional", "is_estimated", "is_break", "note", "edition", "source"]
+
+
 @dataclass
 class Reading:
     """A file read into the normalised tables every kind shares; `files.official_write` writes them.
 
     `quartiers`: code, name, vintage, commune_codes / commune_names (lists), geometry, lon, lat;
-    `observations`: the observation columns (`store.db.OBSERVATION_COLUMNS`); `indicators`: the
+    `observations`: `OBSERVATION_COLUMNS`; `indicators`: the
     catalogue ids they use (declared with the batch); `correspondence`: qp2024, qp2015, status.
     """
     label: str                                  # « Insee, base thématique … édition 2022 »

@@ -17,7 +17,7 @@ import pandas as pd
 
 from dq_core import flags
 from dq_core.errors import DQError
-from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample
+from dq_core.files.kinds.base import OBSERVATION_COLUMNS, FileKind, NotRecognised, Reading, Sample
 from dq_core.files.kinds.insee_catalogue import (
     DERIVED_RATES,
     DERIVED_SUMS,
@@ -63,8 +63,6 @@ SERIES_BREAKS: dict[str, list[tuple[str, str]]] = {
     "beneficiaires_c2s": [("2020", NOTE_CMUC_TO_C2S), ("2022", NOTE_C2S_2022)],
     "part_c2s": [("2022", NOTE_C2S_2022)],
 }
-OBSERVATION_COLUMNS = ["territory", "indicator", "period", "period_start", "value", "numerator", "denominator",
-                       "is_secret", "is_provisional", "is_estimated", "is_break", "note", "edition"]
 
 
 @dataclass
@@ -80,6 +78,15 @@ class ThematicData:
     @property
     def label(self) -> str:
         return f"Insee, base thématique « {THEME_LABELS[self.theme]} » par quartier, édition {self.edition}"
+
+    @property
+    def source(self) -> str:
+        return source_of(self.theme, self.edition)
+
+
+def source_of(theme: str, edition: int) -> str:
+    """How a figure of a thematic base is cited (its data year comes after: `texts.citation`)."""
+    return f"Insee, Données par thématique QPV « {THEME_LABELS[theme].capitalize()} », édition {edition}"
 
 
 def _upper(header: list[str]) -> dict[str, str]:
@@ -161,6 +168,7 @@ def read_thematic(name: str, table: Table, theme: str) -> ThematicData:
 
     observations = _long(values, secret, reasons, notes, mapping, theme, edition)
     observations = pd.concat([observations, _derived(values, secret, empty, mapping, edition)], ignore_index=True)
+    observations["source"] = source_of(theme, edition)
     quartiers = pd.DataFrame({
         "code": codes[is_quartier].to_numpy(),
         "name": libgeo[is_quartier].str.strip().replace("", None).to_numpy(),
@@ -255,7 +263,7 @@ def _long(values: pd.DataFrame, secret: pd.DataFrame, reasons: pd.DataFrame, not
             "period_start": date(int(period), 1, 1), "value": np.where(is_secret, np.nan, value)[present],
             "numerator": np.nan, "denominator": np.nan, "is_secret": is_secret[present],
             "is_provisional": False, "is_estimated": False, "is_break": is_break, "note": note[present],
-            "edition": str(edition)}))
+            "edition": str(edition), "source": source_of(theme, edition)}))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OBSERVATION_COLUMNS)
     # Two columns of one file may feed one indicator (never in INSEE's files, but a renamed copy could):
     return frame.drop_duplicates(["territory", "indicator", "period"], keep="first")[OBSERVATION_COLUMNS]
@@ -305,7 +313,8 @@ def _derived_frame(indicator, territories, value, hidden, blank, num, den, editi
         "period_start": date(edition, 1, 1), "value": np.where(hidden, np.nan, value)[present],
         "numerator": num[present], "denominator": den[present], "is_secret": hidden[present],
         "is_provisional": False, "is_estimated": False, "is_break": False,
-        "note": np.where(hidden, reason, note)[present], "edition": str(edition)})[OBSERVATION_COLUMNS]
+        "note": np.where(hidden, reason, note)[present], "edition": str(edition),
+        "source": None})[OBSERVATION_COLUMNS]
 
 
 def _recognise(sample: Sample) -> bool:
