@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-NOTE_EDITION_YEAR = ("Année des données non précisée par l'Insee pour cette colonne : l'année indiquée est celle "
-                     "de l'édition {edition}.")
+from dq_core.flags import NOTE_EDITION_YEAR
 
 
 @dataclass(frozen=True)
@@ -75,8 +74,3 @@ def data_year(theme: str, column: str, edition: int) -> DataYear:
             note = rule.note.format(year=year, edition=edition) if rule.note else None
             return DataYear(year, True, note)
     return DataYear(str(edition), False, NOTE_EDITION_YEAR.format(edition=edition))
-
-
-def is_edition_year(note: str | None) -> bool:
-    """Whether a stored note says the period shown is the edition's year, not the data's."""
-    return bool(note) and "Année des données non précisée" in note
