@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dq_core import flags
+from dq_core import flags, fmt
 from dq_core.errors import DQError
 from dq_core.files.kinds.base import OBSERVATION_COLUMNS, FileKind, NotRecognised, Reading, Sample
 from dq_core.files.kinds.insee_catalogue import (
@@ -34,6 +34,10 @@ from dq_core.files.read.tables import Table
 from dq_core.privacy import Relation, recoverable_cells, secondary_suppression
 
 ENSEMBLE_CODES = {2015: "ENSQP2015", 2024: "ENSQP2024"}
+# A file listing fewer quartiers is an extract (a region's): its sum is no ensemble of the quartiers.
+NATIONAL_MIN_QUARTIERS = 1_000
+# Counts of the quartier's commune(s), repeated on each of its quartiers: never summed over quartiers.
+COMMUNE_FIGURES = {"pop_quartiers_commune", "pop_commune_englobante"}
 ENSEMBLE_NAMES = {2015: "Ensemble des quartiers prioritaires (géographie 2015)",
                   2024: "Ensemble des quartiers prioritaires (géographie 2024)"}
 CODE_COLUMNS = ("CODGEO", "CODE_QP", "QP", "CODE_QPV")
@@ -166,6 +170,10 @@ def read_thematic(name: str, table: Table, theme: str) -> ThematicData:
     reasons = pd.DataFrame(np.where(added, NOTE_SECONDARY, np.where(primary, NOTE_PRIMARY, NOTE_EMPTY)),
                            index=values.index, columns=values.columns)
 
+    if not is_ensemble.any() and quartier_rows.sum() >= NATIONAL_MIN_QUARTIERS:
+        values, secret, reasons, notes = _with_computed_ensemble(values, secret, reasons, notes, mapping,
+                                                                 ENSEMBLE_CODES[vintage])
+        empty = pd.concat([empty, secret.iloc[-1:]])
     observations = _long(values, secret, reasons, notes, mapping, theme, edition)
     observations = pd.concat([observations, _derived(values, secret, empty, mapping, theme, edition)],
                              ignore_index=True)
@@ -180,6 +188,27 @@ def read_thematic(name: str, table: Table, theme: str) -> ThematicData:
     })
     indicators = sorted(observations["indicator"].unique())
     return ThematicData(theme, edition, observations, quartiers, indicators, unmapped, secondary)
+
+
+def _with_computed_ensemble(values: pd.DataFrame, secret: pd.DataFrame, reasons: pd.DataFrame,
+                            notes: dict[str, pd.Series], mapping: dict, code: str):
+    """Add the ensemble row an edition lacks: each count summed over the quartiers, where every quartier's
+    figure is published (a blank is unknown; a hidden cell would be given away by the difference), else
+    nothing — never an ensemble of another year beside the quartier's figure. Rates the app computes
+    from counts (`_derived`) then follow as Σ numerators / Σ denominators."""
+    n = len(values)
+    summable = [c for c in values.columns
+                if OFFICIAL_BY_ID[mapping[c]].kind == "count" and mapping[c] not in COMMUNE_FIGURES]
+    complete = [c for c in summable if not secret[c].any() and values[c].notna().all()]
+    row = pd.DataFrame({c: [values[c].sum() if c in complete else np.nan] for c in values.columns}, index=[code])
+    note = (f"Calculé par l'application : somme des {fmt.number(n, 0)} quartiers du fichier (l'Insee ne "
+            "publie pas de ligne « Ensemble » dans cette édition).")
+    values = pd.concat([values, row])
+    secret = pd.concat([secret, pd.DataFrame(False, index=[code], columns=secret.columns)])
+    reasons = pd.concat([reasons, pd.DataFrame(NOTE_EMPTY, index=[code], columns=reasons.columns)])
+    notes = {c: pd.concat([s, pd.Series([note])], ignore_index=True) for c, s in notes.items()}
+    notes.update({c: pd.Series([None] * n + [note]) for c in values.columns if c not in notes})
+    return values, secret, reasons, notes
 
 
 def _notes(frame: pd.DataFrame, columns: dict[str, str], theme: str) -> dict[str, pd.Series]:
