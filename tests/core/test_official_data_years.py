@@ -129,3 +129,16 @@ def test_real_revn_2022_shows_filosofi_2018_at_its_year(tmp_path):
             assert poverty.latest.value == number(raw["DISP_TP60_A18"]) and poverty.latest.period == "2018"
         assert median.citation == ("Insee, Données par thématique QPV « Revenus », édition 2022 — Filosofi 2018")
     con.close()
+
+
+def test_a_series_names_its_editions_once():
+    from dq_core.explore.sources import source_line
+    from dq_core.files.kinds.insee_catalogue import OFFICIAL_BY_ID
+    ind = OFFICIAL_BY_ID["taux_pauvrete"]
+    revn = "Insee, Données par thématique QPV « Revenus », édition {}"
+    assert source_line(ind, [revn.format(2022), revn.format(2021), None, revn.format(2022)]) == (
+        "Insee, Données par thématique QPV « Revenus », éditions 2021 et 2022 — Filosofi")
+    assert source_line(ind, [revn.format(2022)]).endswith("édition 2022 — Filosofi")
+    assert source_line(ind, []) == f"{ind.producer}, {ind.dataset}"
+    mixed = source_line(ind, [revn.format(2022), "Insee, Revenus par quartier, données par source"])
+    assert mixed.count(" — Filosofi") == 2 and " ; " in mixed
