@@ -1,18 +1,23 @@
 """Benchmark: indexing a département-sized address base, then locating a messy list of addresses.
 
-    python bench/bench_addresses.py [--addresses 500000] [--list 10000]
+    python bench/bench_addresses.py [--addresses 500000] [--list 10000] [--addok PYTHON]
 
 Writes a BAN file in the current 23-column layout (`adresses-DD.csv.gz`) of fictional streets (targets:
 indexing <= 60 s once), then locates a list of addresses typed the ways people type them — abbreviations,
 no accents, missing postcode, `bis`, typos — whose right answer is known (target: <= 10 s for 10,000),
-and reports the share matched to the right number and street.
+and reports the share matched to the right number and street. With `--addok PYTHON` (a Python with
+`addok addok-fr addok-france` installed, and Debian's `redis-server`), the same base and list go through
+addok side by side — benchmark-only tools, never dependencies of the app.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import random
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -71,6 +76,12 @@ def write_ban(path: Path, total: int, rng: random.Random) -> list[tuple]:
 def messy(row: tuple, rng: random.Random) -> str:
     insee, postcode, commune, official, short, number, _, _ = row
     street = short if rng.random() < 0.5 else official
+    if rng.random() < 0.4:                                    # titles as people shorten them
+        for long, abbr in (("Général", "Gal"), ("Maréchal", "Mal"), ("Docteur", "Dr"), ("Saint-", "St "),
+                           ("Sainte-", "Ste ")):
+            street = street.replace(long, abbr)
+    if rng.random() < 0.2:                                    # articles dropped
+        street = street.replace(" de la ", " ").replace(" du ", " ").replace(" des ", " ")
     if rng.random() < 0.3:
         street = street.upper().replace("É", "E").replace("È", "E")
     if rng.random() < 0.1 and len(street) > 8:                   # a typo
@@ -84,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--addresses", type=int, default=500_000)
     parser.add_argument("--list", type=int, default=10_000)
+    parser.add_argument("--addok", help="a Python with addok installed: compare with it")
     args = parser.parse_args()
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
@@ -106,6 +118,36 @@ def main() -> None:
         print(f"locate {args.list:,} messy addresses: {locating:.1f} s (target <= 10 s); right number and "
               f"street: {100 * right.mean():.1f} %; qualities: {located.quality_counts()}")
         con.close()
+        if args.addok:
+            compare_with_addok(args.addok, Path(tmp), rows, list(frame["adresse"]), truth)
+
+
+def compare_with_addok(python: str, tmp: Path, rows: list[tuple], queries: list[str], truth: pd.DataFrame) -> None:
+    streets: dict[tuple, dict] = {}
+    for insee, postcode, commune, official, _, number, lon, lat in rows:
+        doc = streets.setdefault((insee, official), {
+            "id": f"{insee}_{len(streets)}", "type": "street", "name": official, "postcode": postcode,
+            "citycode": insee, "city": commune, "lon": lon, "lat": lat, "importance": 0.5, "housenumbers": {}})
+        doc["housenumbers"][str(number)] = {"lon": lon, "lat": lat}
+    (tmp / "streets.ndjson").write_text("\n".join(json.dumps(d) for d in streets.values()), encoding="utf-8")
+    (tmp / "queries.txt").write_text("\n".join(queries), encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                              "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    try:
+        time.sleep(1)
+        subprocess.run([python, str(ROOT / "bench" / "addok_runner.py"), str(tmp / "streets.ndjson"),
+                        str(tmp / "queries.txt"), str(port), str(tmp / "addok.json")], check=True,
+                       stdout=subprocess.DEVNULL)
+    finally:
+        redis.terminate()
+    out = json.loads((tmp / "addok.json").read_text())
+    right = sum(1 for r, (_, t) in zip(out["results"], truth.iterrows(), strict=True)
+                if r and r[2] == "housenumber" and abs(r[0] - t["lon"]) < 1e-6 and abs(r[1] - t["lat"]) < 1e-6)
+    print(f"addok (Redis): index {out['indexing']:.1f} s; locate {len(queries):,}: {out['seconds']:.1f} s; right "
+          f"number and street: {100 * right / len(queries):.1f} %")
 
 
 if __name__ == "__main__":
