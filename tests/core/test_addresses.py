@@ -134,3 +134,7 @@ def test_cli_locate_writes_the_user_file_and_prints_only_counts(tiny_db, tmp_pat
                     for row in con.execute(f"SELECT * FROM {table}").fetchall() for v in row)
     con.close()
     assert "Personne" not in dump and "beneficiaires" not in dump and "Inconnue" not in dump
+    # …nor in any file the run left, the user's own input and output aside (the workspace file included).
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and path not in (source, out):
+            assert b"Personne" not in path.read_bytes(), path
