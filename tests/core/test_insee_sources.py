@@ -22,7 +22,7 @@ from dq_core.files.read.tables import read_csv_text
 from dq_core.files.read.text import decode
 from dq_core.flags import NOTE_BELOW_THRESHOLD, NOTE_PRODUCER_BLANK, NOTE_SECONDARY
 from dq_core.store import db
-from tests.official_fixtures import OFFICIAL
+from tests.official_fixtures import OFFICIAL, thematic_xlsx
 
 PAR_SOURCE = OFFICIAL / "insee_references" / "filosofi_qp_par_source"
 NNBSP = "\u202f"
@@ -124,6 +124,19 @@ def test_job_seekers_2024_ids_secrets_derived_rates_and_unknown_variables():
 def test_a_new_millesime_loads_without_code_change():
     data = _read(DEFM_2024.replace(b"_A24", b"_A25"))
     assert set(data.observations["period"]) == {"2025"} and "données 2025" in data.label
+
+
+def test_two_years_in_one_file_and_the_excel_download():
+    data = _read(source_csv("CODGEO;LIBGEO;ABC_A23;ABC_A24;ABCDE_A24", "QN04413M;Malakoff;590;610;700"))
+    assert _value(data, "QN04413M", "demandeurs_emploi_abc", "2023").value == 590
+    assert _value(data, "QN04413M", "demandeurs_emploi_abc", "2024").edition == "2024"
+    assert "données 2023, 2024 : 3 variables reconnues (2023 : ABC ; 2024 : ABC, ABCDE)" in data.label
+    assert data.quartiers["name"].tolist() == ["Malakoff"]
+    workbook = thematic_xlsx(FILO24, title="Revenus, pauvreté et niveau de vie en 2021 - QPV 2024")
+    sample = Sample(FileSource("classeur.xlsx", data=workbook))
+    assert recognise(sample) is sources.KIND
+    obs = sources.KIND.read(sample).observations
+    assert obs[(obs.territory == "QN04413M") & (obs.indicator == "taux_pauvrete")]["value"].tolist() == [44.8]
 
 
 @pytest.mark.parametrize(("header", "row", "family", "expected"), [
