@@ -260,8 +260,8 @@ def _year_observations(rows: pd.DataFrame, variables: list[Variable], territorie
             by_stem[v.stem] = v.column
     stems = list(by_stem)
     # One pass of the French-number parser over every cell of the year (not one a column).
-    cells = rows[[by_stem[s] for s in stems]].to_numpy(dtype=object).ravel(order="F")
-    parsed = numbers(pd.Series(cells, dtype="string")).to_numpy().reshape(len(stems), len(rows)).T
+    cells = pd.concat([rows[by_stem[s]].astype("string") for s in stems], ignore_index=True)
+    parsed = numbers(cells).to_numpy().reshape(len(stems), len(rows)).T
     values = pd.DataFrame(parsed, index=territories, columns=stems)
     mapping = {s: family.stems[s] for s in stems}
     empty = values.isna() & quartier_rows[:, None]
