@@ -6,7 +6,9 @@ Filosofi per QPV 2015 (`data_filo16…19_qp_revdis.csv`: `codgeo;disp_q2_a16;…
 brevet, RPLS). Nothing here knows a millésime: a column is `<STEM>_A<yy>` (or `<STEM><yy>` for a known
 stem), the stem says the indicator, the suffix the data year (A18 → 2018). The family of the file (which
 source it is) is the one whose stems the header uses most. Unknown variables are named in the import's
-French label, never guessed.
+French label, never guessed. INSEE names these files by their data year ("Revenus, pauvreté et niveau de
+vie en 2018"), so their `edition` is that year: a thematic base repeating the same figure later (REVN_2022
+holds Filosofi 2018) is the newer edition of that cell.
 """
 
 from __future__ import annotations
@@ -185,15 +187,19 @@ def _vintage(codes: pd.Series, is_quartier: pd.Series, name: str, title: str) ->
                   "2024) : gardez le nom que lui donne l'Insee (« …qp15… » ou « …qp24… »).")
 
 
-def read_source(name: str, table: Table) -> SourceData:
-    family = family_of(table.header)
-    if family is None:
-        raise NotRecognised("Aucune variable d'une base par source de l'Insee (suffixe d'année _A18, _A21…).")
-    code_column = _code_column(table.header)
-    if code_column is None:
-        raise DQError("Colonne CODGEO (code du quartier) absente.")
+@dataclass
+class _Rows:
+    """The rows of a file that are quartiers or the ensemble, and what they say about the geography."""
+    codes: pd.Series                                # every row, upper case
+    labels: pd.Series | None                        # LIBGEO when the file has it
+    is_quartier: pd.Series
+    keep: np.ndarray                                # quartier or ensemble rows
+    territories: np.ndarray                         # of the kept rows (the ensemble's code for its row)
+    vintage: int
+
+
+def _rows(name: str, table: Table, code_column: str, columns: dict[str, str]) -> _Rows:
     frame = table.frame
-    columns = {h.strip().upper(): h for h in table.header}
     codes = frame[code_column].astype("string").str.strip().str.strip('"').str.upper()
     labels = next((frame[columns[c]].astype("string") for c in ("LIBGEO", "LIB_QP", "LIBQP") if c in columns), None)
     is_quartier, is_ensemble = _row_kinds(codes, labels)
@@ -202,8 +208,12 @@ def read_source(name: str, table: Table) -> SourceData:
     vintage = _vintage(codes, is_quartier, name, table.title)
     keep = (is_quartier | is_ensemble).to_numpy()
     territories = codes.where(~is_ensemble, ENSEMBLE_CODES[vintage])[keep].to_numpy()
-    quartier_rows = is_quartier[keep].to_numpy()
+    return _Rows(codes, labels, is_quartier, keep, territories, vintage)
 
+
+def _variables(table: Table, family: Family, code_column: str, columns: dict[str, str]
+               ) -> tuple[list[Variable], list[Variable], list[str]]:
+    """(the family's variables, its quality-note columns, the other columns, named for the report)."""
     variables = [v for v in map(parse_variable, table.header) if v]
     recognised = [v for v in variables if v.stem in family.stems]
     note_columns = [v for v in variables if v.stem in family.notes]
@@ -212,31 +222,48 @@ def read_source(name: str, table: Table) -> SourceData:
     unknown = [h for h in table.header if h not in taken and h.strip().upper() not in LABEL_COLUMNS]
     if not recognised:
         raise DQError("Aucune variable reconnue dans ce fichier.")
+    return recognised, note_columns, unknown
 
+
+def _quartiers(table: Table, rows: _Rows, columns: dict[str, str]) -> pd.DataFrame:
+    is_quartier, count = rows.is_quartier, int(rows.is_quartier.sum())
+    return pd.DataFrame({
+        "code": rows.codes[is_quartier].to_numpy(),
+        "name": (rows.labels[is_quartier].str.strip().replace("", None).to_numpy() if rows.labels is not None
+                 else [None] * count),
+        "vintage": rows.vintage,
+        "commune_names": [split_multi(v) for v in table.frame.loc[is_quartier, columns["LIB_COM"]]]
+        if "LIB_COM" in columns else [[] for _ in range(count)],
+    })
+
+
+def read_source(name: str, table: Table) -> SourceData:
+    family = family_of(table.header)
+    if family is None:
+        raise NotRecognised("Aucune variable d'une base par source de l'Insee (suffixe d'année _A18, _A21…).")
+    code_column = _code_column(table.header)
+    if code_column is None:
+        raise DQError("Colonne CODGEO (code du quartier) absente.")
+    columns = {h.strip().upper(): h for h in table.header}
+    rows = _rows(name, table, code_column, columns)
+    recognised, note_columns, unknown = _variables(table, family, code_column, columns)
+    kept = table.frame[rows.keep].reset_index(drop=True)
+    quartier_rows = rows.is_quartier[rows.keep].to_numpy()
     parts, secondary, ensemble_years = [], 0, []
-    rows = frame[keep].reset_index(drop=True)
     for year in sorted({v.year for v in recognised}):
-        in_year = [v for v in recognised if v.year == year]
-        notes = _notes(rows, [n for n in note_columns if n.year in (year, 0)], family)
-        obs, hidden = _year_observations(rows, in_year, territories, quartier_rows, notes, family, year)
+        notes = _notes(kept, [n for n in note_columns if n.year in (year, 0)], family)
+        obs, hidden = _year_observations(kept, [v for v in recognised if v.year == year], rows.territories,
+                                         quartier_rows, notes, family, year)
         parts.append(obs)
         secondary += hidden
-        if (obs["territory"] == ENSEMBLE_CODES[vintage]).any():
+        if (obs["territory"] == ENSEMBLE_CODES[rows.vintage]).any():
             ensemble_years.append(year)
     observations = pd.concat(parts, ignore_index=True)
-    observations["source"] = family.source(vintage)
-    observations["edition"] = observations["period"]
-    quartiers = pd.DataFrame({
-        "code": codes[is_quartier].to_numpy(),
-        "name": (labels[is_quartier].str.strip().replace("", None).to_numpy() if labels is not None
-                 else [None] * int(is_quartier.sum())),
-        "vintage": vintage,
-        "commune_names": [split_multi(v) for v in frame.loc[is_quartier, columns["LIB_COM"]]]
-        if "LIB_COM" in columns else [[] for _ in range(int(is_quartier.sum()))],
-    })
+    observations["source"] = family.source(rows.vintage)
+    observations["edition"] = observations["period"]      # INSEE names these files by their data year
     indicators = sorted(observations["indicator"].unique())
-    return SourceData(family, vintage, observations[OBSERVATION_COLUMNS], quartiers, indicators, recognised,
-                      unknown, ensemble_years, secondary)
+    return SourceData(family, rows.vintage, observations[OBSERVATION_COLUMNS], _quartiers(table, rows, columns),
+                      indicators, recognised, unknown, ensemble_years, secondary)
 
 
 def _notes(rows: pd.DataFrame, note_columns: list[Variable], family: Family) -> np.ndarray:
