@@ -102,6 +102,25 @@ def test_ensemble_file_goes_to_the_2024_ensemble_and_needs_its_geography():
         _read(FILO24_ENSEMBLE, "ensemble.csv")
 
 
+def test_a_qpv_2024_download_imports_data_and_ensemble_and_says_why_the_meta_file_is_left(tmp_path):
+    con = db.connect(tmp_path / "qp24.duckdb")
+    cur = con.cursor()
+    with db.transaction(cur):
+        db.set_meta(cur, "workspace_kind", "user")
+    report = import_sources(cur, [
+        FileSource("revenus_pauvrete_2021_qp24/revenu-disponible-qp24-2021_QP.csv", data=FILO24),
+        FileSource("revenus_pauvrete_2021_qp24/revenu-disponible-qp24-2021_ENSQP.csv", data=FILO24_ENSEMBLE),
+        FileSource("revenus_pauvrete_2021_qp24/meta_indic-revenu-disponible-qp24-2021_QP.csv", data=FILO24_META)])
+    assert [o.status for o in report.outcomes] == ["imported", "imported", "ignored"]
+    assert "3 quartiers, 6 indicateurs" in report.outcomes[0].message
+    assert "métadonnées" in report.outcomes[2].message
+    assert cur.execute("SELECT level, vintage FROM territory WHERE code = 'ENSQP2024'").fetchone() == ("ensemble", 2024)
+    assert cur.execute("SELECT value FROM observation WHERE territory = 'ENSQP2024' AND indicator = 'taux_pauvrete' "
+                       "AND period = '2021'").fetchone() == (43.0,)
+    assert cur.execute("SELECT count(*) FROM territory WHERE level = 'quartier' AND vintage = 2024").fetchone() == (3,)
+    con.close()
+
+
 def test_meta_companion_file_is_said_not_imported():
     sample = Sample(FileSource("meta_indic-revenu-disponible-qp24-2021_QP.csv", data=FILO24_META))
     assert recognise(sample) is None and "métadonnées de l'Insee" in why_not_recognised(sample)
