@@ -23,10 +23,15 @@ import pandas as pd
 from dq_core import flags
 from dq_core.errors import DQError
 from dq_core.files.kinds.base import OBSERVATION_COLUMNS, FileKind, NotRecognised, Reading, Sample
-from dq_core.files.kinds.insee_catalogue import DEMO_COLUMNS, IPRO_COLUMNS, REVN_COLUMNS
+from dq_core.files.kinds.insee_catalogue import (
+    DEMO_COLUMNS,
+    DERIVED_RATES,
+    DERIVED_SUMS,
+    IPRO_COLUMNS,
+    REVN_COLUMNS,
+)
 from dq_core.files.kinds.insee_thematic import (
     ENSEMBLE_CODES,
-    _derived,
     _derived_frame,
     _primary,
     _secondary,
@@ -312,27 +317,37 @@ def _year_observations(rows: pd.DataFrame, variables: list[Variable], territorie
             "denominator": np.nan, "is_secret": hidden[present], "is_provisional": False,
             "is_estimated": stem in family.estimated, "is_break": False, "note": note[present],
             "edition": str(year), "source": None}))
-    parts.append(_derived(values, secret, empty, mapping, year))
-    parts.append(_family_rates(values, secret, empty, mapping, family, year))
+    parts.append(_computed(values, secret, empty, mapping, family, year))
     parts = [p for p in parts if not p.empty]
     return pd.concat(parts, ignore_index=True)[OBSERVATION_COLUMNS], int(added.to_numpy().sum())
 
 
-def _family_rates(values, secret, empty, mapping, family: Family, year: int) -> pd.DataFrame:
-    """A family's shares computed from its published counts, when the file does not give them."""
-    by_indicator = {i: s for s, i in mapping.items()}
+def _computed(values, secret, empty, mapping, family: Family, year: int) -> pd.DataFrame:
+    """Totals and shares computed from the published counts when the file does not give them (the
+    catalogue's sums and rates, then the family's): secret as soon as one term is."""
+    series = {i: (values[s], secret[s].to_numpy(), empty[s].to_numpy()) for s, i in mapping.items()}
     rows = []
-    for rate, (numerators, denominators) in family.rates.items():
-        terms = (*numerators, *denominators)
-        if rate in by_indicator or not all(t in by_indicator for t in terms):
+    for total, parts in DERIVED_SUMS.items():
+        if total in series or not all(p in series for p in parts):
             continue
-        num = sum(values[by_indicator[t]] for t in numerators)
-        den = sum(values[by_indicator[t]] for t in denominators)
-        hidden = np.logical_or.reduce([secret[by_indicator[t]].to_numpy() for t in terms])
-        blank = np.logical_or.reduce([empty[by_indicator[t]].to_numpy() for t in terms])
+        value = sum(series[p][0] for p in parts)
+        hidden = np.logical_or.reduce([series[p][1] for p in parts])
+        blank = np.logical_or.reduce([series[p][2] for p in parts])
+        series[total] = (value, hidden, blank)
+        rows.append(_derived_frame(total, values.index, value, hidden, blank, None, None, (str(year), None),
+                                   "Somme calculée par l'application des effectifs publiés."))
+    for rate, (numerators, denominators) in {**DERIVED_RATES, **family.rates}.items():
+        terms = (*numerators, *denominators)
+        if rate in series or not all(t in series for t in terms):
+            continue
+        num = sum(series[t][0] for t in numerators)
+        den = sum(series[t][0] for t in denominators)
+        hidden = np.logical_or.reduce([series[t][1] for t in terms])
+        blank = np.logical_or.reduce([series[t][2] for t in terms])
         value = (100.0 * num / den.where(den > 0)).round(1)
-        rows.append(_derived_frame(rate, values.index, value, hidden, blank, num, den, year,
+        rows.append(_derived_frame(rate, values.index, value, hidden, blank, num, den, (str(year), None),
                                    "Calculé par l'application à partir des effectifs publiés."))
+    rows = [r for r in rows if not r.empty]
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=OBSERVATION_COLUMNS)
 
 
