@@ -261,6 +261,9 @@ def write_reading(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) 
         return counts["added"], 0, detail
     save_indicators(cur, reading.indicators, batch)
     observations = reading.observations
+    for vintage, code in ENSEMBLE_CODES.items():       # a file of the ensemble row alone has no quartier
+        if (observations["territory"] == code).any():
+            ensure_ensemble(cur, vintage, batch)
     inserted, replaced = write_observations(cur, observations, batch)
     secret = int(observations["is_secret"].sum())
     detail = (f"{fmt.number(len(reading.quartiers), 0)} quartiers, {len(reading.indicators)} indicateurs, "

@@ -20,6 +20,7 @@ from dq_core.store import db
 from tests.addresses_fixtures import ban_csv, ban_gz
 from tests.core.test_geography import LIST_2024, revn
 from tests.core.test_import_refusals import database_checksum
+from tests.core.test_insee_sources import FILO24, FILO24_ENSEMBLE
 from tests.core.test_official_readers import MALAKOFF_DEMO_2022, demo_csv
 from tests.factories import TINY_INDICATORS, build_tiny_workspace
 from tests.import_files import HEADER, TILLEULS, csv_bytes, tiny_point
@@ -68,6 +69,9 @@ EXAMPLES: dict[str, Example] = {
         lambda: FileSource("classeur.xlsx", data=thematic_xlsx(demo_csv(MALAKOFF_DEMO_2022),
                                                                title="Démographie - édition 2022")), 1,
         lambda: FileSource("base.csv", data=demo_csv(MALAKOFF_DEMO_2022)), "Édition introuvable"),
+    "insee_par_source": Example(
+        lambda: FileSource("telechargement.csv", data=FILO24), 12,
+        lambda: FileSource("e.csv", data=FILO24_ENSEMBLE), "sans géographie connue"),
     "qpv_liste": Example(
         lambda: FileSource("export (2).csv", data=LIST_2024), 4,
         lambda: FileSource("l.csv", data=LIST_2024.replace(b"QN0", b"ZZ0")), "En-tête non reconnu"),

@@ -145,7 +145,9 @@ def test_every_supported_shared_file_imports_without_error(tmp_path, national):
     con, cur = user_workspace(tmp_path / "all.duckdb")
     report = import_folder(cur, tmp_path / "official")
     con.close()
-    assert len(report.imported) == 26, report.summary()
+    assert len(report.imported) == 30, report.summary()
+    assert sorted(o.name for o in report.imported if o.kind == "insee_par_source") == [
+        f"insee_references/filosofi_qp_par_source/data_filo{yy}_qp_revdis.csv" for yy in (16, 17, 18, 19)]
     assert not report.errors, [(o.name, o.message) for o in report.errors]
     # INSEE's reference-level Filosofi and Caf IRIS files are not read yet (issue "Real data that tells the truth").
     skipped = {o.name for o in report.by_status("ignored") if not o.name.startswith("insee_references/")}

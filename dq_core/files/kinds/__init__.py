@@ -10,6 +10,7 @@ from dq_core.files.kinds import (
     address_list,
     ban_addresses,
     correspondence,
+    insee_sources,
     insee_thematic,
     partner_tables,
     qpv_geography,
@@ -20,6 +21,7 @@ KINDS: tuple[FileKind, ...] = (
     correspondence.KIND,
     ban_addresses.KIND,
     insee_thematic.KIND,
+    insee_sources.KIND,
     qpv_geography.LIST,
     qpv_geography.GEOJSON,
     qpv_geography.SHAPEFILE,
@@ -52,6 +54,9 @@ def why_not_recognised(sample: Sample) -> str:
     if sample.container not in ("csv", "xlsx"):
         return "Fichier binaire d'un format non pris en charge."
     header = sample.head_tables[0].header if sample.head_tables else []
+    companion = insee_sources.companion_message(header)
+    if companion:
+        return companion
     shown = ", ".join(header[:5]) + ("…" if len(header) > 5 else "")
     return (f"En-tête non reconnu ({shown}) : ni base thématique de l'Insee, ni liste ou contours de quartiers, "
             "ni table de correspondance, ni tableau de partenaire.")
