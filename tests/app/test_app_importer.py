@@ -38,7 +38,7 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 def table(at: AppTest, column: str):
     """The dataframe shown with this column (AppTest does not expose dataframe keys)."""
-    for element in at.dataframe:
+    for element in [*at.dataframe, *at.table]:
         if column in element.value.columns:
             return element.value
     raise AssertionError(f"no table with column {column!r}")

@@ -1,0 +1,103 @@
+"""A first real workspace (AppTest): the demo stays fictional, an empty workspace says what to do next,
+a workspace has one name everywhere, the official page says what to download, refused lines download."""
+
+from __future__ import annotations
+
+import pytest
+
+from dq_core.files.official_guide import DOWNLOADS
+from dq_core.store import workspace
+from tests.apptest import open_app
+from tests.factories import build_tiny_workspace
+from tests.import_files import HEADER, csv_bytes
+from ui.first_steps import EMPTY_MESSAGE
+
+IMPORTER = "pages/importer.py"
+
+
+def links(at) -> list[str]:
+    return [e.proto.label for e in at.get("page_link")]
+
+
+def upload(at, name: str, content: bytes):
+    at.file_uploader(key="import_files").set_value([(name, content, "text/csv")]).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def empty_workspace(tmp_path, monkeypatch):
+    path = workspace.create_workspace("Contrat de ville de Rennes", tmp_path / "workspaces")
+    monkeypatch.setenv("DQ_DB", str(path))
+    return path
+
+
+@pytest.mark.parametrize("page", ["pages/fiche.py", "pages/evolution.py", "pages/comparer.py", "pages/carte.py",
+                                  "pages/accueil.py"])
+def test_an_empty_workspace_says_what_to_do_next_and_links_to_the_imports(empty_workspace, page):
+    at = open_app(page)
+    assert not at.exception, at.exception
+    assert any(i.value == EMPTY_MESSAGE for i in at.main.info), [i.value for i in at.main.info]
+    assert not any("menu de gauche" in i.value for i in at.info)
+    shown = links(at)
+    assert sum("Données officielles" in label for label in shown) == 2        # the page and the sidebar
+    assert sum("Importer le fichier" in label for label in shown) == 2
+
+
+def test_the_chooser_and_the_sidebar_name_the_workspace_the_same_way(empty_workspace):
+    at = open_app()
+    chooser = at.sidebar.selectbox(key="workspace_choice")
+    assert chooser.format_func(chooser.value) == "Contrat de ville de Rennes"
+    assert any("**Contrat de ville de Rennes**" in c.value for c in at.sidebar.caption)
+    assert any("« Contrat de ville de Rennes »" in m.value for m in at.main.markdown)
+
+
+def test_a_folder_with_nothing_recognised_is_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setenv("DQ_DB", str(build_tiny_workspace(tmp_path / "mine.duckdb", demo=False)))
+    folder = tmp_path / "telechargements"
+    folder.mkdir()
+    for name in ("notes.txt", "budget.csv", "photo.json"):
+        (folder / name).write_text("rien à voir\n1;2\n")
+    at = open_app("pages/officiel.py")
+    codes = [c.value for c in at.main.code]
+    assert {d.page for d in DOWNLOADS} <= set(codes)                  # the producers' pages, as text
+    at.main.text_input[0].input(str(folder)).run()
+    at.main.button[0].click().run()
+    assert not at.exception and not at.success
+    assert at.warning[0].value.startswith("0 fichier importé, 3 ignorés.")
+
+
+def test_the_demo_warns_before_a_partner_import_and_offers_a_workspace(tmp_path, monkeypatch):
+    monkeypatch.setenv("DQ_DB", str(build_tiny_workspace(tmp_path / "demo.duckdb", demo=True)))
+    at = open_app(IMPORTER)
+    assert any("démonstration" in w.value and "fictives" in w.value for w in at.main.warning)
+    upload(at, "bailleur.csv", csv_bytes(HEADER, "QNX0101M;pop_totale;2024;3 200"))
+    assert at.button(key="import_confirm").disabled
+    at.button(key="import_check").click().run()
+    assert any("Fichier valide" in s.value for s in at.success)        # checking is fine in the demo
+    at.text_input(key="create_for_partner_import_name").input("Bailleur de Rennes")
+    at.button(key="FormSubmitter:create_for_partner_import-Créer mon espace de travail et l'ouvrir").click().run()
+    assert not at.exception, at.exception
+    created = tmp_path / "workspaces" / "bailleur-de-rennes.duckdb"
+    assert at.session_state["workspace"] == str(created)
+    assert not at.main.warning and not at.button(key="import_confirm").disabled   # the file is still there
+
+
+def test_refused_lines_download_and_the_import_number_matches_the_history(tmp_path, monkeypatch):
+    monkeypatch.setenv("DQ_DB", str(build_tiny_workspace(tmp_path / "mine.duckdb", demo=False)))
+    at = open_app(IMPORTER)
+    upload(at, "erreurs.csv", csv_bytes(HEADER, "QNX0101M;pop_totale;2024;3 200", "QNX0109M;pop_totale;2024;12",
+                                        "QNX0101M;pop_totale;2023;douze"))
+    at.button(key="import_confirm").click().run()
+    assert any("Fichier refusé" in e.value for e in at.error)
+    problems = at.main.table[0].value
+    assert "Problème" in problems.columns                                 # a wrapping table, not a grid
+    button = at.get("download_button")[-1]
+    assert button.proto.label == "Télécharger les 2 lignes refusées, à corriger (Excel)"
+
+    upload(at, "bon.csv", csv_bytes(HEADER, "QNX0101M;pop_totale;2024;3 200"))
+    at.button(key="import_confirm").click().run()
+    (success,) = [s.value for s in at.success]
+    history = next(t.value for t in at.dataframe if "N°" in t.value.columns)
+    assert success.startswith(f"Import n° {history['N°'].iloc[0]} enregistré")
+
