@@ -44,8 +44,8 @@ def ensure_venv(requirements: str) -> None:
     if not PYTHON.exists():
         print("Création de l'environnement Python (.venv)…", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print(f"Installation des dépendances ({requirements}) : quelques minutes la première fois "
-          "(environ 200 Mo à télécharger).", flush=True)
+    print(f"Installation des dépendances ({requirements}) : quelques minutes la première fois, "
+          "connexion à Internet nécessaire.", flush=True)
     _pip_install(requirements)
     for old in VENV.glob(f".installed-{requirements}-*"):
         old.unlink()
