@@ -16,7 +16,7 @@ st.markdown(
     "département, sa région, la France et l'ensemble des quartiers.  \n"
     "Tout fonctionne sur cet ordinateur, sans connexion : les données restent chez vous.")
 
-st.subheader("Base ouverte")
+st.subheader("Espace de travail ouvert")
 kind = ("la **démonstration** : territoires et chiffres **fictifs**, pour apprendre à se servir de "
         "l'outil" if summary.demo else "**vos données**")
 st.markdown(f"« {plain(state.workspace_label())} » — {kind}.  \nFichier : `{state.workspace_path()}`")
@@ -41,4 +41,7 @@ rows = [{"Producteur": s.producer, "Source": s.dataset, "Indicateurs": s.indicat
          "Première période": fmt.period(s.first_period) if s.first_period else "–",
          "Dernière période": fmt.period(s.last_period) if s.last_period else "–",
          "Mise à jour": fmt.date_fr(s.updated_at) if s.updated_at else "–"} for s in summary.sources]
-st.dataframe(rows, hide_index=True, width="stretch")
+if rows:
+    st.dataframe(rows, hide_index=True, width="stretch")
+else:
+    st.caption("Aucune donnée pour l'instant : les sources apparaîtront ici après le premier import.")

@@ -15,9 +15,10 @@ EMPTY_MESSAGE = ("Cet espace de travail ne contient encore aucun quartier. Comme
                  "souhaitez, les fichiers de vos partenaires.")
 
 
-def import_links(container=st) -> None:
-    """The two ways data comes in, as links."""
-    container.page_link(OFFICIAL_PAGE, label="Données officielles : importer les fichiers de l'Insee et de l'ANCT",
+def import_links(container=st, *, short: bool = False) -> None:
+    """The two ways data comes in, as links (short labels for the sidebar)."""
+    container.page_link(OFFICIAL_PAGE, label="Données officielles (Insee, ANCT)" if short else
+                        "Données officielles : importer les fichiers de l'Insee et de l'ANCT",
                         icon=":material/cloud_download:")
     container.page_link(IMPORT_PAGE, label="Importer le fichier d'un partenaire", icon=":material/upload_file:")
 

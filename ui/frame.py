@@ -31,7 +31,7 @@ def choose_quartier() -> str | None:
         from ui import first_steps
 
         st.sidebar.caption("Aucun quartier dans cet espace de travail pour l'instant. Pour commencer :")
-        first_steps.import_links(st.sidebar)
+        first_steps.import_links(st.sidebar, short=True)
         return None
     labels = {q.code: q.label for q in quartiers}
     wanted = (st.query_params.get(QUARTIER_KEY) or "").strip().upper()
