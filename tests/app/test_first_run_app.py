@@ -1,5 +1,5 @@
 """A first real workspace (AppTest): the demo stays fictional, an empty workspace says what to do next,
-a workspace has one name everywhere, the official page says what to download, refused lines download."""
+a workspace has one name everywhere, the official page says what to download."""
 
 from __future__ import annotations
 
@@ -32,23 +32,20 @@ def empty_workspace(tmp_path, monkeypatch):
     return path
 
 
-@pytest.mark.parametrize("page", ["pages/fiche.py", "pages/evolution.py", "pages/comparer.py", "pages/carte.py",
-                                  "pages/accueil.py"])
-def test_an_empty_workspace_says_what_to_do_next_and_links_to_the_imports(empty_workspace, page):
-    at = open_app(page)
-    assert not at.exception, at.exception
-    assert any(i.value == EMPTY_MESSAGE for i in at.main.info), [i.value for i in at.main.info]
-    assert not any("menu de gauche" in i.value for i in at.info)
-    shown = links(at)
-    assert sum(label.startswith("Données officielles") for label in shown) == 2     # the page and the sidebar
-    assert sum("Importer le fichier" in label for label in shown) == 2
-
-
-def test_the_chooser_and_the_sidebar_name_the_workspace_the_same_way(empty_workspace):
+def test_an_empty_workspace_says_what_to_do_next_and_links_to_the_imports(empty_workspace):
     at = open_app()
-    chooser = at.sidebar.selectbox(key="workspace_choice")
+    for page in ("pages/accueil.py", "pages/fiche.py", "pages/evolution.py", "pages/comparer.py", "pages/carte.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert any(i.value == EMPTY_MESSAGE for i in at.main.info), (page, [i.value for i in at.main.info])
+        assert not any("menu de gauche" in i.value for i in at.info)
+        shown = links(at)
+        assert sum(label.startswith("Données officielles") for label in shown) == 2, (page, shown)  # page, sidebar
+        assert sum(label.startswith("Importer le fichier") for label in shown) == 2, (page, shown)
+    chooser = at.sidebar.selectbox(key="workspace_choice")            # one name, the same everywhere
     assert chooser.format_func(chooser.value) == "Contrat de ville de Rennes"
     assert any("**Contrat de ville de Rennes**" in c.value for c in at.sidebar.caption)
+    at.switch_page("pages/accueil.py").run()
     assert any("« Contrat de ville de Rennes »" in m.value for m in at.main.markdown)
 
 
@@ -81,23 +78,3 @@ def test_the_demo_warns_before_a_partner_import_and_offers_a_workspace(tmp_path,
     created = tmp_path / "workspaces" / "bailleur-de-rennes.duckdb"
     assert at.session_state["workspace"] == str(created)
     assert not at.main.warning and not at.button(key="import_confirm").disabled   # the file is still there
-
-
-def test_refused_lines_download_and_the_import_number_matches_the_history(tmp_path, monkeypatch):
-    monkeypatch.setenv("DQ_DB", str(build_tiny_workspace(tmp_path / "mine.duckdb", demo=False)))
-    at = open_app(IMPORTER)
-    upload(at, "erreurs.csv", csv_bytes(HEADER, "QNX0101M;pop_totale;2024;3 200", "QNX0109M;pop_totale;2024;12",
-                                        "QNX0101M;pop_totale;2023;douze"))
-    at.button(key="import_confirm").click().run()
-    assert any("Fichier refusé" in e.value for e in at.error)
-    problems = at.main.table[0].value
-    assert "Problème" in problems.columns                                 # a wrapping table, not a grid
-    button = at.get("download_button")[-1]
-    assert button.proto.label == "Télécharger les 2 lignes refusées, à corriger (Excel)"
-
-    upload(at, "bon.csv", csv_bytes(HEADER, "QNX0101M;pop_totale;2024;3 200"))
-    at.button(key="import_confirm").click().run()
-    (success,) = [s.value for s in at.success]
-    history = next(t.value for t in at.dataframe if "N°" in t.value.columns)
-    assert success.startswith(f"Import n° {history['N°'].iloc[0]} enregistré")
-
