@@ -74,3 +74,14 @@ def test_the_folder_report_says_what_happened_in_words(statuses, level, summary)
     assert folder.level == level
     assert folder.summary().startswith(summary)
     assert ("Aucun fichier n'a été reconnu" in folder.summary()) == (level == "warning")
+
+
+def test_the_cli_does_not_import_into_the_demo_but_checks_there(tmp_path, tiny_db, cli):
+    from tests.import_files import HEADER, csv_bytes
+
+    file = tmp_path / "bailleur.csv"
+    file.write_bytes(csv_bytes(HEADER, "QNX0101M;pop_totale;2024;3 200"))
+    out = cli("import", file, "--replace", "--db", tiny_db)
+    assert out.returncode == 1 and "démonstration (données fictives), qui le reste" in out.stderr
+    out = cli("import", file, "--dry-run", "--db", tiny_db)
+    assert out.returncode == 0 and "Fichier valide" in out.stdout, out.stderr
