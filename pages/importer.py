@@ -55,9 +55,9 @@ NONE = "—"
 key = state.data_key()
 in_demo = cache.is_demo(key)
 if in_demo:
-    st.warning("La base ouverte est la **démonstration** : ses données sont fictives et le restent. Vous pouvez "
-               "y vérifier un fichier pour vous exercer ; pour l'importer, créez d'abord votre propre espace de "
-               "travail (le fichier déposé ci-dessous y reste prêt).", icon=":material/science:")
+    st.info("La base ouverte est la **démonstration** : ses données sont fictives et le restent. Vous pouvez "
+            "y vérifier un fichier pour vous exercer ; pour l'importer, créez d'abord votre propre espace de "
+            "travail (le fichier déposé ci-dessous y reste prêt).", icon=":material/science:")
     first_steps.offer_own_workspace("create_for_partner_import", "Mes données")
 left, right = st.columns([2, 1])
 partner = left.selectbox("Partenaire (facultatif)", cache.partners(key), index=None, accept_new_options=True,
