@@ -31,7 +31,7 @@ PAGES = {
 page = st.navigation(PAGES)
 ready = frame.workspace_ready()
 if ready:
-    st.sidebar.caption(f"Base ouverte : **{state.workspace_label()}**")
+    st.sidebar.caption(f"Espace de travail ouvert : **{state.workspace_label()}**")
     frame.choose_quartier()
 frame.choose_workspace()
 if ready:

@@ -9,7 +9,7 @@ from dq_core.errors import DQError
 from dq_core.explore import compare, maps
 from dq_core.explore.defaults import default_indicator
 from dq_core.store.territories import VINTAGE_LABELS
-from ui import cache, explore, frame, state, url
+from ui import cache, explore, first_steps, frame, state, url
 from ui.render import tables
 from ui.render.deck import choropleth_deck
 from ui.render.text import plain
@@ -18,9 +18,7 @@ frame.require_app()
 key = state.data_key()
 code = st.session_state.get(frame.QUARTIER_KEY)
 st.title("Carte")
-if not code:
-    st.info("Choisissez un quartier dans le menu de gauche.")
-    st.stop()
+code = first_steps.quartier_or_stop(code)
 
 catalogue = {i.id: i for i in cache.indicators(key)}
 if not catalogue:

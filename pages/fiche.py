@@ -5,15 +5,13 @@ import streamlit as st
 from dq_core import flags, fmt
 from dq_core.errors import DQError
 from dq_core.store.territories import REFERENCE_LABELS, VINTAGE_LABELS
-from ui import cache, explore, fiche_exports, frame, state
+from ui import cache, explore, fiche_exports, first_steps, frame, state
 from ui.render import fiche_table
 from ui.render.text import plain
 
 frame.require_app()
 code = st.session_state.get(frame.QUARTIER_KEY)
-if not code:
-    st.info("Choisissez un quartier dans le menu de gauche.")
-    st.stop()
+code = first_steps.quartier_or_stop(code)
 try:
     fiche = cache.fiche(state.data_key(), code)
 except DQError as exc:

@@ -218,6 +218,11 @@ def _add_import_commands(command: Callable) -> None:
                           help="fichier à écrire : .csv ou .xlsx")
 
 
+DEMO_STAYS_FICTIONAL = ("la base ouverte est la démonstration (données fictives), qui le reste : vérifiez le fichier "
+                        "avec --dry-run, ou importez-le dans votre propre espace de travail avec --db CHEMIN "
+                        "(créez-le dans l'application : « Espace de travail » → « Nouvel espace ou autre fichier »).")
+
+
 def _import(args) -> int:
     from dq_core.files import FileSource, ImportOptions, import_file
 
@@ -229,6 +234,8 @@ def _import(args) -> int:
         indicators_file=FileSource.from_path(args.indicators) if args.indicators else None)
     con = workspace.open_connection(args.db)
     try:
+        if not args.dry_run and db.is_demo(con.cursor()):
+            raise DQError(DEMO_STAYS_FICTIONAL)
         # The import runs in this process alone: cap DuckDB's memory (it spills to disk beyond).
         con.execute("SET memory_limit = '500MB'")
         with con.cursor() as cur:

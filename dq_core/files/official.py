@@ -59,10 +59,33 @@ class FolderReport:
     def errors(self) -> list[FileOutcome]:
         return self.by_status(FileStatus.FAILED)
 
+    @property
+    def level(self) -> str:
+        """How the outcome is announced: "error", "warning" (nothing recognised), "info" (nothing new: all already there) or
+        "success" (something imported)."""
+        if self.errors:
+            return "error"
+        if self.imported:
+            return "success"
+        return "info" if self.by_status(FileStatus.ALREADY_IMPORTED) else "warning"
+
     def summary(self) -> str:
+        """« 0 fichier importé, 3 ignorés. » — the imported count always, the others when there are any."""
         counts = {s: len(self.by_status(s)) for s in FileStatus}
-        return (f"{counts[FileStatus.IMPORTED]} fichier(s) importé(s), {counts[FileStatus.ALREADY_IMPORTED]} déjà "
-                f"importé(s), {counts[FileStatus.IGNORED]} ignoré(s), {counts[FileStatus.FAILED]} en erreur.")
+        parts = [_count(counts[FileStatus.IMPORTED], "fichier importé", "fichiers importés")]
+        parts += [_count(counts[status], singular, plural) for status, singular, plural in (
+                      (FileStatus.ALREADY_IMPORTED, "déjà importé", "déjà importés"),
+                      (FileStatus.IGNORED, "ignoré", "ignorés"),
+                      (FileStatus.FAILED, "en erreur", "en erreur")) if counts[status]]
+        text = ", ".join(parts) + "."
+        if self.level == "warning":
+            text += (" Aucun fichier n'a été reconnu : le détail de chaque fichier dit pourquoi ; la page "
+                     "« Données officielles » liste les fichiers de l'Insee et de l'ANCT à télécharger.")
+        return text
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n < 2 else plural}"
 
 
 # --- collecting files ---------------------------------------------------------------------------
