@@ -160,10 +160,12 @@ def fiche_to_json(fiche: Fiche) -> dict:
     }
 
 
-def _reference_json(ref) -> float | None:
-    if ref is None or ref.secret:
+def _reference_json(ref) -> dict | None:
+    """A reference's figure with its own data year (`period`), which may differ from the quartier's."""
+    if ref is None:
         return None
-    return ref.value
+    return {"code": ref.code, "name": ref.name, "period": ref.period,
+            "value": None if ref.secret else ref.value, "secret": ref.secret, "source": ref.source}
 
 
 def fiche_to_text(fiche: Fiche) -> str:

@@ -6,12 +6,21 @@ would pass for a partner's table if partner layouts came first.
 
 from __future__ import annotations
 
-from dq_core.files.kinds import correspondence, insee_thematic, partner_tables, qpv_geography
+from dq_core.files.kinds import (
+    caf_iris,
+    correspondence,
+    insee_references,
+    insee_thematic,
+    partner_tables,
+    qpv_geography,
+)
 from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample
 
 KINDS: tuple[FileKind, ...] = (
     correspondence.KIND,
     insee_thematic.KIND,
+    insee_references.KIND,
+    caf_iris.KIND,
     qpv_geography.LIST,
     qpv_geography.GEOJSON,
     qpv_geography.SHAPEFILE,

@@ -96,6 +96,10 @@ class Reading:
     indicators: list[str] = field(default_factory=list)
     secondary: int = 0                          # cells hidden by secondary suppression
     correspondence: pd.DataFrame | None = None
+    # Reference files (no quartiers): territories to add when absent (code, level, name), and what the
+    # French import detail says about what was kept.
+    territories: pd.DataFrame | None = None
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
