@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,7 @@ from dq_core import flags, fmt
 from dq_core.errors import DQError
 from dq_core.files.kinds.base import OBSERVATION_COLUMNS, FileKind, NotRecognised, Reading, Sample
 from dq_core.files.kinds.insee_catalogue import DEMO_COLUMNS, REVN_COLUMNS
-from dq_core.files.kinds.insee_references import whole_tables
-from dq_core.files.read.numbers import numbers
+from dq_core.files.kinds.insee_references import parse_columns, whole_tables
 from dq_core.files.read.tables import Table
 from dq_core.store import reference
 
@@ -63,11 +63,9 @@ def is_caf_iris(table: Table) -> bool:
 def complete_communes(file_communes: pd.Series) -> tuple[pd.Series, int]:
     """Current commune of each file commune (None when it is incomplete or unknown), and how many current
     communes were left out as incomplete."""
-    cog = reference.load_reference().frame
-    present = set(file_communes.unique())
+    present = set(file_communes.astype(object).unique())
     current = {c: reference.commune_from_code(c) for c in present}
-    parts = cog[cog["level"].isin(["arrondissement", "deleguee"]) & cog["commune"].notna()]
-    required = parts.groupby("commune")["code"].agg(set).to_dict()
+    required = _required_parts()
     by_current: dict[str, set[str]] = {}
     for code, commune in current.items():
         if commune:
@@ -77,6 +75,14 @@ def complete_communes(file_communes: pd.Series) -> tuple[pd.Series, int]:
     complete = {c for c, found in by_current.items() if found == {c} or required.get(c, set()) <= found}
     mapped = file_communes.map(lambda c: current[c] if current[c] in complete else None)
     return mapped, len(by_current) - len(complete)
+
+
+@lru_cache(maxsize=1)
+def _required_parts() -> dict[str, set[str]]:
+    """Per current commune, the codes of its arrondissements and communes déléguées."""
+    cog = reference.load_reference().frame
+    parts = cog[cog["level"].isin(["arrondissement", "deleguee"]) & cog["commune"].notna()]
+    return parts.astype({"code": object, "commune": object}).groupby("commune")["code"].agg(set).to_dict()
 
 
 def complete_above(communes: set[str]) -> dict[str, set[str]]:
@@ -105,7 +111,7 @@ def read_caf_iris(name: str, table: Table) -> Reading:
     if not valid.any():
         raise DQError("Aucun code IRIS (9 caractères) dans la colonne CODGEO.")
     mapped = {upper[c]: ind for c, ind in COLUMNS.items() if c in upper}
-    values = pd.DataFrame({ind: numbers(frame[col]) for col, ind in mapped.items()})[valid]
+    values = parse_columns(frame, list(mapped)).rename(columns=mapped)[valid]
     commune, incomplete = complete_communes(iris[valid].str[:5])
     values = values[commune.notna().to_numpy()]
     commune = commune.dropna().to_numpy()

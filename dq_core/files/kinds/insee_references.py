@@ -13,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -92,10 +93,8 @@ def level_of(codes: pd.Series, names: pd.Series) -> str:
     if len(codes) == 1 and names.str.contains("métropol", case=False).any():
         return "metropole"
     if lengths <= {2, 3}:
-        cog = reference.load_reference().frame
-        wanted = set(names.map(reference.normalise_name))
-        scores = {level: len(wanted & set(cog.loc[cog["level"] == level, "name"].map(reference.normalise_name)))
-                  for level in ("departement", "region")}
+        wanted = set(names.astype(object).map(reference.normalise_name))
+        scores = {level: len(wanted & current_names(level)) for level in ("departement", "region")}
         level = max(scores, key=scores.get)
         if scores[level]:
             return level
@@ -104,13 +103,33 @@ def level_of(codes: pd.Series, names: pd.Series) -> str:
                   "métropolitaine.")
 
 
+def parse_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`numbers` over several columns in one pass (it costs per call, not per cell)."""
+    if not columns:
+        return pd.DataFrame(index=frame.index)
+    long = numbers(pd.concat([frame[c] for c in columns], ignore_index=True)).to_numpy()
+    return pd.DataFrame(long.reshape(len(columns), len(frame)).T, columns=columns, index=frame.index)
+
+
+@lru_cache(maxsize=8)
+def current_codes(level: str) -> frozenset[str]:
+    """The COG codes of a level (communes, EPCI…) in the current geography."""
+    cog = reference.load_reference().frame
+    return frozenset(cog.loc[cog["level"] == level, "code"].astype(object))
+
+
+@lru_cache(maxsize=8)
+def current_names(level: str) -> frozenset[str]:
+    cog = reference.load_reference().frame
+    return frozenset(cog.loc[cog["level"] == level, "name"].astype(object).map(reference.normalise_name))
+
+
 def workspace_codes(level: str, codes: pd.Series) -> pd.Series:
     """The workspace code of each row's territory in the current geography; None for a territory that no
     longer exists (a former commune, an arrondissement, a dissolved EPCI)."""
     if level == "metropole":
         return pd.Series([reference.FRANCE_METRO_CODE] * len(codes), index=codes.index, dtype=object)
-    cog = reference.load_reference().frame
-    current = set(cog.loc[cog["level"] == level, "code"])
+    current = current_codes(level)
     codes = codes.astype(object)
     prefix = reference.LEVEL_PREFIX.get(level, "")
     return (prefix + codes).where(codes.isin(current), None)
@@ -128,12 +147,13 @@ def read_disp(table: Table, layout: Layout) -> Reading:
     keep = territory.notna().to_numpy()
     if not keep.any():
         raise DQError(f"Aucun territoire de la géographie actuelle parmi les {LEVEL_WORDS[level][1]} du fichier.")
-    values = {ind: numbers(frame[layout.columns[stem]])[keep] for stem, ind in COLUMNS.items()
-              if stem in layout.columns}
+    stems = [stem for stem in (*COLUMNS, "PTSAC", "PBEN") if stem in layout.columns]
+    parsed = parse_columns(frame, [layout.columns[stem] for stem in stems])
+    values = {COLUMNS[stem]: parsed[layout.columns[stem]][keep] for stem in stems if stem in COLUMNS}
     derived_pact = "PACT" not in layout.columns and {"PTSAC", "PBEN"} <= set(layout.columns)
     if derived_pact:
-        values["part_revenus_activite"] = (numbers(frame[layout.columns["PTSAC"]])
-                                           + numbers(frame[layout.columns["PBEN"]]))[keep].round(1)
+        values["part_revenus_activite"] = (parsed[layout.columns["PTSAC"]]
+                                           + parsed[layout.columns["PBEN"]])[keep].round(1)
     observations = _observations(territory[keep].to_numpy(), values, level, layout.year, derived_pact)
     territories = None
     if level == "metropole":
