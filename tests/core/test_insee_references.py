@@ -241,3 +241,14 @@ def test_undoing_a_reference_file_removes_its_figures(workspace):
     undo_import(cur, batch)
     assert cur.execute("SELECT count(*) FROM observation").fetchone()[0] == before
     assert not cur.execute("SELECT 1 FROM territory WHERE code = ?", [reference.FRANCE_METRO_CODE]).fetchall()
+
+
+def test_a_quartier_file_imported_after_the_references_can_be_undone_alone(workspace):
+    cur = workspace
+    import_sources(cur, [_disp_files(2018)[0]])
+    import_sources(cur, [_malakoff_demo()])
+    demo_batch = cur.execute("SELECT max(id) FROM import_batch").fetchone()[0]
+    undo_import(cur, demo_batch)                       # the commune it added holds the earlier file's figures
+    assert not cur.execute("SELECT 1 FROM territory WHERE code = ?", [NANTES]).fetchall()
+    assert cur.execute("SELECT value FROM observation WHERE territory = ? AND indicator = 'revenu_median_uc'",
+                       [NANTES]).fetchone() == (22600,)
