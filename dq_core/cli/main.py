@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from dq_core import fmt
+from dq_core import flags, fmt
 from dq_core.cli import explore
 from dq_core.errors import DQError
 from dq_core.explore.fiche import Fiche, build_fiche
@@ -147,7 +147,8 @@ def fiche_to_json(fiche: Fiche) -> dict:
             "change_previous": line.change_previous,
             "change_5y": line.change_5y,
             "references": {key: _reference_json(line.references.get(key)) for key in REFERENCE_KEYS},
-            "source": f"{ind.producer}, {ind.dataset}",
+            "source": line.citation,
+            "data_year_established": not (latest and flags.is_edition_year(latest.note)),
         })
     return {
         "quartier": {"code": q.code, "name": q.name, "vintage": q.vintage,
