@@ -277,13 +277,20 @@ def _comparison(line: IndicatorLine, reference_word: str, notes: list[str]) -> s
         if ref.value is None:
             continue
         ref_text = fmt.value(ref.value, ind.unit, ind.decimals)
+        name = "la France métropolitaine" if ref.is_metropole else REFERENCE_NAMES[key]
         if ref.period != line.latest.period:
-            ref_text += f" {_in_period(ref.period)}"
+            # Two different years are never compared without saying so, in the sentence and in a note.
+            ref_text += f" {_in_period(ref.period)}, dernière année disponible"
+            notes.append(f"{ind.label} : la valeur {de(name)} date de {fmt.period(ref.period)}, celle du "
+                         f"quartier de {fmt.period(line.latest.period)} ; la comparaison porte sur deux "
+                         "années différentes.")
+        if ref.source and ref.source != line.latest.source:
+            ref_text += f" ; source : {citation(ind, ref.period, ref.source)}"
         if value > 0 and ref.value > 0:
             words, takes_de = ratio_band(value / ref.value)
             target = de(reference_word) if takes_de else reference_word
-            return f", soit {words} {target} {de(REFERENCE_NAMES[key])} ({ref_text})"
-        return f", contre {ref_text} pour {REFERENCE_NAMES[key]}"
+            return f", soit {words} {target} {de(name)} ({ref_text})"
+        return f", contre {ref_text} pour {name}"
     if secret_refs:
         notes.append(f"{line.indicator.label} : la valeur {de(REFERENCE_NAMES[secret_refs[0]])} est "
                      "couverte par le secret statistique, la comparaison n'est pas faite.")

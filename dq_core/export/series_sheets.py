@@ -56,7 +56,9 @@ def _series_block(book: Book, ws: Worksheet, row: int, data: QuartierExport,
     ind = line.indicator
     title_row = row
     series = {key: {p.period: p for p in data.series(key, ind.id)} for key in SERIES_KEYS}
-    _block_title(book, ws, row, ind, source_line(ind, {p.source for p in series["quartier"].values()}))
+    france = line.references.get("france")
+    metropole = " — colonne France : France métropolitaine" if france is not None and france.is_metropole else ""
+    _block_title(book, ws, row, ind, source_line(ind, {p.source for p in series["quartier"].values()}) + metropole)
     row += 2
     periods = sorted({(p.period_start, p.period) for points in series.values() for p in points.values()})
     if not periods:
