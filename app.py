@@ -20,6 +20,7 @@ PAGES = {
     "Données": [
         st.Page("pages/officiel.py", title="Données officielles", icon=":material/cloud_download:"),
         st.Page("pages/importer.py", title="Importer", icon=":material/upload_file:"),
+        st.Page("pages/adresses.py", title="Adresses", icon=":material/location_on:"),
         st.Page("pages/exporter.py", title="Exporter", icon=":material/download:"),
     ],
     "Aide": [
@@ -30,7 +31,7 @@ PAGES = {
 page = st.navigation(PAGES)
 ready = frame.workspace_ready()
 if ready:
-    st.sidebar.caption(f"Base ouverte : **{state.workspace_label()}**")
+    st.sidebar.caption(f"Espace de travail ouvert : **{state.workspace_label()}**")
     frame.choose_quartier()
 frame.choose_workspace()
 if ready:

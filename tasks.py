@@ -12,6 +12,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import venv
@@ -24,22 +25,89 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
-def ensure_venv(requirements: str) -> None:
-    """Create the virtual environment and install `requirements` unless already done."""
+def _stamp(requirements: str) -> Path:
     files = [ROOT / "requirements.txt", ROOT / requirements]
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
-    stamp = VENV / f".installed-{requirements}-{digest}"
-    if stamp.exists():
+    return VENV / f".installed-{requirements}-{digest}"
+
+
+def installed(requirements: str) -> bool:
+    """Whether `requirements` are installed as they are now (the test requirements include the app's)."""
+    return _stamp(requirements).exists() or (requirements == "requirements.txt"
+                                             and _stamp("requirements-dev.txt").exists())
+
+
+def ensure_venv(requirements: str) -> None:
+    """Create the virtual environment and install `requirements` unless already done."""
+    if installed(requirements):
         return
     if not PYTHON.exists():
         print("Création de l'environnement Python (.venv)…", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print(f"Installation des dépendances ({requirements})…", flush=True)
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q",
-                    "-r", str(ROOT / requirements)], check=True)
+    print(f"Installation des dépendances ({requirements}) : quelques minutes la première fois, "
+          "connexion à Internet nécessaire.", flush=True)
+    _pip_install(requirements)
     for old in VENV.glob(f".installed-{requirements}-*"):
         old.unlink()
-    stamp.touch()
+    _stamp(requirements).touch()
+
+
+def _pip_install(requirements: str) -> None:
+    """pip, with one French line per package as it goes (pip's own output is kept for an error)."""
+    pip = subprocess.Popen([str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check",
+                            "--progress-bar", "off", "-r", str(ROOT / requirements)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                           errors="replace")
+    said: list[str] = []
+    for line in pip.stdout:
+        said.append(line)
+        step = pip_progress(line)
+        if step:
+            print(f"  {step}", flush=True)
+    if pip.wait():
+        sys.stdout.write("".join(said[-30:]))
+        raise SystemExit("L'installation des dépendances a échoué (message de pip ci-dessus). Vérifiez la "
+                         "connexion à Internet, puis relancez la même commande.")
+
+
+def pip_progress(line: str) -> str | None:
+    """A line of pip's output said in French, or None when it is not a step worth telling."""
+    line = line.strip()
+    if line.startswith("Collecting "):
+        return f"téléchargement de {line.split()[1]}"
+    if line.startswith("Installing collected packages:"):
+        count = len(line.split(":", 1)[1].split(","))
+        return f"installation de {count} paquet{'s' if count > 1 else ''}…"
+    if line.startswith("Successfully installed"):
+        return "dépendances installées."
+    return None
+
+
+# Streamlit's own English lines, said better by this script (the address) or not worth saying.
+NOISE = ("You can now view your Streamlit app", "Local URL:", "Network URL:", "External URL:", "URL:",
+         "missing ScriptRunContext", "Stopping...", "For better performance, install the Watchdog",
+         "xcode-select --install", "pip install watchdog", "Collecting usage statistics",
+         "No runtime found, using MemoryCacheStorageManager", "Uvicorn server started")
+
+
+def is_noise(line: str) -> bool:
+    return not line.strip() or any(marker in line for marker in NOISE)
+
+
+def said(line: str) -> str | None:
+    """What the terminal shows for one line of Streamlit's output (None: nothing)."""
+    if "is already in use" in line and "Port" in line:
+        return ("Ce port est déjà utilisé (une autre copie de l'application ?) : fermez-la, ou choisissez un "
+                "autre port : python tasks.py app --server.port 8502\n")
+    return None if is_noise(line) else line
+
+
+def _relay(stream) -> None:
+    for line in stream:
+        shown = said(line)
+        if shown:
+            sys.stdout.write(shown)
+            sys.stdout.flush()
 
 
 def run_app(args: list[str]) -> int:
@@ -57,15 +125,31 @@ def run_app(args: list[str]) -> int:
     # Streamlit runs headless (no first-run e-mail prompt); we open the browser once it answers.
     port = _option_value(streamlit_options, "--server.port") or "8501"
     url = f"http://localhost:{port}"
-    server = subprocess.Popen(command, cwd=ROOT)
+    print("Démarrage de Data & Quartiers…", flush=True)
+    # Its own process group: Ctrl+C reaches this script only, which stops the server in order.
+    group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" else {"start_new_session": True}
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              encoding="utf-8", errors="replace", **group)
+    threading.Thread(target=_relay, args=(server.stdout,), daemon=True).start()
     try:
         if _wait_until_up(url, server):
             print(f"Data & Quartiers : {url} (Ctrl+C pour arrêter)", flush=True)
             webbrowser.open(url)
+        elif server.poll() is not None:
+            print("Data & Quartiers n'a pas pu démarrer (voir le message ci-dessus).", flush=True)
+        else:
+            print(f"Le serveur ne répond pas encore sur {url} : patientez, ou arrêtez-le (Ctrl+C).", flush=True)
         return server.wait()
     except KeyboardInterrupt:
+        print("\nArrêt de Data & Quartiers…", flush=True)
         server.terminate()
-        return server.wait()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        print("Data & Quartiers est arrêté.", flush=True)
+        return 0
 
 
 def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> bool:
@@ -116,7 +200,11 @@ def main() -> int:
         print(__doc__)
         return 2
     task, args = sys.argv[1], sys.argv[2:]
-    return run_app(args) if task == "app" else run_tests(args)
+    try:
+        return run_app(args) if task == "app" else run_tests(args)
+    except KeyboardInterrupt:          # during the installation or the demo's construction
+        print("\nInterrompu : relancez la même commande pour reprendre.", flush=True)
+        return 130
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dq_core import fmt
-from ui import cache, frame, state
+from ui import cache, first_steps, frame, state
 from ui.render.text import plain
 
 frame.require_app()
@@ -16,10 +16,10 @@ st.markdown(
     "département, sa région, la France et l'ensemble des quartiers.  \n"
     "Tout fonctionne sur cet ordinateur, sans connexion : les données restent chez vous.")
 
-st.subheader("Base ouverte")
+st.subheader("Espace de travail ouvert")
 kind = ("la **démonstration** : territoires et chiffres **fictifs**, pour apprendre à se servir de "
         "l'outil" if summary.demo else "**vos données**")
-st.markdown(f"« {plain(summary.name)} » — {kind}.  \nFichier : `{state.workspace_path()}`")
+st.markdown(f"« {plain(state.workspace_label())} » — {kind}.  \nFichier : `{state.workspace_path()}`")
 cols = st.columns(4)
 cols[0].metric("Quartiers", fmt.number(summary.quartiers, 0))
 cols[1].metric("Communes", fmt.number(summary.communes, 0))
@@ -27,9 +27,12 @@ cols[2].metric("Indicateurs", fmt.number(summary.indicators, 0))
 cols[3].metric("Observations", fmt.number(summary.observations, 0))
 
 st.subheader("Par où commencer")
+if not summary.quartiers:
+    first_steps.empty_workspace()
 code = st.session_state.get(frame.QUARTIER_KEY)
-st.page_link("pages/fiche.py", label="Ouvrir la fiche du quartier choisi dans le menu de gauche",
-             icon=":material/description:", query_params={"quartier": code} if code else None)
+if code:
+    st.page_link("pages/fiche.py", label="Ouvrir la fiche du quartier choisi dans le menu de gauche",
+                 icon=":material/description:", query_params={"quartier": code})
 st.page_link("pages/catalogue.py", label="Voir le catalogue des indicateurs et le glossaire",
              icon=":material/menu_book:")
 
@@ -38,4 +41,7 @@ rows = [{"Producteur": s.producer, "Source": s.dataset, "Indicateurs": s.indicat
          "Première période": fmt.period(s.first_period) if s.first_period else "–",
          "Dernière période": fmt.period(s.last_period) if s.last_period else "–",
          "Mise à jour": fmt.date_fr(s.updated_at) if s.updated_at else "–"} for s in summary.sources]
-st.dataframe(rows, hide_index=True, width="stretch")
+if rows:
+    st.dataframe(rows, hide_index=True, width="stretch")
+else:
+    st.caption("Aucune donnée pour l'instant : les sources apparaîtront ici après le premier import.")

@@ -9,7 +9,7 @@ from dq_core.errors import DQError
 from dq_core.explore import compare, maps
 from dq_core.explore.defaults import default_indicator
 from dq_core.store.territories import VINTAGE_LABELS
-from ui import cache, explore, frame, state, url
+from ui import cache, explore, first_steps, frame, state, url
 from ui.render import tables
 from ui.render.deck import choropleth_deck
 from ui.render.text import plain
@@ -18,9 +18,7 @@ frame.require_app()
 key = state.data_key()
 code = st.session_state.get(frame.QUARTIER_KEY)
 st.title("Carte")
-if not code:
-    st.info("Choisissez un quartier dans le menu de gauche.")
-    st.stop()
+code = first_steps.quartier_or_stop(code)
 
 catalogue = {i.id: i for i in cache.indicators(key)}
 if not catalogue:
@@ -87,7 +85,8 @@ legend_col.html(
     f"<ul style='list-style:none;padding-left:0;margin-top:0.5rem'>{legend_rows}</ul>"
     f"<p style='color:#555'>{escape(choro.note)} Le quartier choisi est cerné de noir"
     f"{' ; les limites des communes sont en gris' if cache.commune_outlines(key)['features'] else ''}.</p>"
-    f"<p style='color:#555'>Cliquez sur un quartier pour le choisir.</p></div>")
+    f"<p style='color:#555'>Cliquez sur un quartier pour le choisir.</p>"
+    f"<p style='color:#555;font-size:0.8rem'>Source : {escape(choro.source)}.</p></div>")
 
 # A click selects the quartier (it becomes the quartier of every page) and offers its fiche. The
 # selection stays in the widget after the click, so act only on a new one.

@@ -7,7 +7,7 @@ from dq_core.errors import DQError
 from dq_core.explore import compare
 from dq_core.export import views as view_export
 from dq_core.store.territories import VINTAGE_LABELS
-from ui import cache, explore, frame, state, url, view_exports
+from ui import cache, explore, first_steps, frame, state, url, view_exports
 from ui.render import charts, tables
 from ui.render.text import plain
 
@@ -15,9 +15,7 @@ frame.require_app()
 key = state.data_key()
 code = st.session_state.get(frame.QUARTIER_KEY)
 st.title("Comparer les quartiers")
-if not code:
-    st.info("Choisissez un quartier dans le menu de gauche.")
-    st.stop()
+code = first_steps.quartier_or_stop(code)
 
 catalogue = {i.id: i for i in cache.indicators(key)}
 label_of = explore.indicator_label(catalogue, cache.domains(key))

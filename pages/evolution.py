@@ -9,7 +9,7 @@ from dq_core.explore import groups as dq_groups
 from dq_core.explore.defaults import default_indicator
 from dq_core.export import views as view_export
 from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS
-from ui import cache, explore, frame, state, url, view_exports
+from ui import cache, explore, first_steps, frame, state, url, view_exports
 from ui.render import charts, tables
 from ui.render.text import plain
 
@@ -17,9 +17,7 @@ frame.require_app()
 key = state.data_key()
 code = st.session_state.get(frame.QUARTIER_KEY)
 st.title("Évolution")
-if not code:
-    st.info("Choisissez un quartier dans le menu de gauche.")
-    st.stop()
+code = first_steps.quartier_or_stop(code)
 
 catalogue = {i.id: i for i in cache.indicators(key)}
 quartiers = {q.code: q for q in cache.quartiers(key)}
@@ -118,7 +116,7 @@ for ind in evo.indicators:
         left.info("Aucune valeur à tracer pour ces territoires.")
     unit = table.attrs.get("unit", ind.unit)
     caption = (f"Valeurs en {unit}. " if unit not in ("", "ratio") else "") + (
-        "s : secret statistique ; – : pas de donnée. Source : " f"{ind.producer}, {ind.dataset}.")
+        "s : secret statistique ; – : pas de donnée. Source : " f"{evo.sources.get(ind.id, ind.dataset)}.")
     right.html(tables.html_table(table, table.attrs.get("decimals", ind.decimals), caption))
     secret = evo.secret_for(ind.id)
     if secret:

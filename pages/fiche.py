@@ -5,15 +5,13 @@ import streamlit as st
 from dq_core import flags, fmt
 from dq_core.errors import DQError
 from dq_core.store.territories import REFERENCE_LABELS, VINTAGE_LABELS
-from ui import cache, explore, fiche_exports, frame, state
+from ui import cache, explore, fiche_exports, first_steps, frame, state
 from ui.render import fiche_table
 from ui.render.text import plain
 
 frame.require_app()
 code = st.session_state.get(frame.QUARTIER_KEY)
-if not code:
-    st.info("Choisissez un quartier dans le menu de gauche.")
-    st.stop()
+code = first_steps.quartier_or_stop(code)
 try:
     fiche = cache.fiche(state.data_key(), code)
 except DQError as exc:
@@ -38,7 +36,7 @@ for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):
     column.metric(f"{ind.label} ({unit})" if unit else ind.label, fmt.cell(latest.value, ind.unit, ind.decimals),
                   delta=fmt.ascii_sign(f"{delta} en 5 ans") if delta else None,
                   delta_color={"higher_better": "normal", "higher_worse": "inverse"}.get(ind.direction, "off"),
-                  help=f"{fmt.period(latest.period)} — {ind.producer}, {ind.dataset}")
+                  help=line.citation)
 
 fiche_exports.dossier_text_box(fiche)
 explore.page_links("fiche")

@@ -22,8 +22,9 @@ from dq_core.files import (
 )
 from dq_core.files.partner.layouts import LAYOUT_ROLES, partner_threshold, set_partner_threshold
 from dq_core.files.read.periods import parse_period
+from dq_core.files.refused import refused_file_name, refused_workbook
 from dq_core.files.status import BatchStatus, ImportStatus
-from ui import cache, frame, state
+from ui import cache, first_steps, frame, state
 from ui.render.text import plain
 
 frame.require_app()
@@ -52,6 +53,12 @@ LAYOUT_LABELS = {"long": "Format long (une ligne par territoire, indicateur et p
 NONE = "—"
 
 key = state.data_key()
+in_demo = cache.is_demo(key)
+if in_demo:
+    st.info("La base ouverte est la **démonstration** : ses données sont fictives et le restent. Vous pouvez "
+            "y vérifier un fichier pour vous exercer ; pour l'importer, créez d'abord votre propre espace de "
+            "travail (le fichier déposé ci-dessous y reste prêt).", icon=":material/science:")
+    first_steps.offer_own_workspace("create_for_partner_import", "Mes données")
 left, right = st.columns([2, 1])
 partner = left.selectbox("Partenaire (facultatif)", cache.partners(key), index=None, accept_new_options=True,
                          placeholder="Choisissez ou tapez un nom", key="import_partner",
@@ -88,10 +95,19 @@ def show_report(report) -> None:
     if report.problems:
         st.markdown(f"**Ce que la vérification a trouvé** ({len(report.problems)} point"
                     f"{'s' if len(report.problems) > 1 else ''}) :")
-        st.dataframe(report.problems_frame(), hide_index=True, width="stretch", key="import_problems",
-                     column_config={"Problème": st.column_config.TextColumn(width="large"),
-                                    "Valeur trouvée": st.column_config.TextColumn(width="small"),
-                                    "Lignes concernées": st.column_config.NumberColumn(width="small")})
+        # A static table: long messages wrap instead of hiding past the right edge.
+        st.table(report.problems_frame(), hide_index=True)
+    refused_lines = report.refused_lines
+    if refused_lines is not None and len(refused_lines):
+        total = refused_lines.attrs.get("total", len(refused_lines))
+        st.download_button(
+            f"Télécharger les {fmt.number(total, 0)} lignes refusées, à corriger (Excel)" if total > 1
+            else "Télécharger la ligne refusée, à corriger (Excel)",
+            data=lambda: refused_workbook(refused_lines, report.file_name), file_name=refused_file_name(report.file_name),
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
+            icon=":material/download:", key="import_refused_lines",
+            help="Chaque ligne telle qu'elle est dans votre fichier, avec ce qui ne va pas. Corrigez-les dans votre "
+                 "fichier, puis importez-le de nouveau : rien n'est enregistré tant qu'une ligne est refusée.")
     if report.preview is not None and len(report.preview) and report.ok:
         verb = "sont" if report.status == ImportStatus.IMPORTED else "seront"
         st.markdown(f"**Aperçu des valeurs telles qu'elles {verb} enregistrées** (« s » : secret statistique) :")
@@ -170,7 +186,9 @@ if uploads:
         mode = {"Remplacer par celles du fichier": "replace", "Garder celles de la base": "keep"}.get(mode_label)
         buttons = st.columns([1, 1, 3])
         check = buttons[0].button("Vérifier seulement", icon=":material/fact_check:", key="import_check")
-        confirm = buttons[1].button("Importer", type="primary", icon=":material/upload:", key="import_confirm")
+        confirm = buttons[1].button("Importer", type="primary", icon=":material/upload:", key="import_confirm",
+                                    disabled=in_demo, help="La démonstration reste fictive : créez votre espace de "
+                                    "travail (en haut de la page) pour importer." if in_demo else None)
         if check or confirm:
             bar = st.progress(0.0, text="Lecture du fichier…")
             run_options = ImportOptions(mode=mode, dry_run=check, partner=partner, comment=comment or None,

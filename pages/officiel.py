@@ -8,8 +8,7 @@ from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.files.fetch import fetch_official, load_sources
 from dq_core.files.official import collect_folder, collect_uploads, import_sources
-from dq_core.store import workspace
-from ui import cache, frame, state
+from ui import cache, first_steps, frame, state
 
 frame.require_app()
 REPORT_KEY = "official_report"
@@ -18,19 +17,19 @@ st.title("Données officielles")
 st.markdown(
     "Importez les fichiers téléchargés chez l'Insee et l'ANCT : bases thématiques par quartier "
     "(démographie, insertion professionnelle, revenus), contours et listes des quartiers 2015 et 2024, "
-    "correspondance entre les deux géographies. Chaque fichier est reconnu d'après son contenu, quel que "
+    "correspondance entre les deux géographies, et pour les territoires de référence les fichiers Filosofi "
+    "des revenus disponibles (communes, EPCI, départements, régions, France métropolitaine) et Caf par IRIS. "
+    "Chaque fichier est reconnu d'après son contenu, quel que "
     "soit son nom ; un fichier déjà importé est ignoré, une nouvelle édition ajoute ses années.")
+
+with st.expander("Quels fichiers télécharger, et où", icon=":material/travel_explore:",
+                 expanded=cache.official_batches(state.data_key()).empty):
+    first_steps.official_downloads()
 
 if cache.is_demo(state.data_key()):
     st.info("La base ouverte est la **démonstration** : les données officielles vont dans votre propre "
             "espace de travail, qui reste séparé des données fictives.", icon=":material/info:")
-    with st.form("create_for_import"):
-        name = st.text_input("Nom de votre espace de travail", value="Données officielles")
-        if st.form_submit_button("Créer mon espace de travail et l'ouvrir"):
-            try:
-                frame.open_workspace(workspace.create_workspace(name))
-            except DQError as exc:
-                frame.show_error(exc)
+    first_steps.offer_own_workspace("create_for_import", "Données officielles")
     st.stop()
 
 
@@ -98,7 +97,7 @@ with online_tab:
 report = st.session_state.get(REPORT_KEY)
 if report is not None:
     st.subheader("Dernier import")
-    (st.error if report.errors else st.success)(report.summary())
+    getattr(st, report.level)(report.summary())
     st.dataframe([{"Fichier": o.name, "Résultat": o.status_label, "Détail": o.message} for o in report.outcomes],
                  hide_index=True, width="stretch",
                  column_config={"Détail": st.column_config.TextColumn(width="large")})

@@ -28,7 +28,10 @@ def choose_quartier() -> str | None:
     """The quartier chooser in the sidebar; the choice lives in the URL (`?quartier=CODE`)."""
     quartiers = cache.quartiers(state.data_key())
     if not quartiers:
-        st.sidebar.info("Aucun quartier dans cette base : importez des données.")
+        from ui import first_steps
+
+        st.sidebar.caption("Aucun quartier dans cet espace de travail pour l'instant. Pour commencer :")
+        first_steps.import_links(st.sidebar, short=True)
         return None
     labels = {q.code: q.label for q in quartiers}
     wanted = (st.query_params.get(QUARTIER_KEY) or "").strip().upper()
@@ -58,21 +61,16 @@ def choose_workspace() -> None:
     from dq_core.store import workspace
 
     current = state.workspace_path().resolve()
-    options = [str(p) for p in workspace.list_workspaces()]
-    if str(current) not in options:
-        options.append(str(current))
+    labels = state.workspace_choices()
+    options = list(labels)
     if st.session_state.get("workspace_choice") not in options:
         st.session_state["workspace_choice"] = str(current)
-
-    def label(path: str) -> str:
-        p = Path(path)
-        return "Démonstration (données fictives)" if workspace.is_demo_path(p) else p.stem
 
     def switch() -> None:
         st.session_state[state.WORKSPACE_KEY] = st.session_state["workspace_choice"]
         st.session_state.pop(QUARTIER_KEY, None)
 
-    st.sidebar.selectbox("Espace de travail", options, key="workspace_choice", format_func=label,
+    st.sidebar.selectbox("Espace de travail", options, key="workspace_choice", format_func=labels.get,
                          on_change=switch, help="Vos données réelles vivent dans votre propre espace de "
                          "travail (un fichier .duckdb) ; la démonstration reste à part.")
     with st.sidebar.popover("Nouvel espace ou autre fichier", icon=":material/add:"):

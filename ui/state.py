@@ -42,7 +42,24 @@ def data_key() -> tuple[str, str]:
 
 
 def workspace_label() -> str:
-    return cache.summary(data_key()).name
+    """The open workspace's name, as the chooser, the sidebar and the home page all give it."""
+    current = str(workspace_path().resolve())
+    return workspace_choices()[current]
+
+
+def workspace_choices() -> dict[str, str]:
+    """Every workspace one can open (the demo, the workspaces folder, the open one) → its distinct name."""
+    paths = workspace.list_workspaces()
+    current = workspace_path().resolve()
+    if current not in paths:
+        paths.append(current)
+    names = {p: _workspace_name(str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths}
+    return {str(p): name for p, name in workspace.distinct_names(names).items()}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _workspace_name(path: str, stamp: int) -> str:
+    return workspace.display_name(Path(path))
 
 
 def template(kind: str) -> bytes:

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from dq_core import fmt
-from dq_core.cli import explore
+from dq_core import flags, fmt
+from dq_core.cli import addresses, explore
 from dq_core.errors import DQError
 from dq_core.explore.fiche import Fiche, build_fiche
 from dq_core.files.status import BatchStatus, ImportStatus
@@ -90,6 +90,7 @@ def _build_parser() -> argparse.ArgumentParser:
                        help="où enregistrer les fichiers téléchargés (défaut : un dossier temporaire)")
     _add_export_command(command)
     explore.add_commands(command)              # groupes, evolution, similaires (dq_core/cli/explore.py)
+    addresses.add_commands(command)            # index-adresses, locate (dq_core/cli/addresses.py)
     return parser
 
 
@@ -147,7 +148,8 @@ def fiche_to_json(fiche: Fiche) -> dict:
             "change_previous": line.change_previous,
             "change_5y": line.change_5y,
             "references": {key: _reference_json(line.references.get(key)) for key in REFERENCE_KEYS},
-            "source": f"{ind.producer}, {ind.dataset}",
+            "source": line.citation,
+            "data_year_established": not (latest and flags.is_edition_year(latest.note)),
         })
     return {
         "quartier": {"code": q.code, "name": q.name, "vintage": q.vintage,
@@ -160,10 +162,22 @@ def fiche_to_json(fiche: Fiche) -> dict:
     }
 
 
-def _reference_json(ref) -> float | None:
-    if ref is None or ref.secret:
+def _reference_json(ref) -> dict | None:
+    """A reference's figure with its own data year (`period`), which may differ from the quartier's."""
+    if ref is None:
         return None
-    return ref.value
+    return {"code": ref.code, "name": ref.name, "period": ref.period,
+            "value": None if ref.secret else ref.value, "secret": ref.secret, "source": ref.source}
+
+
+def _reference_text(ref, line) -> str:
+    """A reference's figure, with its year when it is not the quartier's, and « métro. » for France métropolitaine."""
+    if ref is None or (ref.value is None and not ref.secret):
+        return "–"
+    text = fmt.value(ref.value, line.indicator.unit, line.indicator.decimals, secret=ref.secret)
+    said = [fmt.period(ref.period)] if line.latest is not None and ref.period != line.latest.period else []
+    said += ["métro."] if ref.is_metropole else []
+    return f"{text} ({', '.join(said)})" if said else text
 
 
 def fiche_to_text(fiche: Fiche) -> str:
@@ -181,8 +195,7 @@ def fiche_to_text(fiche: Fiche) -> str:
         for line in lines:
             ind, latest = line.indicator, line.latest
             shown = fmt.value(latest.value, ind.unit, ind.decimals, secret=latest.secret) if latest else "–"
-            refs = "  ".join(fmt.value(r.value, ind.unit, ind.decimals, secret=r.secret) if r else "–"
-                             for r in (line.references.get(k) for k in REFERENCE_KEYS))
+            refs = "  ".join(_reference_text(r, line) for r in (line.references.get(k) for k in REFERENCE_KEYS))
             out.append(f"  {ind.label[:58]:<58} {fmt.period(latest.period) if latest else '–':<9} "
                        f"{shown:>14}  | {refs}")
     return "\n".join(out)
@@ -216,6 +229,11 @@ def _add_import_commands(command: Callable) -> None:
                           help="fichier à écrire : .csv ou .xlsx")
 
 
+DEMO_STAYS_FICTIONAL = ("la base ouverte est la démonstration (données fictives), qui le reste : vérifiez le fichier "
+                        "avec --dry-run, ou importez-le dans votre propre espace de travail avec --db CHEMIN "
+                        "(créez-le dans l'application : « Espace de travail » → « Nouvel espace ou autre fichier »).")
+
+
 def _import(args) -> int:
     from dq_core.files import FileSource, ImportOptions, import_file
 
@@ -227,6 +245,8 @@ def _import(args) -> int:
         indicators_file=FileSource.from_path(args.indicators) if args.indicators else None)
     con = workspace.open_connection(args.db)
     try:
+        if not args.dry_run and db.is_demo(con.cursor()):
+            raise DQError(DEMO_STAYS_FICTIONAL)
         # The import runs in this process alone: cap DuckDB's memory (it spills to disk beyond).
         con.execute("SET memory_limit = '500MB'")
         with con.cursor() as cur:

@@ -13,8 +13,10 @@ from typing import NamedTuple
 
 import duckdb
 
+from dq_core.explore.sources import citation
 from dq_core.store import db
 from dq_core.store.catalogue import Indicator, domain_labels, load_indicators
+from dq_core.store.reference import FRANCE_METRO_CODE, FRANCE_METRO_NAME
 from dq_core.store.territories import REFERENCE_KEYS, Quartier, get_quartier
 
 POPULATION_INDICATOR = "pop_totale"
@@ -31,15 +33,22 @@ class Point(NamedTuple):
     provisional: bool = False
     is_break: bool = False
     note: str | None = None
+    source: str | None = None            # the product and edition cited (official files), see texts.citation
 
 
 @dataclass(frozen=True)
 class ReferenceValue:
     code: str
-    name: str
+    name: str                    # the territory's name: « France métropolitaine » where it stands in for France
     period: str | None
     value: float | None
     secret: bool = False
+    note: str | None = None
+    source: str | None = None
+
+    @property
+    def is_metropole(self) -> bool:
+        return self.code == FRANCE_METRO_CODE
 
     @property
     def same_period(self) -> bool:
@@ -61,6 +70,12 @@ class IndicatorLine:
     @property
     def has_value(self) -> bool:
         return self.latest is not None and self.latest.value is not None
+
+    @property
+    def citation(self) -> str:
+        """How the latest figure is cited (its source's edition and its data year)."""
+        latest = self.latest
+        return citation(self.indicator, latest.period if latest else None, latest.source if latest else None)
 
     def trend(self) -> str | None:
         """'better', 'worse' or 'stable' over five years (or since the previous value)."""
@@ -111,7 +126,7 @@ class Fiche:
 
 
 _OBSERVATIONS_SQL = """
-SELECT territory, indicator, period, period_start, value, is_secret, is_provisional, is_break, note
+SELECT territory, indicator, period, period_start, value, is_secret, is_provisional, is_break, note, source
 FROM observation
 WHERE territory = ANY(?::VARCHAR[])
 ORDER BY territory, indicator, period_start
@@ -132,7 +147,7 @@ def observations_by_territory(cur: duckdb.DuckDBPyConnection, codes: list[str]
 _REFERENCE_ROWS_SQL = """
 WITH latest AS (SELECT unnest(?::VARCHAR[]) AS indicator, unnest(?::VARCHAR[]) AS period)
 SELECT o.territory, o.indicator, o.period, o.period_start, o.value, o.is_secret, o.is_provisional,
-       o.is_break, o.note
+       o.is_break, o.note, o.source
 FROM observation o LEFT JOIN latest l ON l.indicator = o.indicator
 WHERE o.territory = ANY(?::VARCHAR[])
 QUALIFY row_number() OVER (PARTITION BY o.territory, o.indicator
@@ -152,7 +167,7 @@ def build_fiche(cur: duckdb.DuckDBPyConnection, code: str) -> Fiche:
     labels = domain_labels(cur)
     observations = observations_by_territory(cur, [quartier.code])
     latest = {ind: series[-1].period for ind, series in observations[quartier.code].items()}
-    references = [t.code for t in quartier.references.values()]
+    references = [t.code for t in quartier.references.values()] + metropole_codes(quartier)
     for code_ in references:
         observations[code_] = {}
     for row in cur.execute(_REFERENCE_ROWS_SQL, [list(latest), list(latest.values()), references]).fetchall():
@@ -170,9 +185,13 @@ def assemble_fiche(quartier: Quartier, indicators: list[Indicator], labels: dict
         for key in REFERENCE_KEYS:
             territory = quartier.references.get(key)
             if territory is not None:
-                series = observations.get(territory.code, {}).get(indicator.id, [])
-                line.references[key] = reference_value(territory.code, territory.name, series,
-                                                       line.latest)
+                code, name = territory.code, territory.name
+                series = observations.get(code, {}).get(indicator.id, [])
+                if not series and key == "france" and metropole_codes(quartier):
+                    # INSEE's file for France métropolitaine, named as such, where France has no figure.
+                    code, name = FRANCE_METRO_CODE, FRANCE_METRO_NAME
+                    series = observations.get(code, {}).get(indicator.id, [])
+                line.references[key] = reference_value(code, name, series, line.latest)
             else:
                 line.references[key] = None
         domains.setdefault(indicator.domain, []).append(line)
@@ -180,6 +199,15 @@ def assemble_fiche(quartier: Quartier, indicators: list[Indicator], labels: dict
     population = next((p for p in reversed(population_series) if p.value is not None), None)
     return Fiche(quartier, demo, population,
                  [(d, labels.get(d, d), lines) for d, lines in domains.items() if lines])
+
+
+def metropole_codes(quartier: Quartier) -> list[str]:
+    """[France métropolitaine's code] for a quartier of metropolitan France (an overseas quartier is never
+    compared with it), else []."""
+    departement = quartier.references.get("departement")
+    if "france" not in quartier.references or departement is None or departement.code.startswith("DEP97"):
+        return []
+    return [FRANCE_METRO_CODE]
 
 
 def indicator_line(indicator: Indicator, series: list[Point]) -> IndicatorLine:
@@ -211,7 +239,7 @@ def reference_value(code: str, name: str, series: list[Point], latest: Point | N
     if latest is not None:
         chosen = next((p for p in series if p.period == latest.period), None)
     chosen = chosen or series[-1]
-    return ReferenceValue(code, name, chosen.period, chosen.value, chosen.secret)
+    return ReferenceValue(code, name, chosen.period, chosen.value, chosen.secret, chosen.note, chosen.source)
 
 
 def _years_before(d: date, years: int) -> date:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from dq_core import flags, fmt
 from dq_core.explore.fiche import POPULATION_INDICATOR, Fiche, IndicatorLine, ReferenceValue
+from dq_core.explore.sources import citation
 from dq_core.store.territories import VINTAGE_LABELS
 
 # Gender and number of the first noun of a label: ("m" | "f", plural?).
@@ -223,7 +224,7 @@ def _presentation(fiche: Fiche) -> str:
     pop = fiche.population
     if pop is not None and pop.value is not None:
         line = next((ln for ln in fiche.lines() if ln.indicator.id == POPULATION_INDICATOR), None)
-        source = f" (Source : {citation(line.indicator, pop.period)})" if line else ""
+        source = f" (Source : {citation(line.indicator, pop.period, pop.source)})" if line else ""
         text += (f" ; il compte {fmt.value(pop.value, 'habitants', 0)} "
                  f"{_in_period(pop.period)}{source}")
     return text + "."
@@ -256,11 +257,11 @@ def indicator_sentence(line: IndicatorLine, notes: list[str]) -> str | None:
         reference_word = n.pronoun
     if latest.provisional:
         main += " (valeur provisoire)"
-    text = f"{_in_period(latest.period).capitalize()}, {main}"
+    text = f"{_opening(latest)}, {main}"
     if ind.kind != "count":
         text += _comparison(line, reference_word, notes)
     text += _trend(line, n, notes)
-    return f"{text}. (Source : {citation(ind, latest.period)})"
+    return f"{text}. (Source : {citation(ind, latest.period, latest.source)})"
 
 
 def _comparison(line: IndicatorLine, reference_word: str, notes: list[str]) -> str:
@@ -276,13 +277,20 @@ def _comparison(line: IndicatorLine, reference_word: str, notes: list[str]) -> s
         if ref.value is None:
             continue
         ref_text = fmt.value(ref.value, ind.unit, ind.decimals)
+        name = "la France métropolitaine" if ref.is_metropole else REFERENCE_NAMES[key]
         if ref.period != line.latest.period:
-            ref_text += f" {_in_period(ref.period)}"
+            # Two different years are never compared without saying so, in the sentence and in a note.
+            ref_text += f" {_in_period(ref.period)}, dernière année disponible"
+            notes.append(f"{ind.label} : la valeur {de(name)} date de {fmt.period(ref.period)}, celle du "
+                         f"quartier de {fmt.period(line.latest.period)} ; la comparaison porte sur deux "
+                         "années différentes.")
+        if ref.source and ref.source != line.latest.source:
+            ref_text += f" ; source : {citation(ind, ref.period, ref.source)}"
         if value > 0 and ref.value > 0:
             words, takes_de = ratio_band(value / ref.value)
             target = de(reference_word) if takes_de else reference_word
-            return f", soit {words} {target} {de(REFERENCE_NAMES[key])} ({ref_text})"
-        return f", contre {ref_text} pour {REFERENCE_NAMES[key]}"
+            return f", soit {words} {target} {de(name)} ({ref_text})"
+        return f", contre {ref_text} pour {name}"
     if secret_refs:
         notes.append(f"{line.indicator.label} : la valeur {de(REFERENCE_NAMES[secret_refs[0]])} est "
                      "couverte par le secret statistique, la comparaison n'est pas faite.")
@@ -323,10 +331,11 @@ def points(delta: float, decimals: int = 1) -> str:
     return f"{fmt.number(delta, decimals)}{fmt.NBSP}{word}"
 
 
-def citation(indicator, period: str) -> str:
-    """`Insee – DGFiP, Filosofi 2021`: producer, dataset without its trailing aside, period."""
-    dataset = re.sub(r"\s*\([^()]*\)$", "", indicator.dataset).strip() or indicator.dataset
-    return f"{indicator.producer}, {dataset} {fmt.period(period)}"
+def _opening(point) -> str:
+    """`En 2018`, or — when INSEE does not give the data year — the edition the figure comes from."""
+    if flags.is_edition_year(point.note):
+        return f"Selon l'édition {fmt.period(point.period)} (l'Insee ne précise pas l'année des données)"
+    return _in_period(point.period).capitalize()
 
 
 def _in_period(code: str) -> str:

@@ -111,13 +111,22 @@ def _reference_cells(book: Book, ws: Worksheet, row: int, line: IndicatorLine, *
         if ref is None or (ref.value is None and not ref.secret):
             book.missing(ws, row, col)
             continue
+        other_period = latest is not None and ref.period != latest.period
         if ref.secret:
             book.secret(ws, row, col)
         else:
-            book.number(ws, row, col, stored(ref.value, ind.unit), value_format)
-        if comments and latest is not None and ref.period != latest.period:
-            ws.write_comment(row, col, f"Valeur de {fmt.period(ref.period)} (pas de valeur pour "
-                             f"{fmt.period(latest.period)}).", {"author": APP_NAME})
+            # Another year, or France métropolitaine, is said in the cell itself (the number stays a number).
+            said = [fmt.period(ref.period)] if other_period else []
+            said += ["métropole"] if ref.is_metropole else []
+            suffix = f'" ({", ".join(said)})"' if said else ""
+            book.number(ws, row, col, stored(ref.value, ind.unit), value_format + suffix)
+        if comments and (other_period or ref.is_metropole):
+            words = []
+            if other_period:
+                words.append(f"Valeur de {fmt.period(ref.period)} (pas de valeur pour {fmt.period(latest.period)}).")
+            if ref.is_metropole:
+                words.append("France métropolitaine : l'Insee ne publie pas ce chiffre pour la France entière.")
+            ws.write_comment(row, col, " ".join(words), {"author": APP_NAME})
 
 
 def _change_cells(book: Book, ws: Worksheet, row: int, col: int, delta: float | None,

@@ -63,10 +63,33 @@ class FolderReport:
     def errors(self) -> list[FileOutcome]:
         return self.by_status(FileStatus.FAILED)
 
+    @property
+    def level(self) -> str:
+        """How the outcome is announced: "error", "warning" (nothing recognised), "info" (nothing new: all already there) or
+        "success" (something imported)."""
+        if self.errors:
+            return "error"
+        if self.imported:
+            return "success"
+        return "info" if self.by_status(FileStatus.ALREADY_IMPORTED) else "warning"
+
     def summary(self) -> str:
+        """« 0 fichier importé, 3 ignorés. » — the imported count always, the others when there are any."""
         counts = {s: len(self.by_status(s)) for s in FileStatus}
-        return (f"{counts[FileStatus.IMPORTED]} fichier(s) importé(s), {counts[FileStatus.ALREADY_IMPORTED]} déjà "
-                f"importé(s), {counts[FileStatus.IGNORED]} ignoré(s), {counts[FileStatus.FAILED]} en erreur.")
+        parts = [_count(counts[FileStatus.IMPORTED], "fichier importé", "fichiers importés")]
+        parts += [_count(counts[status], singular, plural) for status, singular, plural in (
+                      (FileStatus.ALREADY_IMPORTED, "déjà importé", "déjà importés"),
+                      (FileStatus.IGNORED, "ignoré", "ignorés"),
+                      (FileStatus.FAILED, "en erreur", "en erreur")) if counts[status]]
+        text = ", ".join(parts) + "."
+        if self.level == "warning":
+            text += (" Aucun fichier n'a été reconnu : le détail de chaque fichier dit pourquoi ; la page "
+                     "« Données officielles » liste les fichiers de l'Insee et de l'ANCT à télécharger.")
+        return text
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n < 2 else plural}"
 
 
 # --- collecting files ---------------------------------------------------------------------------
@@ -131,12 +154,19 @@ def _worth_reading(name: str) -> bool:
 
 # --- recognising and reading --------------------------------------------------------------------
 
-def read_file(source: FileSource) -> tuple[kinds.FileKind, kinds.Reading]:
-    """Recognise an official file from its content and read it whole (NotRecognised if it is none)."""
+def read_file(source: FileSource, only: set[str] | None = None) -> tuple[kinds.FileKind, kinds.Reading]:
+    """Recognise an official file from its content and read it whole (NotRecognised if it is none, or
+    not one of the kinds `only` names)."""
     sample = kinds.Sample(source)
     kind = kinds.recognise(sample)
     if kind is None:
         raise kinds.NotRecognised(kinds.why_not_recognised(sample))
+    if only is not None and kind.name not in only:
+        wanted = " ou ".join(kinds.BY_NAME[name].label for name in sorted(only))
+        raise kinds.NotRecognised(f"Ce n'est pas un {wanted}, mais un(e) {kind.label}.")
+    if kind.personal:
+        raise kinds.NotRecognised(f"Ce fichier ressemble à une {kind.label} : les adresses de personnes ne "
+                                  "sont jamais importées ; la page « Adresses » les localise sans les garder.")
     if kind.is_partner:
         raise kinds.NotRecognised(f"Ce fichier ressemble à un {kind.label} : importez-le depuis la page "
                                   "« Importer » (ou `python -m dq_core import`), qui demande la correspondance "
@@ -182,7 +212,8 @@ def import_folder(cur: duckdb.DuckDBPyConnection, folder: str | Path,
     return import_sources(cur, collect_folder(folder), progress)
 
 
-def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource) -> FileOutcome:
+def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource, only: set[str] | None = None) -> FileOutcome:
+    """Read and write one file as one batch; `only`: the kinds accepted (others are ignored, said why)."""
     if source.refusal:
         return FileOutcome(source.name, FileStatus.FAILED, source.refusal)
     try:
@@ -200,7 +231,7 @@ def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource) -> FileOutcom
         return FileOutcome(source.name, FileStatus.ALREADY_IMPORTED, f"Fichier identique déjà importé "
                            f"({previous}) : rien à faire.")
     try:
-        kind, reading = read_file(source)
+        kind, reading = read_file(source, only)
     except kinds.NotRecognised as exc:
         return FileOutcome(source.name, FileStatus.IGNORED, exc.message)
     except DQError as exc:

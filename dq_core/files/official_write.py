@@ -14,12 +14,11 @@ import pandas as pd
 
 from dq_core import fmt
 from dq_core.files import journal
-from dq_core.files.kinds.base import Reading
+from dq_core.files.kinds.base import OBSERVATION_COLUMNS, Reading
 from dq_core.files.kinds.insee_catalogue import OFFICIAL_BY_ID
 from dq_core.files.kinds.insee_thematic import (
     ENSEMBLE_CODES,
     ENSEMBLE_NAMES,
-    OBSERVATION_COLUMNS,
     SERIES_BREAKS,
 )
 from dq_core.store import catalogue, db, reference
@@ -137,7 +136,9 @@ def write_reference_territories(cur: duckdb.DuckDBPyConnection, communes: set[st
         "numerator": None, "denominator": None, "is_secret": False, "is_provisional": False,
         "is_estimated": False, "is_break": False,
         "note": f"Population municipale légale {period} (Insee), en vigueur au 1er janvier "
-                f"{int(period) + 3}.", "edition": REFERENCE_EDITION, "batch_id": batch_id})
+                f"{int(period) + 3}.", "edition": REFERENCE_EDITION,
+        "source": f"Insee, populations légales {period} (en vigueur au 1er janvier {int(period) + 3})",
+        "batch_id": batch_id})
     cur.register("ref_population", rows)
     cur.execute("""
         INSERT INTO observation BY NAME SELECT * FROM ref_population r
@@ -210,6 +211,15 @@ def write_correspondence(cur: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) ->
     return len(pairs)
 
 
+def write_addresses(cur: duckdb.DuckDBPyConnection, addresses: pd.DataFrame, batch_id: int) -> int:
+    """Index an address base file (a newer file of the same communes is preferred when locating)."""
+    cur.register("incoming_addresses", addresses.assign(batch_id=batch_id))
+    written = cur.execute("INSERT INTO address BY NAME SELECT * FROM incoming_addresses "
+                          "ORDER BY code_insee, street_key, numero").fetchone()[0]
+    cur.unregister("incoming_addresses")
+    return int(written)
+
+
 # --- one file, one batch ------------------------------------------------------------------------------
 
 EDITION_MODE = "edition"      # import_batch.mode of official files: the newer edition wins, undo by journal
@@ -233,11 +243,15 @@ def write_batch(cur: duckdb.DuckDBPyConnection, reading: Reading, *, source: str
 
 def write_reading(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) -> tuple[int, int, str]:
     """The normalised tables of a reading → the workspace: (rows written, rows replaced, detail)."""
+    if reading.addresses is not None:
+        return write_addresses(cur, reading.addresses, batch), 0, "adresses indexées pour la page « Adresses »"
     if reading.correspondence is not None:
         pairs = reading.correspondence
         written = write_correspondence(cur, pairs)
         return written, 0, (f"{fmt.number(pairs['qp2024'].nunique(), 0)} quartiers 2024, "
                             f"{fmt.number(written, 0)} liens vers un quartier 2015")
+    if reading.quartiers is None:
+        return write_references(cur, reading, batch)
     counts = write_quartiers(cur, reading.quartiers, batch, authoritative=reading.authoritative)
     if reading.observations is None:
         detail = (f"{fmt.number(len(reading.quartiers), 0)} quartiers ({fmt.number(counts['added'], 0)} nouveaux), "
@@ -249,6 +263,9 @@ def write_reading(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) 
         return counts["added"], 0, detail
     save_indicators(cur, reading.indicators, batch)
     observations = reading.observations
+    for vintage, code in ENSEMBLE_CODES.items():       # a file of the ensemble row alone has no quartier
+        if (observations["territory"] == code).any():
+            ensure_ensemble(cur, vintage, batch)
     inserted, replaced = write_observations(cur, observations, batch)
     secret = int(observations["is_secret"].sum())
     detail = (f"{fmt.number(len(reading.quartiers), 0)} quartiers, {len(reading.indicators)} indicateurs, "
@@ -260,4 +277,25 @@ def write_reading(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) 
         detail += f" ; {fmt.number(kept, 0)} valeurs déjà fournies par une édition plus récente, conservées"
     if counts["added"]:
         detail += f" ; {fmt.number(counts['added'], 0)} quartiers ajoutés"
+    return inserted, replaced, detail
+
+
+def write_references(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) -> tuple[int, int, str]:
+    """A reference file (communes, EPCI… — no quartiers): its figures are stored under the territories'
+    workspace codes, whether or not a quartier has brought those territories yet, so that the order of the
+    files does not matter; only territories nothing else creates (France métropolitaine) are added here."""
+    if reading.territories is not None and not reading.territories.empty:
+        cur.register("incoming_refs", reading.territories[["code", "level", "name"]].assign(batch_id=batch))
+        cur.execute("""INSERT INTO territory (code, level, name, batch_id) SELECT code, level, name, batch_id
+                       FROM incoming_refs r WHERE NOT EXISTS (SELECT 1 FROM territory t WHERE t.code = r.code)""")
+        cur.unregister("incoming_refs")
+    save_indicators(cur, reading.indicators, batch)
+    inserted, replaced = write_observations(cur, reading.observations, batch)
+    secret = int(reading.observations["is_secret"].sum())
+    detail = f"{reading.detail} ; {fmt.number(inserted, 0)} valeurs enregistrées"
+    if secret:
+        detail += f" dont {fmt.number(secret, 0)} non diffusées"
+    kept = len(reading.observations) - inserted
+    if kept > 0:
+        detail += f" ; {fmt.number(kept, 0)} valeurs déjà fournies par une édition plus récente, conservées"
     return inserted, replaced, detail

@@ -18,7 +18,7 @@ import pandas as pd
 
 from dq_core import fmt
 from dq_core.errors import DQError
-from dq_core.files import checks, kinds, protect
+from dq_core.files import checks, kinds, protect, refused
 from dq_core.files import history as store
 from dq_core.files.kinds import partner_tables
 from dq_core.files.partner import declarations, layouts
@@ -130,8 +130,21 @@ def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
     run = ImportRun(cur, source, options, ImportReport(source.name, mode=options.mode))
     for stage in STAGES:
         if not stage(run):
+            _collect_refused_lines(run)
             return _finish(run.report)
     return run.report
+
+
+def _collect_refused_lines(run: ImportRun) -> None:
+    """A refused file's lines with their problems, for a workbook to correct (while the work tables exist)."""
+    if not run.report.errors or run.raw is None:
+        return
+    if not run.cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'dq_raw'").fetchone()[0]:
+        # dq_raw is dropped once parsed (memory): read the file again, the same way, for its refused lines
+        stored_labels = {i: ind.label for i, ind in run.stored.items()}
+        readers.read_raw(run.cur, run.source, sniff_kind(run.source), layouts.header_cell_known(stored_labels))
+    run.report.refused_lines = refused.refused_lines(run.cur, run.report.errors, run.raw.headers)
+    run.cur.execute("DROP TABLE IF EXISTS dq_raw")
 
 
 @dataclass

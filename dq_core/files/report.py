@@ -91,6 +91,7 @@ class ImportReport:
     rows_inserted: int = 0
     rows_replaced: int = 0
     rows_kept: int = 0
+    refused_lines: pd.DataFrame | None = None   # a refused file's lines with their problems (files.refused)
 
     @property
     def errors(self) -> list[Problem]:

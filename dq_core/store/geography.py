@@ -121,9 +121,9 @@ def linked_series(cur: duckdb.DuckDBPyConnection, code: str, indicator_id: str) 
     break_period = None
     for i, point in enumerate(own):
         if i == 0 and earlier and breaks:
-            point = Point(point.period, point.period_start, point.value, point.secret, point.provisional,
-                          True, _join(point.note, "Changement de géographie prioritaire (2015 → 2024) : "
-                                                  "série non comparable avec les valeurs précédentes."))
+            point = point._replace(is_break=True, note=_join(
+                point.note, "Changement de géographie prioritaire (2015 → 2024) : "
+                            "série non comparable avec les valeurs précédentes."))
             break_period = point.period
         points.append(LinkedPoint(code, point))
     if not own and earlier and breaks:
@@ -133,7 +133,7 @@ def linked_series(cur: duckdb.DuckDBPyConnection, code: str, indicator_id: str) 
 
 def _series(cur, code: str, indicator_id: str) -> list[Point]:
     return [Point(*row) for row in cur.execute(
-        "SELECT period, period_start, value, is_secret, is_provisional, is_break, note FROM observation "
+        "SELECT period, period_start, value, is_secret, is_provisional, is_break, note, source FROM observation "
         "WHERE territory = ? AND indicator = ? ORDER BY period_start", [code, indicator_id]).fetchall()]
 
 
@@ -141,12 +141,12 @@ def _predecessor_points(cur, codes: list[str], indicator_id: str, indicator: Ind
                         before) -> list[LinkedPoint]:
     rows = cur.execute(
         "SELECT territory, period, period_start, value, numerator, denominator, is_secret, is_provisional, "
-        "is_break, note FROM observation WHERE territory IN (SELECT unnest(?::VARCHAR[])) AND indicator = ? "
+        "is_break, note, source FROM observation WHERE territory IN (SELECT unnest(?::VARCHAR[])) AND indicator = ? "
         "AND (?::DATE IS NULL OR period_start < ?::DATE) ORDER BY period_start, territory",
         [codes, indicator_id, before, before]).fetchall()
     if len(codes) == 1:
         return [LinkedPoint(r[0], Point(r[1], r[2], r[3], r[6], r[7], r[8],
-                                        _join(r[9], f"Valeur du quartier 2015 {r[0]}.")))
+                                        _join(r[9], f"Valeur du quartier 2015 {r[0]}."), r[10]))
                 for r in rows]
     by_period: dict[tuple, dict[str, tuple]] = {}
     for r in rows:
@@ -159,8 +159,10 @@ def _predecessor_points(cur, codes: list[str], indicator_id: str, indicator: Ind
         result = aggregate(indicator, [Member(r[3], r[4], r[5], r[6]) for r in members.values()])
         if result.status == "non_agregeable":
             continue
+        sources = {r[10] for r in members.values()}
         out.append(LinkedPoint(label, Point(period, start, result.value, result.status == "secret", False,
-                                            False, f"Somme des quartiers 2015 {', '.join(codes)}.")))
+                                            False, f"Somme des quartiers 2015 {', '.join(codes)}.",
+                                            sources.pop() if len(sources) == 1 else None)))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,6 +52,41 @@ def open_cursor(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConne
         yield con.cursor()
     finally:
         con.close()
+
+
+DEMO_NAME = "Démonstration (données fictives)"
+
+
+def display_name(path: Path) -> str:
+    """How a workspace is named everywhere (chooser, sidebar, home page): the demo's own name, else the
+    name given when it was created (stored in the file), else its file name."""
+    if is_demo_path(path):
+        return DEMO_NAME
+    return stored_name(path) or path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or path.name
+
+
+def distinct_names(names: dict[Path, str]) -> dict[Path, str]:
+    """The names of several workspaces, made distinct: two files with the same name get their file name."""
+    seen = Counter(names.values())
+    return {path: f"{name} ({path.name})" if seen[name] > 1 else name for path, name in names.items()}
+
+
+def stored_name(path: Path) -> str | None:
+    """The name stored in a workspace file, or None (no name, missing file, in use by another program)."""
+    if not path.is_file():
+        return None
+    try:
+        # Same configuration as `db.connect`: inside this process DuckDB then shares the open database.
+        con = duckdb.connect(str(path))
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'workspace_name'").fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return row[0] if row and row[0] else None
 
 
 # --- the user's own workspaces ------------------------------------------------------------------

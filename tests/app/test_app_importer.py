@@ -38,7 +38,7 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 def table(at: AppTest, column: str):
     """The dataframe shown with this column (AppTest does not expose dataframe keys)."""
-    for element in at.dataframe:
+    for element in [*at.dataframe, *at.table]:
         if column in element.value.columns:
             return element.value
     raise AssertionError(f"no table with column {column!r}")
@@ -82,6 +82,7 @@ def test_upload_check_then_import_then_undo(workspace):
     assert any("Import n° 2 enregistré" in s.value for s in at.success)
     history = table(at, "Fichier")
     assert list(history["Fichier"]) == ["bailleur.csv"] and list(history["État"]) == ["importé"]
+    assert list(history["N°"]) == [2]                           # the number the success message gives
     assert stored_value(workspace, "QNX0101M", "pop_totale", "2024") == (3200, False)
 
     at.selectbox(key="undo_choice").select(2).run()

@@ -26,14 +26,14 @@ def test_import_a_folder_into_the_users_workspace(tmp_path, monkeypatch):
     at.main.text_input[0].input(str(folder)).run()
     at.main.button[0].click().run()
     assert not at.exception, at.exception
-    assert "1 fichier(s) importé(s)" in at.success[0].value
+    assert "1 fichier importé, 1 ignoré." == at.success[0].value
     report = at.main.dataframe[0].value
     assert set(report["Résultat"]) == {"importé", "ignoré"}
     assert any("QP044013" in label for label in at.sidebar.selectbox(key="quartier").options)
     # The same folder again: nothing to do.
     at.main.text_input[0].input(str(folder)).run()
     at.main.button[0].click().run()
-    assert "0 fichier(s) importé(s), 1 déjà importé(s)" in at.success[0].value
+    assert "0 fichier importé, 1 déjà importé, 1 ignoré." == at.info[0].value
 
 
 def test_the_demo_asks_for_a_workspace_of_ones_own_and_keeps_it_across_pages(tmp_path, monkeypatch):
@@ -57,7 +57,7 @@ def test_switching_workspace_from_the_sidebar(tmp_path, monkeypatch):
     other = build_tiny_workspace(tmp_path / "workspaces" / "autre.duckdb", demo=False)
     at = start(None)
     chooser = at.sidebar.selectbox(key="workspace_choice")
-    assert "autre" in chooser.options
+    assert "Test (autre.duckdb)" in chooser.options         # two workspaces named alike: told apart
     chooser.select(str(other)).run()
     assert not at.exception
     assert at.session_state["workspace"] == str(other)

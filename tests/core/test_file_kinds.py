@@ -13,15 +13,19 @@ from dataclasses import dataclass
 import pytest
 
 from dq_core.files import check_file, kinds
+from dq_core.files.kinds.address_list import read_addresses
 from dq_core.files.official import import_sources
 from dq_core.files.read.source import FileSource
 from dq_core.store import db
+from tests.addresses_fixtures import ban_csv, ban_gz
 from tests.core.test_geography import LIST_2024, revn
 from tests.core.test_import_refusals import database_checksum
+from tests.core.test_insee_sources import FILO24, FILO24_ENSEMBLE
 from tests.core.test_official_readers import MALAKOFF_DEMO_2022, demo_csv
 from tests.factories import TINY_INDICATORS, build_tiny_workspace
 from tests.import_files import HEADER, TILLEULS, csv_bytes, tiny_point
 from tests.official_fixtures import correspondence_csv, lambert_shapefile_zip, thematic_xlsx
+from tests.reference_fixtures import caf_csv, caf_row, disp_csv, disp_row
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,16 @@ EXAMPLES: dict[str, Example] = {
         lambda: FileSource("classeur.xlsx", data=thematic_xlsx(demo_csv(MALAKOFF_DEMO_2022),
                                                                title="Démographie - édition 2022")), 1,
         lambda: FileSource("base.csv", data=demo_csv(MALAKOFF_DEMO_2022)), "Édition introuvable"),
+    "insee_par_source": Example(
+        lambda: FileSource("telechargement.csv", data=FILO24), 12,
+        lambda: FileSource("e.csv", data=FILO24_ENSEMBLE), "sans géographie connue"),
+    "insee_filosofi_disp": Example(
+        lambda: FileSource("telechargement.csv", data=disp_csv(2019, disp_row(2019, "44109", "Nantes", 23140))), 11,
+        lambda: FileSource("t.csv", data=disp_csv(2019, disp_row(2019, "XX", "Nulle part", 1))),
+        "Niveau géographique non reconnu"),
+    "caf_iris": Example(
+        lambda: FileSource("export 2020.csv", data=caf_csv(caf_row("441090101", 1200), caf_row("441090102", 900))),
+        19, lambda: FileSource("export.csv", data=caf_csv(caf_row("441090101", 1200))), "Année introuvable"),
     "qpv_liste": Example(
         lambda: FileSource("export (2).csv", data=LIST_2024), 4,
         lambda: FileSource("l.csv", data=LIST_2024.replace(b"QN0", b"ZZ0")), "En-tête non reconnu"),
@@ -94,6 +108,15 @@ EXAMPLES: dict[str, Example] = {
                                                        _point(TILLEULS, "13"), _point(TILLEULS, "20"))), 1,
         lambda: FileSource("e.csv", data=csv_bytes("latitude;longitude;pop_totale", "nord;ouest;12",
                                                    _point(TILLEULS, "13"))), "coordonnées illisibles"),
+    "ban_adresses": Example(
+        lambda: FileSource("telechargement.gz", data=ban_gz()), 27,
+        lambda: FileSource("a.csv", data=ban_csv([(1, "", "Rue X", "99001", "X0101", "Test", "", "")])),
+        "Aucune adresse avec une position"),
+    # A list of people's addresses is never imported: both ways in refuse it and point to « Adresses ».
+    "liste_adresses": Example(
+        lambda: FileSource("beneficiaires.csv", data=b"nom;adresse;code postal;ville\nA;3 rue de la Paix;99001;"
+                                                     b"Villeneuve\n"), 1,
+        lambda: FileSource("b.csv", data=b"nom;adresse\nA;3 rue de la Paix\n"), "jamais importées"),
 }
 KIND_NAMES = [kind.name for kind in kinds.KINDS]
 
@@ -124,8 +147,12 @@ def test_read_into_its_normalised_table(name, partner_workspace):
         assert report.rows_valid == example.rows and list(report.preview.columns)[:4] == [
             "Ligne", "Territoire", "Indicateur", "Période"]
         return
+    if kind.personal:                                   # a list of addresses: located in memory, never stored
+        assert len(read_addresses(example.good())) == example.rows
+        return
     reading = kind.read(kinds.Sample(example.good()))
-    table = next(t for t in (reading.correspondence, reading.observations, reading.quartiers) if t is not None)
+    table = next(t for t in (reading.correspondence, reading.observations, reading.quartiers, reading.addresses)
+                 if t is not None)
     assert len(table) >= example.rows and reading.label
     if reading.quartiers is not None:
         assert {"code", "name", "vintage"} <= set(reading.quartiers.columns)

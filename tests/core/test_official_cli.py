@@ -37,9 +37,9 @@ def test_import_official_cli(tmp_path, capsys):
     target = tmp_path / "mine.duckdb"
     assert main(["import-official", str(folder), "--db", str(target)]) == 0
     out = capsys.readouterr()
-    assert "IMPORTÉ" in out.out and "IGNORÉ" in out.out and "2 fichier(s) importé(s)" in out.err
+    assert "IMPORTÉ" in out.out and "IGNORÉ" in out.out and "2 fichiers importés" in out.err
     assert main(["import-official", str(folder), "--db", str(target)]) == 0
-    assert "0 fichier(s) importé(s), 2 déjà importé(s)" in capsys.readouterr().err
+    assert "0 fichier importé, 2 déjà importés, 1 ignoré." in capsys.readouterr().err
     assert main(["profile", "QP044013", "--db", str(target)]) == 0
     assert "47,3" in capsys.readouterr().out
 
@@ -63,7 +63,7 @@ def test_fetch_official_downloads_then_imports(tmp_path, served, capsys):
     assert main(["fetch-official", "--db", str(target), "--config", str(config),
                  "--dossier", str(tmp_path / "downloads")]) == 1          # one download failed
     out = capsys.readouterr()
-    assert "Téléchargement impossible" in out.out and "2 fichier(s) importé(s)" in out.err
+    assert "Téléchargement impossible" in out.out and "2 fichiers importés" in out.err
     con = db.connect(target)
     assert con.execute("SELECT count(*) FROM territory WHERE level = 'quartier'").fetchone()[0] == 78 + 4
     con.close()

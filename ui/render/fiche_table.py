@@ -138,7 +138,7 @@ def _row(line: IndicatorLine) -> str:
 
 def _definition(line: IndicatorLine) -> str:
     ind = line.indicator
-    parts = [ind.definition, f"Source : {ind.producer}, {ind.dataset}.", f"Unité : {ind.unit}."]
+    parts = [ind.definition, f"Source : {line.citation}.", f"Unité : {ind.unit}."]
     if ind.secret_rule:
         parts.append(ind.secret_rule)
     if ind.caveat:
@@ -151,6 +151,9 @@ def _value_cell(line: IndicatorLine) -> str:
     period = f"<span class='period'>{escape(fmt.period(latest.period))}"
     if latest.provisional:
         period += " <abbr title='Valeur provisoire, susceptible d’être révisée.'>(provisoire)</abbr>"
+    if flags.is_edition_year(latest.note):
+        period += (" <abbr title='L’Insee ne précise pas l’année des données de cette colonne : "
+                   "l’année indiquée est celle de l’édition du fichier.'>(édition)</abbr>")
     period += "</span>"
     if latest.secret:
         return (f"<td class='value'><abbr title='{escape(flags.secret_explanation(latest.note))}'>s</abbr>"
@@ -191,7 +194,10 @@ def _reference_cell(line: IndicatorLine, key: str) -> str:
     shown = escape(fmt.cell(ref.value, ind.unit, ind.decimals, secret=ref.secret))
     other_period = line.latest is not None and ref.period != line.latest.period
     period = f"<span class='period'>{escape(fmt.period(ref.period))}</span>" if other_period else ""
-    return f"<td title='{escape(ref.name)}'>{shown}{period}</td>"
+    if ref.is_metropole:
+        period += "<span class='period'>France métro.</span>"
+    title = " — ".join(t for t in (ref.name, fmt.period(ref.period) if other_period else "", ref.note) if t)
+    return f"<td title='{escape(title)}'>{shown}{period}</td>"
 
 
 def _assessment_cell(line: IndicatorLine) -> str:

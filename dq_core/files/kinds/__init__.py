@@ -6,13 +6,27 @@ would pass for a partner's table if partner layouts came first.
 
 from __future__ import annotations
 
-from dq_core.files.kinds import correspondence, insee_thematic, partner_tables, qpv_geography
+from dq_core.files.kinds import (
+    address_list,
+    ban_addresses,
+    caf_iris,
+    correspondence,
+    insee_references,
+    insee_sources,
+    insee_thematic,
+    partner_tables,
+    qpv_geography,
+)
 from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample
 from dq_core.files.read.source import KIND_MESSAGES
 
 KINDS: tuple[FileKind, ...] = (
     correspondence.KIND,
+    ban_addresses.KIND,
     insee_thematic.KIND,
+    insee_sources.KIND,
+    insee_references.KIND,
+    caf_iris.KIND,
     qpv_geography.LIST,
     qpv_geography.GEOJSON,
     qpv_geography.SHAPEFILE,
@@ -20,6 +34,7 @@ KINDS: tuple[FileKind, ...] = (
     partner_tables.WIDE_PERIOD,
     partner_tables.WIDE_INDICATOR,
     partner_tables.POINTS,
+    address_list.KIND,
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 
@@ -46,6 +61,9 @@ def why_not_recognised(sample: Sample) -> str:
     if sample.container not in ("csv", "xlsx"):
         return "Fichier binaire d'un format non pris en charge."
     header = sample.head_tables[0].header if sample.head_tables else []
+    companion = insee_sources.companion_message(header)
+    if companion:
+        return companion
     shown = ", ".join(header[:5]) + ("…" if len(header) > 5 else "")
     return (f"En-tête non reconnu ({shown}) : ni base thématique de l'Insee, ni liste ou contours de quartiers, "
             "ni table de correspondance, ni tableau de partenaire.")

@@ -9,7 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from dq_core.errors import DQError
-from dq_core.files.read.source import SAMPLE, FileSource, sniff_kind
+from dq_core.files.read.source import SAMPLE, FileSource, gunzipped, sniff_kind
 from dq_core.files.read.tables import Table, read_csv_text, read_xlsx_tables
 from dq_core.files.read.text import decode, decode_head
 
@@ -29,6 +29,11 @@ class Sample:
     """
     source: FileSource
     indicators: dict[str, str] = field(default_factory=dict)    # catalogue id → label (partner headers)
+
+    def __post_init__(self):
+        # A `.gz` (the address base is published so) is read as the file it holds.
+        if sniff_kind(self.source) == "gzip":
+            self.source = gunzipped(self.source)
 
     @cached_property
     def container(self) -> str:
@@ -74,12 +79,18 @@ def _sheets_first(tables: list[Table]) -> list[Table]:
     return sorted(tables, key=lambda t: (t.sheet or "").upper() not in ("QP", "QPV"))
 
 
+# The columns of `Reading.observations`. `period` is the year (or month…) the figure describes, `edition`
+# the producer's edition of the file, `source` how the product and edition are cited (`texts.citation`).
+OBSERVATION_COLUMNS = ["territory", "indicator", "period", "period_start", "value", "numerator", "denominator",
+                       "is_secret", "is_provisional", "is_estimated", "is_break", "note", "edition", "source"]
+
+
 @dataclass
 class Reading:
     """A file read into the normalised tables every kind shares; `files.official_write` writes them.
 
     `quartiers`: code, name, vintage, commune_codes / commune_names (lists), geometry, lon, lat;
-    `observations`: the observation columns (`store.db.OBSERVATION_COLUMNS`); `indicators`: the
+    `observations`: `OBSERVATION_COLUMNS`; `indicators`: the
     catalogue ids they use (declared with the batch); `correspondence`: qp2024, qp2015, status.
     """
     label: str                                  # « Insee, base thématique … édition 2022 »
@@ -90,6 +101,11 @@ class Reading:
     indicators: list[str] = field(default_factory=list)
     secondary: int = 0                          # cells hidden by secondary suppression
     correspondence: pd.DataFrame | None = None
+    addresses: pd.DataFrame | None = None       # the address base (`ban_addresses.ADDRESS_COLUMNS`)
+    # Reference files (no quartiers): territories to add when absent (code, level, name), and what the
+    # French import detail says about what was kept.
+    territories: pd.DataFrame | None = None
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,7 @@ class FileKind:
     read: Callable[[Sample], Reading] | None = None
     stage: Callable | None = None               # partner tables: (cur, raw, mapping, labels, report)
     needs: tuple[str, ...] = ()                 # what the user gives: a mapping of columns, a partner name
+    personal: bool = False                      # people's data: never imported, only located in memory
 
     @property
     def is_partner(self) -> bool:

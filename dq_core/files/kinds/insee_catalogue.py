@@ -7,7 +7,7 @@ and of INSEE's raw `data_DEMO_*_V1_QP.csv`. Ids shared with the demo catalogue k
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from dq_core.store.catalogue import DEMO_CATALOGUE, SECRET_RULE_FISCAL, Indicator
 
@@ -347,6 +347,75 @@ OFFICIAL_INDICATORS: list[Indicator] = [
       for sex_id, sex_label in [("", ""), ("_femmes", " (femmes)"), ("_hommes", " (hommes)")]],
 ]
 
+# --- "Données par source" bases (Filosofi QPV files, QPV 2024 bases): the indicators they add. Their
+# variable stems are mapped in `kinds/insee_sources.py`; entries reused from above keep their ids.
+DEPP, DEPP_EDUC_DS = "Ministère de l'Éducation nationale – DEPP", "Élèves du second degré domiciliés (rentrée)"
+DNB_DS = "Résultats au diplôme national du brevet, élèves domiciliés"
+RPLS, RPLS_DS = "Ministère de la Transition écologique – SDES", "RPLS"
+_ORDINALS = {2: "2e", 3: "3e", 4: "4e", 6: "6e", 7: "7e", 8: "8e"}
+SOURCE_INDICATORS: list[Indicator] = [
+    *[_euros(f"revenu_d{n}_uc", f"Revenu disponible par UC : {o} décile",
+             f"Niveau de vie en dessous duquel se situent {n * 10} % des habitants.")
+      for n, o in _ORDINALS.items()],
+    Indicator("ecart_interquartile_relatif", "Écart interquartile du revenu disponible rapporté à la médiane",
+              "revenus", "ratio", "index", "higher_worse", FILO, FILO_DS, "Écart entre le 3e et le 1er "
+              "quartile du revenu disponible par unité de consommation, divisé par la médiane.",
+              secret_threshold=None, secret_rule=SECRET_RULE_FISCAL, caveat=FILO_CAVEAT, decimals=2),
+    Indicator("indice_gini", "Indice de Gini du revenu disponible", "revenus", "indice", "index", "higher_worse",
+              FILO, FILO_DS, "Mesure des inégalités de niveau de vie, de 0 (égalité parfaite) à 1 (un seul "
+              "habitant a tout le revenu).", secret_threshold=None, secret_rule=SECRET_RULE_FISCAL,
+              caveat=FILO_CAVEAT, decimals=3),
+    Indicator("rapport_s80s20", "Rapport S80/S20 du revenu disponible", "revenus", "ratio", "index",
+              "higher_worse", FILO, FILO_DS, "Masse des niveaux de vie des 20 % les plus aisés rapportée à "
+              "celle des 20 % les plus modestes.", secret_threshold=None, secret_rule=SECRET_RULE_FISCAL,
+              caveat=FILO_CAVEAT, decimals=1),
+    _filo_rate("part_salaires_revenu", "Part des salaires dans le revenu disponible",
+               "Salaires et traitements rapportés au revenu disponible.", "salaires (€)", "revenu disponible (€)"),
+    _filo_rate("part_indemnites_chomage", "Part des indemnités de chômage dans le revenu disponible",
+               "Indemnités de chômage rapportées au revenu disponible.", "indemnités de chômage (€)",
+               "revenu disponible (€)", "higher_worse"),
+    _filo_rate("part_revenus_non_salaries", "Part des revenus des activités non salariées dans le revenu "
+               "disponible", "Bénéfices des indépendants rapportés au revenu disponible.", "bénéfices (€)",
+               "revenu disponible (€)"),
+    _filo_rate("part_prestations_familiales", "Part des prestations familiales dans le revenu disponible",
+               "Prestations familiales rapportées au revenu disponible.", "prestations familiales (€)",
+               "revenu disponible (€)"),
+    _filo_rate("part_minima_sociaux", "Part des minima sociaux dans le revenu disponible",
+               "Minima sociaux (RSA, minimum vieillesse, AAH…) rapportés au revenu disponible.",
+               "minima sociaux (€)", "revenu disponible (€)", "higher_worse"),
+    _filo_rate("part_prestations_logement", "Part des prestations logement dans le revenu disponible",
+               "Aides au logement rapportées au revenu disponible.", "prestations logement (€)",
+               "revenu disponible (€)"),
+    _count("collegiens", "Collégiens domiciliés dans le quartier", "education", DEPP, DEPP_EDUC_DS,
+           "Élèves scolarisés au collège (public ou privé sous contrat) et domiciliés dans le quartier, à la "
+           "rentrée scolaire.", unit="élèves"),
+    _count("collegiens_rep", "Collégiens scolarisés en éducation prioritaire (REP, REP+)", "education", DEPP,
+           DEPP_EDUC_DS, "Collégiens domiciliés dans le quartier et scolarisés dans un collège REP ou REP+.",
+           unit="élèves"),
+    _count("eleves_6e", "Élèves de sixième domiciliés dans le quartier", "education", DEPP, DEPP_EDUC_DS,
+           "Élèves inscrits en classe de sixième et domiciliés dans le quartier.", unit="élèves"),
+    _count("eleves_6e_retard", "Élèves de sixième en retard d'au moins un an", "education", DEPP, DEPP_EDUC_DS,
+           "Élèves de sixième domiciliés dans le quartier, nés avant l'année attendue.", unit="élèves",
+           direction="higher_worse"),
+    _count("candidats_dnb", "Candidats présents au diplôme national du brevet", "education", DEPP, DNB_DS,
+           "Candidats domiciliés dans le quartier présents aux épreuves du brevet de la session.",
+           unit="candidats"),
+    _count("admis_dnb", "Admis au diplôme national du brevet", "education", DEPP, DNB_DS,
+           "Candidats domiciliés dans le quartier admis au brevet à la session.", unit="candidats",
+           direction="higher_better"),
+    _count("logements_sociaux", "Logements locatifs sociaux", "logement", RPLS, RPLS_DS,
+           "Logements du répertoire des logements locatifs des bailleurs sociaux situés dans le quartier, "
+           "au 1er janvier.", unit="logements", secret_threshold=None, secret_rule=None),
+    _count("logements_sociaux_vacants", "Logements sociaux vacants", "logement", RPLS, RPLS_DS,
+           "Logements sociaux proposés à la location mais vacants au 1er janvier.", unit="logements",
+           direction="higher_worse", secret_threshold=None, secret_rule=None),
+    *[_reuse(id, secret_threshold=None, secret_rule="Valeur non diffusée par l'Insee quand l'effectif "
+             "sous-jacent est trop faible.", caveat=NON_ADDITIVE)
+      for id in ("part_retard_6e", "part_college_rep", "taux_reussite_dnb", "taux_vacance_social")],
+    _reuse("loyer_moyen_social", caveat=NON_ADDITIVE),
+]
+OFFICIAL_INDICATORS += SOURCE_INDICATORS
+
 OFFICIAL_BY_ID = {ind.id: ind for ind in OFFICIAL_INDICATORS}
 
 # Sort official indicators after the demo order where they reuse it, else in catalogue order.
@@ -444,23 +513,7 @@ NOTE_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
-class ReferencePeriod:
-    """The year a figure describes when the producer documents it, for a column and an edition."""
-    period: str
-    note: str
-
-
-# Populations come from a census, not from the edition's year: the QPV legal populations of the 2013
-# census (the national total 5 019 573 of DEMO_2017-2019 is INSEE's RP 2013 QPV population of
-# métropole + La Réunion) are repeated unchanged by the editions 2017 to 2020, and those of the 2018
-# census by the editions 2021 and 2022 (identical in both). Other columns: the edition's year.
-_POP_2013 = ReferencePeriod("2013", "Population au recensement de 2013 (reprise par l'édition {edition}).")
-_POP_2018 = ReferencePeriod("2018", "Population au recensement de 2018 (reprise par l'édition {edition}).")
-REFERENCE_PERIODS = {
-    (theme, column, edition): (_POP_2013 if edition <= 2020 else _POP_2018)
-    for theme in ("DEMO",) for column in ("POP_MUN", "POP_COM_QP", "POP_COM") for edition in range(2015, 2024)
-}
+# Which year each column's figures describe: `insee_editions`.
 
 # Rates derived from published counts (kept only when every count is published).
 DERIVED_RATES = {

@@ -30,6 +30,10 @@ DIRECTIONS = {
     "defavorable": "higher_worse", "higher_worse": "higher_worse", "negatif": "higher_worse",
     "neutre": "neutral", "neutral": "neutral", "": "neutral",
 }
+# The words the template and the instructions use for each stored code (each one read back by KINDS/DIRECTIONS).
+KIND_WORDS = {"count": "effectif", "rate": "taux", "ratio": "rapport", "mean": "moyenne", "median": "médiane",
+              "index": "indice"}
+DIRECTION_WORDS = {"higher_better": "hausse favorable", "higher_worse": "hausse défavorable", "neutral": "neutre"}
 PERIODICITIES = {"annuelle": "annual", "annuel": "annual", "annual": "annual", "": "annual",
                  "mensuelle": "monthly", "mensuel": "monthly", "monthly": "monthly",
                  "trimestrielle": "quarterly", "trimestriel": "quarterly", "quarterly": "quarterly"}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import duckdb
 
 from dq_core.errors import DQError
-from dq_core.files.partner.declarations import DECLARATION_HEADER
+from dq_core.files.partner.declarations import DECLARATION_HEADER, DIRECTION_WORDS, KIND_WORDS
 from dq_core.files.protect import PRIVACY_RULES
 from dq_core.store.catalogue import load_indicators
 
@@ -110,13 +111,15 @@ def template_xlsx(cur: duckdb.DuckDBPyConnection) -> bytes:
         declared.write_string(0, col, name, head)
     declared.set_column(0, len(DECLARATION_HEADER) - 1, 18)
     cat = book.add_worksheet("catalogue")
-    for col, name in enumerate(["id", "libelle", "domaine", "unite", "nature", "producteur", "source"]):
+    for col, name in enumerate(CATALOGUE_COLUMNS):
         cat.write_string(0, col, name, head)
-    for r, ind in enumerate(indicators, start=1):
-        for col, value in enumerate([ind.id, ind.label, ind.domain, ind.unit, ind.kind, ind.producer, ind.dataset]):
-            cat.write_string(r, col, str(value))
+    for r, values in enumerate(catalogue_rows(indicators), start=1):
+        for col, value in enumerate(values):
+            cat.write_string(r, col, value)
     cat.set_column(0, 0, 30)
     cat.set_column(1, 1, 60)
+    cat.set_column(2, 6, 18)
+    cat.freeze_panes(1, 1)
     terr = book.add_worksheet("territoires")
     for col, name in enumerate(["code", "nom", "niveau"]):
         terr.write_string(0, col, name, head)
@@ -126,13 +129,96 @@ def template_xlsx(cur: duckdb.DuckDBPyConnection) -> bytes:
         terr.write_string(r, 2, level)
     terr.set_column(0, 0, 14)
     terr.set_column(1, 1, 40)
-    notice = book.add_worksheet("mode_d_emploi")
-    notice.set_column(0, 0, 120)
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    for r, line in enumerate((FORMAT_HELP + "\n" + PRIVACY_RULES).replace("**", "").replace("`", "").splitlines()):
-        notice.write_string(r, 0, line, wrap)
+    _write_instructions(book)
     book.close()
     return buffer.getvalue()
+
+
+CATALOGUE_COLUMNS = ["id", "libelle", "domaine", "unite", "nature", "sens", "producteur", "source"]
+
+
+def catalogue_rows(indicators) -> list[list[str]]:
+    """The catalogue sheet in the words of the instructions (effectif, taux, médiane…, hausse favorable…)."""
+    return [[ind.id, ind.label, ind.domain, ind.unit, KIND_WORDS.get(ind.kind, ind.kind),
+             DIRECTION_WORDS.get(ind.direction, ind.direction), ind.producer, ind.dataset] for ind in indicators]
+
+
+def instruction_blocks(markdown: str) -> list[tuple[str, list[str]]]:
+    """The instructions as sheet rows: ("text", [bold lead, rest]) for a paragraph, ("head" | "row", cells)
+    for a table.
+
+    Markdown is for the page; in a sheet, a table's cells go to columns, a paragraph's wrapped lines are
+    joined, `code` becomes « code » and the marks (`**`, `|---|`) go.
+    """
+    blocks: list[tuple[str, list[str]]] = []
+    paragraph: list[str] = []
+    in_table = False
+
+    def close_paragraph() -> None:
+        if paragraph:
+            text = re.sub(r"`([^`]+)`", r"« \1 »", " ".join(paragraph))
+            lead, rest = ("", text)
+            if text.startswith("**") and "**" in text[2:]:
+                lead, rest = text[2:].split("**", 1)
+            blocks.append(("text", [lead.strip(), rest.replace("**", "")]))
+            paragraph.clear()
+
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            close_paragraph()
+            cells = [c.replace("`, `", " · ").replace("**", "").replace("`", "").strip()
+                     for c in stripped.strip("|").split("|")]
+            if not all(set(c) <= set("-: ") for c in cells):     # not the |---|---| line
+                blocks.append(("row" if in_table else "head", cells))
+            in_table = True
+            continue
+        in_table = False
+        if stripped:
+            paragraph.append(stripped)
+        else:
+            close_paragraph()
+    close_paragraph()
+    return blocks
+
+
+def _write_instructions(book) -> None:
+    sheet = book.add_worksheet("mode_d_emploi")
+    widths = (20, 48, 28)              # about A4 portrait at full size (8 pt or more when printed)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    bold = book.add_format({"bold": True})
+    formats = {"row": book.add_format({"text_wrap": True, "valign": "top", "border": 1}),
+               "head": book.add_format({"text_wrap": True, "valign": "top", "border": 1, "bold": True,
+                                        "bg_color": "#dde7f0"})}
+    row, previous = 0, None
+    for kind, cells in instruction_blocks(FORMAT_HELP + "\n" + PRIVACY_RULES):
+        if previous in ("head", "row") and kind == "text":
+            row += 1                                      # a blank line after a table
+        if kind == "text":
+            lead, rest = cells
+            sheet.merge_range(row, 0, row, len(widths) - 1, "", wrap)
+            if lead:
+                sheet.write_rich_string(row, 0, bold, lead, rest, wrap)
+            else:
+                sheet.write_string(row, 0, rest, wrap)
+            # a merged cell does not grow by itself: about 100 characters a line across the three columns
+            sheet.set_row(row, 15 * _lines(lead + rest, sum(widths)) + 3)
+            row += 2
+        else:
+            for col, text in enumerate(cells[:len(widths)]):
+                sheet.write_string(row, col, text, formats[kind])
+            sheet.set_row(row, 15 * max(_lines(t, w) for t, w in zip(cells, widths, strict=False)) + 2)
+            row += 1
+        previous = kind
+    sheet.set_paper(9)                                    # A4, one page wide, as many pages long as needed
+    sheet.fit_to_pages(1, 0)
+
+
+def _lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a wrapped cell `width` characters wide (roughly)."""
+    return max(1, -(-len(text) * 10 // (width * 11)))
 
 
 def build_template(cur: duckdb.DuckDBPyConnection, path: str | Path | None = None, *,

@@ -1,0 +1,48 @@
+"""Which official files to download, and from which producer's page (shown, never fetched)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+INSEE_QPV_2015 = "https://www.insee.fr/fr/statistiques/2500477"
+ANCT_QPV = "https://www.data.gouv.fr/fr/datasets/quartiers-prioritaires-de-la-politique-de-la-ville-qpv/"
+
+
+@dataclass(frozen=True)
+class Download:
+    """One kind of official file: what it holds, who publishes it, where, and how its files are named."""
+    what: str
+    producer: str
+    page: str
+    files: str
+    kinds: tuple[str, ...]           # the `files.kinds` names that recognise these files
+
+
+DOWNLOADS: tuple[Download, ...] = (
+    Download("Liste des quartiers 2024 et de leurs communes", "ANCT, sur data.gouv.fr", ANCT_QPV,
+             "listeqp2024-cog2024.csv", ("qpv_liste",)),
+    Download("Contours des quartiers 2024 (pour la carte)", "ANCT, sur data.gouv.fr", ANCT_QPV,
+             "qpv-2024-geojson.zip (GeoJSON ; le zip s'importe tel quel)", ("qpv_contours_geojson",)),
+    Download("Correspondance entre quartiers 2024 et 2015 (pour prolonger les séries)", "ANCT, sur data.gouv.fr",
+             ANCT_QPV, "liste-correspondance-qp2024-qp2015.csv", ("anct_correspondance",)),
+    Download("Contours des quartiers 2015", "ANCT, sur data.gouv.fr", ANCT_QPV,
+             "qp-politiquedelaville-shp.zip (shapefile, zippé ou non) ou un GeoJSON",
+             ("qpv_contours_shapefile", "qpv_contours_geojson")),
+    Download("Chiffres par quartier 2015 : démographie, insertion professionnelle, revenus", "Insee",
+             INSEE_QPV_2015, "rubrique « Données par thématique » : DEMO_2022, IPRO_2022, REVN_2022… "
+             "(CSV ou Excel, éditions 2017 à 2022 ; chaque édition ajoute ses années)", ("insee_thematique",)),
+)
+
+
+
+def by_page() -> list[tuple[str, str, list[Download]]]:
+    """(page, producer, downloads) for each producer's page, in the order of `DOWNLOADS`."""
+    pages: dict[str, tuple[str, list[Download]]] = {}
+    for download in DOWNLOADS:
+        pages.setdefault(download.page, (download.producer, []))[1].append(download)
+    return [(page, producer, downloads) for page, (producer, downloads) in pages.items()]
+
+
+ADVICE = ("Rangez les fichiers téléchargés dans un même dossier (les archives zip peuvent rester zippées), puis "
+          "indiquez ce dossier ci-dessous : chaque fichier est reconnu d'après son contenu, quel que soit son nom. "
+          "L'application ne se connecte à aucun de ces sites : ouvrez les adresses dans votre navigateur.")
