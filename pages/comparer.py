@@ -63,7 +63,7 @@ for column, level in zip(cols[1:], compare.FILTER_LEVELS, strict=True):
     above[level] = LEVELS[level].value
 filters = compare.Filters(**above, vintage=vintage)
 
-st.multiselect("Indicateurs du tableau", list(catalogue), key="cmp_indicateurs", format_func=label_of,
+st.multiselect("Indicateurs du tableau", list(catalogue), key="cmp_indicateurs", select_all=False, format_func=label_of,
                max_selections=compare.MAX_INDICATORS, placeholder="Choisissez un ou plusieurs indicateurs",
                on_change=INDICATORS.write)
 chosen = INDICATORS.value
@@ -159,7 +159,7 @@ st.caption("Les quartiers qui ressemblent le plus à celui-ci sur les indicateur
            "et réduites, effectifs en logarithme ; un indicateur manquant n'est pas compté), parmi les "
            "quartiers retenus par les filtres. « Écart moyen » : 0 = identiques, 1 = un écart-type en moyenne.")
 sim_cols = st.columns([4, 1])
-sim_cols[0].multiselect("Indicateurs de ressemblance", list(catalogue), key="cmp_similaires", format_func=label_of,
+sim_cols[0].multiselect("Indicateurs de ressemblance", list(catalogue), key="cmp_similaires", select_all=False, format_func=label_of,
                         max_selections=compare.MAX_SIMILARITY_INDICATORS, placeholder="Choisissez des indicateurs",
                         on_change=SIMILAR.write)
 sim_cols[1].select_slider("Combien", NEIGHBOURS, key="cmp_voisins", on_change=NEIGHBOUR_COUNT.write)
