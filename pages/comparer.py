@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.errors import DQError
 from dq_core.explore import compare
 from dq_core.export import views as view_export
@@ -42,8 +42,8 @@ NEIGHBOUR_COUNT = url.UrlState("cmp_voisins", "voisins", [str(k) for k in NEIGHB
                                parse=int, kind=None)
 url.bind(INDICATORS, VINTAGE, *LEVELS.values(), SIMILAR, NEIGHBOUR_COUNT)
 
-st.caption(f"Tous les quartiers côte à côte, à la même période pour chaque indicateur. La ligne de "
-           f"**{plain(quartier['name'])}** est surlignée ; son rang est donné sous le tableau. Les "
+st.caption(f"Tous les quartiers côte à côte, à la même période pour chaque indicateur. La ligne "
+           f"**{plain(french.of(quartier['name']))}** est surlignée ; son rang est donné sous le tableau. Les "
            "valeurs couvertes par le secret statistique (s) ne sont ni classées ni placées sur les graphiques.")
 
 # --- filters (each level narrows the next) ---------------------------------------------------------
@@ -112,7 +112,7 @@ else:
                      f"({tables.escape(fmt.period(comparison.periods[ind.id]))}) — "
                      f"{tables.escape(rank.sentence(ind))}</li>")
     if comparison.selected_in_view:
-        st.html(f"<p style='margin-bottom:0.2rem'><b>Rang de {tables.escape(quartier['name'])}</b></p>"
+        st.html(f"<p style='margin-bottom:0.2rem'><b>Rang {tables.escape(french.of(quartier['name']))}</b></p>"
                 f"<ul style='font-size:0.9rem'>{''.join(lines)}</ul>")
     for note in comparison.notes:
         st.caption(plain(note))
@@ -142,7 +142,7 @@ if chosen and len(shown):
                          "(ils ne sont pas à l'échelle d'un quartier).</i>")
         extra = []
         if dist.secret_count:
-            extra.append(f"{fmt.number(dist.secret_count, 0)} quartier(s) couvert(s) par le secret statistique")
+            extra.append(f"{french.count(dist.secret_count, 'quartier couvert')} par le secret statistique")
         if dist.missing_count:
             extra.append(f"{fmt.number(dist.missing_count, 0)} sans donnée")
         st.html("<ul style='font-size:0.88rem'>" + "".join(f"<li>{m}</li>" for m in marks) + "</ul>"
@@ -184,7 +184,7 @@ else:
             differs = " ; ".join(f.text() for f in n.differences) or "rien de marquant"
             head.html(f"<b>{rank}. {tables.escape(n.name)}</b> <span style='color:#555'>({tables.escape(n.commune)}"
                       f" · {tables.escape(n.code)})</span> — écart moyen {tables.escape(fmt.number(n.distance, 2))} "
-                      f"sur {n.compared} indicateur(s)<br><span style='font-size:0.88rem'><b>Proche sur</b> : "
+                      f"sur {french.count(n.compared, 'indicateur')}<br><span style='font-size:0.88rem'><b>Proche sur</b> : "
                       f"{tables.escape(close)}<br><b>Diffère surtout sur</b> : {tables.escape(differs)}</span>")
             links.page_link("pages/fiche.py", label="Sa fiche", icon=":material/description:",
                             query_params={"quartier": n.code})
@@ -192,7 +192,7 @@ else:
                             query_params={"quartier": code, "quartiers": n.code,
                                           "indicateurs": ",".join(similar_ids[:3])})
     if similarity.excluded:
-        st.caption(f"{fmt.number(similarity.excluded, 0)} quartier(s) écarté(s) : trop peu d'indicateurs en "
+        st.caption(f"{french.count(similarity.excluded, 'quartier écarté')} : trop peu d'indicateurs en "
                    "commun avec ce quartier.")
     if similarity.neighbours:
         demo = cache.is_demo(key)

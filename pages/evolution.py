@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.errors import DQError
 from dq_core.explore import evolution
 from dq_core.explore import groups as dq_groups
@@ -29,13 +29,13 @@ DEFAULT_INDICATORS = [i for i in [default_indicator(catalogue.values())] if i]
 
 # --- view state: URL first (a link someone sent), then this session, then defaults -----------------
 INDICATORS = url.UrlState("evo_indicateurs", "indicateurs", catalogue, DEFAULT_INDICATORS, many=True,
-                          limit=evolution.MAX_INDICATORS, kind="Indicateur(s)")
+                          limit=evolution.MAX_INDICATORS, kind=french.Noun("indicateur"))
 OTHERS = url.UrlState("evo_quartiers", "quartiers", quartiers, [], many=True,
-                      options=[c for c in quartiers if c != code], kind="Quartier(s)")
+                      options=[c for c in quartiers if c != code], kind=french.Noun("quartier"))
 REFERENCES = url.UrlState("evo_references", "references", REFERENCE_KEYS, ["commune"], many=True,
-                          kind="Référence(s)")
+                          kind=french.Noun("référence", feminine=True))
 GROUPS = url.UrlState("evo_groupes", "groupes", saved_groups, [], many=True, options=saved_groups,
-                      kind="Groupe(s)")
+                      kind=french.Noun("groupe"))
 BASE100 = url.UrlState("evo_base100", "base100", ["oui"], False, parse=lambda _: True,
                        dump=lambda on: "oui" if on else None, kind=None)
 url.bind(INDICATORS, OTHERS, REFERENCES, GROUPS, BASE100)

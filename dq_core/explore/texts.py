@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dq_core import flags, fmt
+from dq_core import flags, fmt, french
 from dq_core.explore.fiche import POPULATION_INDICATOR, Fiche, IndicatorLine, ReferenceValue
 from dq_core.store.territories import VINTAGE_LABELS
 
@@ -212,9 +212,9 @@ def _presentation(fiche: Fiche) -> str:
     q = fiche.quartier
     names = [c.name for c in q.communes]
     if len(names) > 1:
-        where = f"à cheval sur les communes de {', '.join(names[:-1])} et {names[-1]}"
+        where = f"à cheval sur les communes {french.list_of(names)}"
     elif names:
-        where = f"situé à {names[0]}"
+        where = f"situé {french.at(names[0])}"
     else:
         where = "dont la commune n'est pas renseignée"
     vintage = VINTAGE_LABELS.get(q.vintage)

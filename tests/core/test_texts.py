@@ -99,7 +99,7 @@ def test_presentation_names_the_quartier_its_commune_and_population(cur):
     assert "(Source : Insee, Recensement de la population 2021)" in first
     assert text.text.startswith("[Démonstration : territoires et chiffres fictifs")
     two = dossier_text(build_fiche(cur, "QNX0102I")).sentences[0].text
-    assert "à cheval sur les communes de Villeneuve-Test et Bourg-Test" in two
+    assert "à cheval sur les communes de Villeneuve-Test et de Bourg-Test" in two
 
 
 def test_secret_value_is_never_stated_only_noted(cur):
