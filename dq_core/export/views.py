@@ -146,7 +146,7 @@ def similarity_export(similarity: Similarity, name: str, *, demo: bool = False) 
     if similarity.excluded:
         notes.append(f"{french.count(similarity.excluded, 'quartier écarté')} : trop peu d'indicateurs en "
                      "commun avec ce quartier.")
-    title = f"Quartiers similaires à {name} ({similarity.quartier})"
+    title = f"Quartiers similaires {french.at(name)} ({similarity.quartier})"
     sheet = TableSheet("Quartiers similaires", title, table, None, units, decimals, notes,
                        sources(similarity.indicators))
     return ViewExport(title, [sheet], table, decimals, demo=demo)
