@@ -15,6 +15,9 @@ ALLOWED = {
     "case", "cases", "export", "exports", "import", "imports", "mo", "ko", "go",
 }
 
+# English interface words that the English word list lacks.
+ALWAYS_ENGLISH = {"fullscreen", "dropdown", "checkbox", "toolbar", "sidebar", "tooltip"}
+
 # Everything visible to a person: text nodes outside icon ligatures, and the attributes read aloud.
 COLLECT_JS = """() => {
   const out = [];
@@ -48,15 +51,23 @@ def is_english(word: str) -> bool:
     w = word.lower().strip("'’")
     if len(w) < 2 or w in ALLOWED:
         return False
+    if w in ALWAYS_ENGLISH:
+        return True
     en, fr = _dictionaries()
     in_english = en.word_usage_frequency(w)
     return in_english > 1e-7 and in_english > 10 * fr.word_usage_frequency(w)
 
 
+# File sizes the English way (« 320.0B », « 200MB »): French says « 320,0 o », « 200 Mo ».
+ENGLISH_SIZE = re.compile(r"\b\d+(?:\.\d+)?\s?(?:B|KB|MB|GB)\b")
+
+
 def english_in(texts: list[str]) -> dict[str, list[str]]:
-    """English word → the texts it was found in."""
+    """English word (or size) → the texts it was found in."""
     found: dict[str, list[str]] = {}
     for text in texts:
+        if ENGLISH_SIZE.search(text):
+            found.setdefault("taille en anglais", []).append(text[:160])
         body = text.split(": ", 1)[1] if re.match(r"^(aria-label|title|placeholder|alt): ", text) else text
         body = re.sub(r"\S*[/\\]\S*", " ", body)                   # file paths and addresses
         for word in re.findall(r"[\w’']+", body):

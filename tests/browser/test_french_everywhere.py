@@ -35,7 +35,7 @@ def _choose_two_matches_with_enter(page, found: dict) -> None:
 
 
 def _choose_a_file_and_type_a_new_partner(page, upload: Path, found: dict) -> None:
-    assert page.get_by_text("Choisir un fichier").count() >= 1 and page.get_by_text("Mo par fichier").count() >= 1
+    assert page.get_by_text("Parcourir…").count() >= 1 and page.get_by_text("Mo par fichier").count() >= 1
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(upload))
     page.get_by_text("valeurs.csv").first.wait_for()
     wait_for_app(page)
