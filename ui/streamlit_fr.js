@@ -110,6 +110,7 @@
     [/^Fullscreen: (.+)$/s, (m, x) => `Plein écran : ${x}`],
     [/^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB) per file$/, (m, n, u) => `Jusqu’à ${frenchSize(n, u)} par fichier`],
     [/^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB)$/, (m, n, u) => frenchSize(n, u)],
+    [/^(.+), (\d+(?:\.\d+)?)(B|KB|MB|GB|TB)$/s, (m, name, n, u) => `${name}, ${frenchSize(n, u)}`],
     [/^File is too large\. Maximum size is (\d+) bytes\.$/, (m, n) => `Fichier trop lourd (au plus ${n} octets).`],
     [/^File type not allowed\.$/, () => "Type de fichier refusé."],
     [/^1 option available\.$/, () => "1 choix possible."],
