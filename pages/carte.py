@@ -4,7 +4,7 @@ from html import escape
 
 import streamlit as st
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.errors import DQError
 from dq_core.explore import compare, maps
 from dq_core.explore.defaults import default_indicator
@@ -101,7 +101,7 @@ if picked and picked != st.session_state.get("map_last_pick"):
         st.rerun()
 name = row["name"]
 with map_col:
-    st.page_link("pages/fiche.py", label=f"Ouvrir la fiche de {plain(name)}", icon=":material/description:",
+    st.page_link("pages/fiche.py", label=f"Ouvrir la fiche {plain(french.of(name))}", icon=":material/description:",
                  query_params={"quartier": code})
 for message in choro.messages:
     st.caption(plain(message))

@@ -24,7 +24,7 @@ import shapely
 import shapely.errors
 import shapely.geometry
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.errors import DQError
 from dq_core.explore.compare import LatestStore, Places, latest_values, quartier_places
 from dq_core.explore.sources import stored_sources
@@ -430,8 +430,9 @@ def assemble_choropleth(indicator: Indicator, frame: pd.DataFrame, values: pd.Da
     table.attrs["title"] = f"{indicator.label} ({period_label})"
     messages = []
     if without_shape:
-        messages.append(f"{fmt.number(without_shape, 0)} quartier(s) sans contour dans la base : absents de la "
-                        "carte, présents dans le tableau.")
+        messages.append(f"{french.count(without_shape, 'quartier')} sans contour dans la base : "
+                        f"{french.agree(without_shape, 'absent', 'absents')} de la carte, "
+                        f"{french.agree(without_shape, 'présent', 'présents')} dans le tableau.")
     bounds = union_bounds(geometries.bounds[c] for c in codes if c in geometries.bounds)
     return Choropleth(indicator, period, method, breaks, items,
                       {"type": "FeatureCollection", "features": features}, table, bounds,

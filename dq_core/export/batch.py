@@ -12,6 +12,7 @@ from typing import BinaryIO
 import duckdb
 import xlsxwriter
 
+from dq_core import french
 from dq_core.errors import DQError
 from dq_core.export.combined_workbook import write_combined_workbook
 from dq_core.export.fiche_workbook import write_fiche_workbook
@@ -37,7 +38,7 @@ def write_zip(cur: duckdb.DuckDBPyConnection, codes: Sequence[str], target: str 
             zf.writestr(zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0)),
                         buffer.getvalue())
         readme = [f"{APP_NAME} — export du {day:%d/%m/%Y}", "",
-                  f"{len(names)} fiche(s) quartier au format Excel (.xlsx).", ""]
+                  f"{french.count(len(names), 'fiche quartier', 'fiches quartier')} au format Excel (.xlsx).", ""]
         if demo:
             readme[1:1] = ["", DEMO_BANNER]
         zf.writestr(zipfile.ZipInfo("LISEZMOI.txt", date_time=(day.year, day.month, day.day, 0, 0, 0)),

@@ -16,7 +16,7 @@ from datetime import date
 
 import pandas as pd
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.explore.compare import (
     Comparison,
     Similarity,
@@ -146,9 +146,9 @@ def similarity_export(similarity: Similarity, name: str, *, demo: bool = False) 
              "effectifs en logarithme).",
              "Indicateurs de ressemblance : " + (", ".join(labels) or "aucun") + ".", *similarity.notes]
     if similarity.excluded:
-        notes.append(f"{fmt.number(similarity.excluded, 0)} quartier(s) écarté(s) : trop peu d'indicateurs en "
+        notes.append(f"{french.count(similarity.excluded, 'quartier écarté')} : trop peu d'indicateurs en "
                      "commun avec ce quartier.")
-    title = f"Quartiers similaires à {name} ({similarity.quartier})"
+    title = f"Quartiers similaires {french.at(name)} ({similarity.quartier})"
     sheet = TableSheet("Quartiers similaires", title, table, None, units, decimals, notes,
                        sources(similarity.indicators))
     return ViewExport(title, [sheet], table, decimals, demo=demo)
