@@ -97,7 +97,7 @@ def _latest_cells(book: Book, ws: Worksheet, row: int, line: IndicatorLine) -> N
     elif latest.value is None:
         book.missing(ws, row, COL_VALUE)
     else:
-        book.number(ws, row, COL_VALUE, stored(latest.value, ind.unit),
+        book.number(ws, row, COL_VALUE, stored(latest.value, ind.unit, ind.decimals),
                     number_format(ind.unit, ind.decimals), bold=True)
 
 
@@ -114,7 +114,7 @@ def _reference_cells(book: Book, ws: Worksheet, row: int, line: IndicatorLine, *
         if ref.secret:
             book.secret(ws, row, col)
         else:
-            book.number(ws, row, col, stored(ref.value, ind.unit), value_format)
+            book.number(ws, row, col, stored(ref.value, ind.unit, ind.decimals), value_format)
         if comments and latest is not None and ref.period != latest.period:
             ws.write_comment(row, col, f"Valeur de {fmt.period(ref.period)} (pas de valeur pour "
                              f"{fmt.period(latest.period)}).", {"author": APP_NAME})
@@ -127,7 +127,7 @@ def _change_cells(book: Book, ws: Worksheet, row: int, col: int, delta: float | 
     elif delta is None:
         book.missing(ws, row, col)
     else:
-        book.number(ws, row, col, delta, change_format(unit, decimals))
+        book.number(ws, row, col, round(delta, decimals), change_format(unit, decimals))
     if since is not None and (delta is not None or broken):
         book.text(ws, row, col + 1, fmt.period(since.period), font_color="#555555")
 

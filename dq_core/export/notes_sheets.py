@@ -58,10 +58,10 @@ def write_sources_sheet(book: Book, ws: Worksheet, rows: list[list[str]], demo: 
         for col, value in enumerate(values):
             book.text(ws, row, col, value, **wrap)
     ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), len(SOURCE_COLUMNS) - 1)
-    book.page_setup(ws, title, demo)
+    book.page_setup(ws, title, demo, widths, key_columns=2)
 
 
-WARNING_COLUMNS = [("Type", 18), ("Indicateur", 40), ("Territoire", 30), ("Périodes", 16), ("Détail", 70)]
+WARNING_COLUMNS = [("Type", 18), ("Indicateur", 40), ("Territoire", 28), ("Périodes", 16), ("Détail", 56)]
 WARNING_ORDER = ("Données fictives", "Secret statistique", "Rupture de série", "Valeur provisoire",
                  "Note", "Précaution")
 
@@ -150,7 +150,7 @@ def write_warnings_sheet(book: Book, ws: Worksheet, rows: Iterable[tuple[str, ..
     if row == FIRST_ROW and say_when_empty:
         book.text(ws, row, 0, "Aucun avertissement.", italic=True)
         row += 1
-    book.page_setup(ws, title, demo)
+    book.page_setup(ws, title, demo, [width for _, width in WARNING_COLUMNS], key_columns=2)
     return row
 
 

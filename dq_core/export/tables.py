@@ -16,6 +16,8 @@ from dq_core import fmt
 from dq_core.export.book import FIRST_ROW, HEADER_ROW, Book, properties
 from dq_core.export.formats import APP_NAME, SERIES_STYLES, is_formula_like, number_format, stored
 
+CHART_WIDTH = 640          # pixels
+
 
 @dataclass(frozen=True)
 class ChartSpec:
@@ -25,12 +27,14 @@ class ChartSpec:
     categories: the column holding the x-axis labels (default: the first column).
     values: the columns drawn as series (default: every numeric column).
     title / y_title: chart and value-axis titles (default: the table's title, none).
+    zero_based: the value axis starts at zero (counts: a small drift must not look like a cliff).
     """
     kind: str = "line"
     categories: str | None = None
     values: Sequence[str] | None = None
     title: str | None = None
     y_title: str | None = None
+    zero_based: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,8 @@ def _table_sheet(book: Book, spec: TableSheet, demo: bool, day: date) -> None:
     book.title_rows(ws, title, f"Export du {day:%d/%m/%Y} — {APP_NAME}", demo)
     columns = [str(c) for c in frame.columns]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) or _mostly_numbers(frame[c]) for c in frame.columns]
-    book.header_row(ws, HEADER_ROW, list(zip(columns, _column_widths(frame, columns, numeric), strict=True)))
+    widths = _column_widths(frame, columns, numeric)
+    book.header_row(ws, HEADER_ROW, list(zip(columns, widths, strict=True)))
     ws.freeze_panes(FIRST_ROW, 1)
     secret_cols: set[int] = set()
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
@@ -103,9 +108,11 @@ def _table_sheet(book: Book, spec: TableSheet, demo: bool, day: date) -> None:
     for line in [*spec.sources, *spec.notes]:
         book.text(ws, row, 0, line, italic=True, font_color="#555555")
         row += 1
-    if spec.chart is not None and len(frame):
-        _table_chart(book, ws, frame, columns, numeric, secret_cols, spec.chart, units, last)
-    book.page_setup(ws, title, demo)
+    charted = spec.chart is not None and len(frame)
+    if charted:
+        _table_chart(book, ws, frame, columns, numeric, secret_cols, spec.chart, units, decimals, last,
+                     row + 1)
+    book.page_setup(ws, title, demo, widths, key_columns=1, min_points=CHART_WIDTH * 0.75 if charted else 0)
 
 
 def _column_widths(frame, columns: list[str], numeric: list[bool]) -> list[float]:
@@ -128,7 +135,7 @@ def _table_cell(book: Book, ws: Worksheet, row: int, col: int, value, unit: str,
     if isinstance(value, bool):
         book.text(ws, row, col, "oui" if value else "non")
     elif isinstance(value, int | float) or _is_number(value):
-        book.number(ws, row, col, stored(float(value), unit), number_format(unit, decimals))
+        book.number(ws, row, col, stored(float(value), unit, decimals), number_format(unit, decimals))
     elif isinstance(value, datetime | date) or hasattr(value, "to_pydatetime"):
         stamp = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
         if not isinstance(stamp, datetime):
@@ -140,7 +147,10 @@ def _table_cell(book: Book, ws: Worksheet, row: int, col: int, value, unit: str,
 
 
 def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: list[bool],
-                 secret_cols: set[int], spec: ChartSpec, units: dict[str, str], last: int) -> None:
+                 secret_cols: set[int], spec: ChartSpec, units: dict[str, str], decimals: dict[str, int],
+                 last: int, at_row: int
+                 ) -> None:
+    """The chart under the table and its notes (beside it, the sheet would print too small)."""
     if spec.kind not in ("line", "column", "bar"):
         raise ValueError(f"unknown chart kind {spec.kind!r}")
     cat = columns.index(spec.categories) if spec.categories else 0
@@ -152,7 +162,7 @@ def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: 
         col = j
         if j in secret_cols:
             col = helper + n
-            _numeric_copy(ws, frame, j, col, units.get(columns[j], ""))
+            _numeric_copy(ws, frame, j, col, units.get(columns[j], ""), decimals.get(columns[j], 1))
         style = list(SERIES_STYLES.values())[n % len(SERIES_STYLES)]
         series = {"name": [ws.name, HEADER_ROW, j], "categories": [ws.name, FIRST_ROW, cat, last, cat],
                   "values": [ws.name, FIRST_ROW, col, last, col]}
@@ -163,14 +173,14 @@ def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: 
         chart.add_series(series)
     first_unit = units.get(columns[value_cols[0]], "") if value_cols else ""
     _dress_table_chart(chart, ws, spec, first_unit, hidden=any(j in secret_cols for j in value_cols))
-    ws.insert_chart(HEADER_ROW, len(columns) + 1, chart)
+    ws.insert_chart(at_row, 0, chart, {"x_offset": 4, "object_position": 1})
 
 
-def _numeric_copy(ws: Worksheet, frame, j: int, col: int, unit: str) -> None:
+def _numeric_copy(ws: Worksheet, frame, j: int, col: int, unit: str, decimals: int) -> None:
     """Column `j`'s numbers in hidden column `col`, secret cells left empty (Excel would plot "s" as 0)."""
     for i, value in enumerate(frame.iloc[:, j]):
         if not (isinstance(value, str) or _is_missing(value)):
-            ws.write_number(FIRST_ROW + i, col, stored(float(value), unit))
+            ws.write_number(FIRST_ROW + i, col, stored(float(value), unit, decimals))
     ws.set_column(col, col, None, None, {"hidden": True})
 
 
@@ -184,12 +194,14 @@ def _dress_table_chart(chart, ws: Worksheet, spec: ChartSpec, unit: str, *, hidd
             "major_gridlines": {"visible": True, "line": {"color": "#dddddd"}}}
     if spec.y_title:
         axis["name"] = _literal(spec.y_title)
+    if spec.zero_based:
+        axis["min"] = 0
     (chart.set_x_axis if spec.kind == "bar" else chart.set_y_axis)(axis)
     chart.set_legend({"position": "bottom"})
     chart.show_blanks_as("gap")
     if hidden:
         chart.show_hidden_data()
-    chart.set_size({"width": 640, "height": 340})
+    chart.set_size({"width": CHART_WIDTH, "height": 340})
 
 
 def _literal(text: str) -> str:
