@@ -16,20 +16,22 @@ from xlsxwriter.worksheet import Worksheet
 import dq_core
 from dq_core import fmt
 from dq_core.export.formats import APP_NAME, BLUE, DEMO_BANNER, DEMO_WORDS, is_formula_like, sheet_name
-from dq_core.export.paper import BASE_FONT, SIDE_MARGIN, plan
+from dq_core.export.paper import BASE_FONT, BOTTOM_MARGIN, SIDE_MARGIN, TOP_MARGIN, plan, printed_columns
 
+MAX_ROW = 1_048_575
 HEADER_ROW = 3                      # rows 0-2: title, information line, demo banner
 FIRST_ROW = HEADER_ROW + 1
 
 
+DEFAULT_ROW_POINTS = 15.0
 LINE_POINTS = 13.5                  # height of one line of Calibri 10, with LibreOffice's spacing
 
 
-def _lines(text: str, width: float, *, bold: bool = False) -> int:
+def lines(text: str, width: float, *, bold: bool = False) -> int:
     """How many lines `text` takes once wrapped, word by word, in a column `width` characters wide
     (Calibri 10; a little fewer characters a line in bold, to be safe)."""
-    per_line = max(int(width * (1.0 if bold else 1.1)), 1)
-    return sum(max(1, len(textwrap.wrap(part, per_line, break_on_hyphens=False)))
+    per_line = max(int(width * (1.1 if bold else 1.25)), 1)
+    return sum(max(1, len(textwrap.wrap(part, per_line)))
                for part in str(text).split("\n"))
 
 
@@ -70,12 +72,12 @@ class Book:
         value = "" if value is None else str(value)
         if is_formula_like(value):
             props = {**props, "quote_prefix": True}
-        ws.write_string(row, col, value, self.fmt(**props) if props else None)
+        ws.write_string(row, col, value, self.fmt(**props))
 
     def number(self, ws: Worksheet, row: int, col: int, value: float | None, num_format: str,
                **props) -> None:
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
-            ws.write_blank(row, col, None, self.fmt(**props) if props else None)
+            ws.write_blank(row, col, None, self.fmt(**props))
         else:
             ws.write_number(row, col, value, self.fmt(num_format=num_format, **props))
 
@@ -109,30 +111,39 @@ class Book:
         if layout.breaks:
             ws.set_v_pagebreaks(list(layout.breaks))
             ws.repeat_columns(0, layout.key_columns - 1)
-        ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.7, bottom=0.6)
+        ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=TOP_MARGIN, bottom=BOTTOM_MARGIN)
         if repeat_row is not None:
             ws.repeat_rows(repeat_row)
+        # Only the table's columns (and what its charts cover) print: a long note running past
+        # them would otherwise add a page holding its last words.
+        ws.print_area(0, 0, MAX_ROW, printed_columns(widths, min_points) - 1)
         header = f'&L&"-,Bold"{_hf(DEMO_WORDS)}' if demo else ""
         ws.set_header(header)
         ws.set_footer(f"&L{_hf(APP_NAME + ' — ' + title)}&RPage &P / &N")
 
     def header_row(self, ws: Worksheet, row: int, columns: Sequence[tuple[str, float]],
-                   first_col: int = 0, left: int = 2) -> None:
-        """Column headers (the first `left` ones aligned left, like their text), with widths."""
-        lines = max(_lines(label, width, bold=True) for label, width in columns)
-        ws.set_row(row, LINE_POINTS * lines + 4)
+                   first_col: int = 0, left: int = 2) -> float:
+        """Column headers (the first `left` ones aligned left, like their text), with widths; returns
+        the row's height in points (every line of a wrapped header shown)."""
+        count = max(lines(label, width, bold=True) for label, width in columns)
+        height = LINE_POINTS * count + 4
+        ws.set_row(row, height)
         for i, (label, width) in enumerate(columns):
             ws.set_column(first_col + i, first_col + i, width)
             self.text(ws, row, first_col + i, label, bold=True, text_wrap=True, valign="bottom",
                       bottom=2, bg_color="#f2f5f8", align="left" if i < left else "center")
+        return height
 
     @staticmethod
-    def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[str, float]]) -> None:
+    def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[str, float]]) -> float:
         """Give a row holding wrapped text the height of its longest cell (LibreOffice does not
-        resize rows by itself when it opens a file; Excel does, but an explicit height is safe)."""
-        lines = max((_lines(text, width) for text, width in cells), default=1)
-        if lines > 1:
-            ws.set_row(row, LINE_POINTS * lines + 3)
+        resize rows by itself when it opens a file; Excel does, but an explicit height is safe).
+        Returns the row's height in points."""
+        count = max((lines(text, width) for text, width in cells), default=1)
+        if count > 1:
+            ws.set_row(row, LINE_POINTS * count + 3)
+            return LINE_POINTS * count + 3
+        return DEFAULT_ROW_POINTS
 
     def close(self) -> None:
         self.wb.close()

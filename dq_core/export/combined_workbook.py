@@ -144,10 +144,12 @@ def _overview_row(book: Book, ws: Worksheet, row: int, data: QuartierExport, tar
     quoted = target_sheet.replace("'", "''")
     ws.write_url(row, 0, f"internal:'{quoted}'!A1", book.fmt(font_color=BLUE, underline=1),
                  string=q.code, tip=f"Ouvrir la feuille du quartier {q.code}")
-    book.text(ws, row, 1, q.name)
-    book.text(ws, row, 2, q.commune_names)
-    book.text(ws, row, 3, refs["epci"].name if "epci" in refs else "–")
-    book.text(ws, row, 4, refs["departement"].name if "departement" in refs else "–")
+    places = [q.name, q.commune_names, refs["epci"].name if "epci" in refs else "–",
+              refs["departement"].name if "departement" in refs else "–"]
+    # Long names wrap in their column (they would run over the next one) and the row grows.
+    book.fit_row(ws, row, zip(places, (width for _, width in OVERVIEW_FIXED[1:5]), strict=True))
+    for col, text in enumerate(places, start=1):
+        book.text(ws, row, col, text, text_wrap=True)
     pop = fiche.population
     if pop is not None and pop.value is not None:
         book.number(ws, row, 5, pop.value, "#,##0")

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 A4_INCHES = (8.27, 11.69)
 SIDE_MARGIN = 0.4                # inches, left and right
+TOP_MARGIN, BOTTOM_MARGIN = 0.7, 0.6
+DEFAULT_WIDTH = 8.43             # characters: a column whose width was never set
 BASE_FONT = 10                   # points: every cell of an export (titles are larger)
 MIN_PRINTED_FONT = 8.5           # points on paper: BASE_FONT × scale, at least this
 MIN_SCALE = MIN_PRINTED_FONT / BASE_FONT
@@ -33,6 +35,12 @@ def column_points(width: float) -> float:
 def printable_points(landscape: bool) -> float:
     paper = A4_INCHES[1] if landscape else A4_INCHES[0]
     return (paper - 2 * SIDE_MARGIN) * 72
+
+
+def page_height_points(plan: PrintPlan) -> float:
+    """Height of a page's printable area, in the sheet's own (unscaled) points."""
+    paper = A4_INCHES[0] if plan.landscape else A4_INCHES[1]
+    return (paper - TOP_MARGIN - BOTTOM_MARGIN) * 72 * 100 / plan.scale
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,15 @@ def plan(widths: Sequence[float], *, key_columns: int = 0, min_points: float = 0
     widest = max(widest, used, min_points - key)
     return PrintPlan(True, _percent(min(1.0, page / (key + widest))), tuple(breaks),
                      key_columns if breaks else 0)
+
+
+def printed_columns(widths: Sequence[float], min_points: float = 0.0) -> int:
+    """How many columns a sheet prints: its table's, and enough default-width ones (8.43
+    characters) after them to hold drawings `min_points` wide."""
+    count, points = len(widths), sum(column_points(w) for w in widths)
+    while points < min_points:
+        count, points = count + 1, points + column_points(DEFAULT_WIDTH)
+    return max(count, 1)
 
 
 def _percent(scale: float) -> int:

@@ -13,10 +13,11 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from dq_core import fmt
-from dq_core.export.book import FIRST_ROW, HEADER_ROW, Book, properties
+from dq_core.export.book import FIRST_ROW, HEADER_ROW, Book, lines, properties
 from dq_core.export.formats import APP_NAME, SERIES_STYLES, is_formula_like, number_format, stored
+from dq_core.export.paper import PrintPlan, page_height_points, plan
 
-CHART_WIDTH = 640          # pixels
+CHART_WIDTH, CHART_HEIGHT = 640, 300          # pixels
 
 
 @dataclass(frozen=True)
@@ -93,40 +94,67 @@ def _table_sheet(book: Book, spec: TableSheet, demo: bool, day: date) -> None:
     columns = [str(c) for c in frame.columns]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) or _mostly_numbers(frame[c]) for c in frame.columns]
     widths = _column_widths(frame, columns, numeric)
-    book.header_row(ws, HEADER_ROW, list(zip(columns, widths, strict=True)))
+    header_height = book.header_row(ws, HEADER_ROW, list(zip(columns, widths, strict=True)))
     ws.freeze_panes(FIRST_ROW, 1)
     secret_cols: set[int] = set()
+    height = 0.0                        # of the data rows, in points
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
+        # Long text wraps in its column (never runs past the page edge) and its row grows.
+        long_text = [(v, widths[j]) for j, v in enumerate(values) if isinstance(v, str) and lines(v, widths[j]) > 1]
+        height += book.fit_row(ws, FIRST_ROW + i, long_text)
         for j, value in enumerate(values):
             col = columns[j]
-            if _table_cell(book, ws, FIRST_ROW + i, j, value, units.get(col, ""), decimals.get(col, 1)):
+            if _table_cell(book, ws, FIRST_ROW + i, j, value, units.get(col, ""), decimals.get(col, 1),
+                           widths[j]):
                 secret_cols.add(j)
     last = FIRST_ROW + len(frame) - 1
     if len(frame):
         ws.autofilter(HEADER_ROW, 0, last, len(columns) - 1)
     row = max(last, HEADER_ROW) + 2
-    for line in [*spec.sources, *spec.notes]:
-        book.text(ws, row, 0, line, italic=True, font_color="#555555")
-        row += 1
     charted = spec.chart is not None and len(frame)
+    min_points = CHART_WIDTH * 0.75 if charted else 0
+    layout = plan(widths, key_columns=1, min_points=min_points)
+    row, notes_height = _notes(book, ws, row, [*spec.sources, *spec.notes], widths, layout)
+    height += notes_height
     if charted:
+        above = 60 + header_height + height + 30
+        if above + CHART_HEIGHT * 0.75 > page_height_points(layout):
+            ws.set_h_pagebreaks([row + 1])  # the chart on a page of its own rather than cut
         _table_chart(book, ws, frame, columns, numeric, secret_cols, spec.chart, units, decimals, last,
                      row + 1)
-    book.page_setup(ws, title, demo, widths, key_columns=1, min_points=CHART_WIDTH * 0.75 if charted else 0)
+    book.page_setup(ws, title, demo, widths, key_columns=1, min_points=min_points)
+
+
+def _notes(book: Book, ws: Worksheet, row: int, notes: Sequence[str], widths: list[float],
+           layout: PrintPlan) -> tuple[int, float]:
+    """Sources and notes under the table, each wrapped in a block as wide as the first printed page
+    (a long line would run past the page edge). Returns the row after the last and their height."""
+    last_col = (layout.breaks[0] if layout.breaks else len(widths)) - 1
+    width, height = sum(widths[:last_col + 1]), 0.0
+    for line in notes:
+        height += book.fit_row(ws, row, [(line, width)])
+        if last_col > 0:
+            ws.merge_range(row, 0, row, last_col, "", book.fmt(italic=True, font_color="#555555", text_wrap=True))
+        book.text(ws, row, 0, line, italic=True, font_color="#555555", text_wrap=True)
+        row += 1
+    return row, height
 
 
 def _column_widths(frame, columns: list[str], numeric: list[bool]) -> list[float]:
     """Headers' widths; a text column as wide as its longest value (within reason)."""
-    widths = [min(max(len(c) * 0.9, 10), 40) for c in columns]
+    # Headers wrap: numbers need no wide column (paper width is what a split table costs).
+    widths = [min(max(len(c) * 0.9, 10), 16 if numeric[j] else 30) for j, c in enumerate(columns)]
     for j, col in enumerate(frame.columns):
         if not numeric[j]:
             longest = max((len(str(v)) for v in frame[col].head(500) if v is not None), default=0)
-            widths[j] = min(max(widths[j], longest + 2), 50)
+            widths[j] = min(max(widths[j], longest + 2), 36)
     return widths
 
 
-def _table_cell(book: Book, ws: Worksheet, row: int, col: int, value, unit: str, decimals: int) -> bool:
-    """One cell of a table view, written by its type; True if it is a secret cell."""
+def _table_cell(book: Book, ws: Worksheet, row: int, col: int, value, unit: str, decimals: int,
+                width: float) -> bool:
+    """One cell of a table view, written by its type (text longer than `width` wraps); True if it is
+    a secret cell."""
     if isinstance(value, str) and value == fmt.SECRET_MARK:
         book.secret(ws, row, col)
         return True
@@ -141,6 +169,8 @@ def _table_cell(book: Book, ws: Worksheet, row: int, col: int, value, unit: str,
         if not isinstance(stamp, datetime):
             stamp = datetime.combine(stamp, datetime.min.time())
         ws.write_datetime(row, col, stamp, book.fmt(num_format="dd/mm/yyyy"))
+    elif lines(str(value), width) > 1:
+        book.text(ws, row, col, value, text_wrap=True)
     else:
         book.text(ws, row, col, value)
     return False
@@ -201,7 +231,7 @@ def _dress_table_chart(chart, ws: Worksheet, spec: ChartSpec, unit: str, *, hidd
     chart.show_blanks_as("gap")
     if hidden:
         chart.show_hidden_data()
-    chart.set_size({"width": CHART_WIDTH, "height": 340})
+    chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
 
 
 def _literal(text: str) -> str:

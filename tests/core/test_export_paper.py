@@ -7,9 +7,12 @@ cell fonts) and computes the size at which the smallest text lands on paper.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import shutil
+import warnings
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 
@@ -69,8 +72,8 @@ def _used_columns(ws) -> tuple[int, int, list[tuple[int, int, float]]]:
         first = anchor._from.col + 1
         last = anchor.to.col + 1 if hasattr(anchor, "to") else first
         charts.append((first, last, chart.width / 2.54 * 72))        # openpyxl: width in cm
-    if ws.print_area:
-        first, last = _col_range(ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0])
+    if getattr(ws, "printed_columns", None):
+        first, last = ws.printed_columns
         return first, last, charts
     hidden = {c for c, w in _widths(ws).items() if w == 0.0}
     last = max((c.column for row in ws.iter_rows() for c in row
@@ -117,6 +120,9 @@ def measure(ws) -> Printed:
             if a <= c_first <= b:
                 before = sum(width.get(c, 0.0) for c in range(a, c_first))
                 assert (before + c_width) * scale <= printable + 1, f"{ws.title}: a chart is cut"
+    for c_first, _, c_width in charts:
+        assert sum(width.get(c, 0.0) for c in range(c_first, last + 1)) >= c_width - 1, \
+            f"{ws.title}: a chart runs past the print area"
     for merged in ws.merged_cells.ranges:
         assert not any(merged.min_col < s <= merged.max_col for s in breaks), \
             f"{ws.title}: merged cells {merged.coord} cut between two pages"
@@ -138,7 +144,22 @@ def _books(cur) -> dict[str, openpyxl.Workbook]:
     frame = pd.DataFrame({"Année": ["2020", "2021"], "Quartier": [40.0, "s"], "Commune": [18.9, 18.9]})
     files["tableau"] = export.table_to_xlsx("Taux de pauvreté", frame, chart=export.ChartSpec(),
                                             units={"Quartier": "%", "Commune": "%"}, exported_on=DAY)
-    return {name: openpyxl.load_workbook(io.BytesIO(content)) for name, content in files.items()}
+    return {name: _load(content) for name, content in files.items()}
+
+
+def _load(content: bytes) -> openpyxl.Workbook:
+    """The workbook, each sheet's print area kept in `ws.printed_columns` (openpyxl drops a
+    whole-column print area such as `'Feuille'!$A:$E` with a warning)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        names = zf.read("xl/workbook.xml").decode()
+    areas = {int(i): area for i, area in re.findall(
+        r'<definedName name="_xlnm.Print_Area" localSheetId="(\d+)">([^<]+)<', names)}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Print area cannot be set")
+        wb = openpyxl.load_workbook(io.BytesIO(content))
+    for i, ws in enumerate(wb.worksheets):
+        ws.printed_columns = _col_range(html.unescape(areas[i])) if i in areas else None
+    return wb
 
 
 @pytest.fixture(scope="module")
@@ -160,6 +181,7 @@ def test_every_sheet_of_every_export_prints_at_8_points_or_more(books):
     synthese = next(p for name, p in printed if name == "fiche" and p.sheet == "Synthèse")
     assert synthese.pages_across == 2                 # split, its indicator columns repeated
     assert books["fiche"]["Synthèse"].print_title_cols == "$A:$B"
+    assert books["fiche"]["Synthèse"].printed_columns == (1, 17)
 
 
 def test_narrow_sheets_print_portrait(books):
