@@ -86,8 +86,12 @@ elif not chosen:
     st.info("Choisissez au moins un indicateur.")
 else:
     decimals = {compare.indicator_header(i, comparison.periods.get(i.id)): i.decimals for i in comparison.indicators}
+    # The indicators right after the quartier's name (the places, then the code, follow): the
+    # figures asked for are on screen without scrolling sideways.
+    places_columns = ["Commune", "EPCI", "Département", "Code"]
+    order = ["Quartier", *[c for c in shown.columns if c not in ("Quartier", *places_columns)], *places_columns]
     st.dataframe(tables.styled(shown, decimals, highlight_code=code), hide_index=True, width="stretch", placeholder=tables.MISSING,
-                 height=min(38 + 35 * len(shown), 460), key="cmp_table",
+                 height=min(38 + 35 * len(shown), 460), key="cmp_table", column_order=order,
                  column_config={"Quartier": st.column_config.TextColumn(pinned=True),
                                 "Code": st.column_config.TextColumn(width="small")})
     demo = cache.is_demo(key)

@@ -45,10 +45,10 @@ st.caption(f"**{plain(quartiers[code].name)}** et les territoires choisis ci-des
 
 top = st.columns([3, 2])
 top[0].multiselect("Indicateurs", list(catalogue), key="evo_indicateurs", select_all=False, format_func=label_of,
-                   max_selections=evolution.MAX_INDICATORS, placeholder="Choisissez un ou plusieurs indicateurs",
+                   max_selections=evolution.MAX_INDICATORS, wrap=True, placeholder="Choisissez un ou plusieurs indicateurs",
                    on_change=INDICATORS.write)
 top[1].multiselect("Territoires de référence", list(REFERENCE_KEYS), key="evo_references", select_all=False,
-                   format_func=REFERENCE_LABELS.get, placeholder="Aucune référence",
+                   format_func=REFERENCE_LABELS.get, placeholder="Aucune référence", wrap=True,
                    on_change=REFERENCES.write,
                    help="Pour chaque quartier choisi : sa commune, son agglomération (EPCI), son "
                    "département, sa région, la France, l'ensemble des quartiers.")
@@ -97,13 +97,18 @@ url.write(INDICATORS, OTHERS, REFERENCES, GROUPS, BASE100)
 
 explore.page_links("evolution", chosen)
 st.html(tables.STYLE)
+SIDE_TABLE_COLUMNS = 6          # Période, four territories, Remarques
 
 if not chosen:
     st.info("Choisissez au moins un indicateur.")
 for ind in evo.indicators:
     st.subheader(plain(ind.label), anchor=ind.id)
-    left, right = st.columns([3, 2], gap="medium")
     table = evolution.evolution_table(evo, ind.id)
+    # Beside the chart, a table of more than four territories would be cut: it goes under it.
+    if len(table.columns) > SIDE_TABLE_COLUMNS:
+        left = right = st.container()
+    else:
+        left, right = st.columns([3, 2], gap="medium")
     if evo.series(ind.id)["plot_value"].notna().any():
         left.altair_chart(charts.evolution_chart(evo, ind.id), width="stretch")
         if ind.kind == "count" and not evo.base100 and len(set(evo.series(ind.id)["territory"])) > 1:

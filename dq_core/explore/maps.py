@@ -63,6 +63,18 @@ FILL_ALPHA = 230
 
 # --- classification -------------------------------------------------------------------------------
 
+def indicator_choices(indicators: list[Indicator], domains: dict[str, str]) -> dict[str, str]:
+    """{id: what the indicator list shows}: the indicator's name alone, so that typing « pauvret »
+    finds the poverty rate first — a domain in every label would match too, and the search box ranks
+    equal matches by length (« Allocataires de la Caf · Revenus et pauvreté » came first). Two
+    indicators of the same name are told apart by their domain."""
+    counts: dict[str, int] = {}
+    for ind in indicators:
+        counts[ind.label] = counts.get(ind.label, 0) + 1
+    return {ind.id: ind.label if counts[ind.label] == 1 else f"{ind.label} ({domains.get(ind.domain, ind.domain)})"
+            for ind in indicators}
+
+
 def classify(values, method: str = DEFAULT_METHOD, k: int = DEFAULT_CLASSES) -> list[float]:
     """Class breaks [min, b1, …, max] (at most k classes; fewer when values are too few or tied).
     A value v falls in class i when breaks[i] < v <= breaks[i+1] (the first class includes its minimum)."""

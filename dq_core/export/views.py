@@ -25,13 +25,12 @@ from dq_core.explore.compare import (
     similarity_table,
 )
 from dq_core.explore.evolution import Evolution, evolution_table
-from dq_core.export.formats import slug
+from dq_core.export.formats import DEMO_SUFFIX, slug
 from dq_core.export.tables import ChartSpec, TableSheet, table_to_csv, tables_to_xlsx
 from dq_core.store.catalogue import Indicator
 
 MAX_BAR_ROWS = 30          # a bar chart of more quartiers than this is unreadable: none then
 CELL_LEGEND = "s : secret statistique ; cellule vide : pas de donnée."
-DEMO_SUFFIX = "_donnees-fictives"
 
 
 @dataclass
@@ -91,7 +90,8 @@ def evolution_export(evo: Evolution, *, demo: bool = False) -> ViewExport:
         territories = [c for c in table.columns if c not in ("Période", "Remarques")]
         drawn = [c for c in territories if any(isinstance(v, int | float) and not pd.isna(v) for v in table[c])]
         chart = ChartSpec("line", categories="Période", values=drawn, title=ind.label,
-                          y_title=None if unit in ("", "ratio") else unit) if drawn else None
+                          y_title=None if unit in ("", "ratio") else unit,
+                          zero_based=ind.kind == "count" and not evo.base100) if drawn else None
         unit_words = "" if unit in ("", "ratio") else f" ({unit})"
         notes = [CELL_LEGEND, *evo.notes_for(ind.id)]
         if evo.base100 and evo.bases.get(ind.id):

@@ -17,7 +17,7 @@ from dq_core.store.territories import REFERENCE_KEYS
 # Colour-blind safe pair (blue / orange), always doubled by an arrow and a word.
 STYLE = """
 <style>
-table.dq-fiche {border-collapse: collapse; width: 100%; min-width: 54rem; table-layout: fixed;
+table.dq-fiche {border-collapse: collapse; width: 100%; min-width: 54rem; table-layout: auto;
   font-size: 0.82rem; margin-bottom: 0.5rem}
 table.dq-fiche th {text-align: right; font-weight: 600; border-bottom: 2px solid #999;
   padding: 4px 6px; vertical-align: bottom}
