@@ -17,6 +17,7 @@ from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.explore.groups import get_group, group_series
 from dq_core.store.catalogue import Indicator, load_indicators
+from dq_core.store.geography import LinkedSeries, linked_observations, perimeter_status
 from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS, get_quartier
 
 MAX_INDICATORS = 6
@@ -251,15 +252,43 @@ def build_evolution(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str], qu
         raise DQError(f"Trop d'indicateurs : {len(indicators)} demandés, {MAX_INDICATORS} au plus à la fois "
                       "(comme sur la page Évolution). Répartissez-les en plusieurs demandes.")
     territories = resolve_territories(cur, list(quartiers), list(references), list(groups))[:MAX_TERRITORIES]
-    raw = _raw_rows(cur, indicators, territories)
-    return assemble_evolution(indicators, territories, raw, base100=base100, base_period=base_period)
+    linked = _linked_quartiers(cur, indicators, territories)
+    raw = _raw_rows(cur, indicators, territories, linked)
+    result = assemble_evolution(indicators, territories, raw, base100=base100, base_period=base_period)
+    labels = {t.code: t.label for t in territories}
+    result.notes += [Note(ind, f"{labels[code]} : {text[:1].lower()}{text[1:]}.") for code, found in linked.items()
+                     for ind, s in found.items() if s.link is not None
+                     for text in (s.link.text if s.link.until else None, s.link.refused) if text]
+    return result
 
 
-def _raw_rows(cur, indicators: list[Indicator], territories: list[SeriesTerritory]) -> list[dict]:
+def _linked_quartiers(cur, indicators: list[Indicator], territories: list[SeriesTerritory]
+                      ) -> dict[str, dict[str, LinkedSeries]]:
+    """The 2024 quartiers among the territories whose series continue their 2015 predecessors'."""
+    result = {}
+    for t in territories:
+        if t.role == "quartier" and perimeter_status(t.code) is not None:
+            found = linked_observations(cur, t.code, indicators, [i.id for i in indicators])
+            if any(s.link is not None for s in found.values()):
+                result[t.code] = found
+    return result
+
+
+def _raw_rows(cur, indicators: list[Indicator], territories: list[SeriesTerritory],
+              linked: dict[str, dict[str, LinkedSeries]] | None = None) -> list[dict]:
     """One dict per stored (or aggregated) cell: indicator, territory, period, period_start, value,
     secret, provisional, is_break, status, note."""
-    plain = [t.code for t in territories if t.role != "groupe"]
+    linked = linked or {}
+    plain = [t.code for t in territories if t.role != "groupe" and t.code not in linked]
     rows = []
+    for code, found in linked.items():
+        for ind, series in found.items():
+            for p in series.series:
+                status = "secret" if p.secret else ("missing" if p.value is None else "ok")
+                rows.append(dict(indicator=ind, territory=code, period=p.period, period_start=p.period_start,
+                                 value=None if p.secret else p.value, secret=bool(p.secret),
+                                 provisional=bool(p.provisional), is_break=bool(p.is_break), status=status,
+                                 note=p.note))
     if plain and indicators:
         for ind, territory, period, start, value, secret, prov, brk, note in cur.execute(
                 _OBSERVATIONS_SQL, [plain, [i.id for i in indicators]]).fetchall():

@@ -191,6 +191,8 @@ def dossier_text(fiche: Fiche, indicator_ids: list[str] | None = None) -> Dossie
     q = fiche.quartier
     result = DossierText(f"{q.name} ({q.code})", demo=fiche.demo)
     result.sentences.append(Sentence(None, _presentation(fiche)))
+    if fiche.lineage is not None and fiche.lineage.series_text:
+        result.notes.append(fiche.lineage.series_text)
     for line in _chosen_lines(fiche, indicator_ids):
         sentence = indicator_sentence(line, result.notes)
         if sentence:
@@ -256,6 +258,8 @@ def indicator_sentence(line: IndicatorLine, notes: list[str]) -> str | None:
         reference_word = n.pronoun
     if latest.provisional:
         main += " (valeur provisoire)"
+    if line.latest_from_predecessor:       # a 2024 quartier quoted with its 2015 predecessor's figure
+        main += f" (chiffre {line.link.whose}, géographie 2015)"
     text = f"{_in_period(latest.period).capitalize()}, {main}"
     if ind.kind != "count":
         text += _comparison(line, reference_word, notes)

@@ -101,6 +101,10 @@ def quartier_warnings(data: QuartierExport, *, references: bool = True
         else:
             territory = " ; ".join(names[k] for k in keys)
         result.append((WARNING_ORDER[kind], lines[i].indicator.label, territory, periods, detail))
+    lineage = fiche.lineage          # a 2024 quartier: where its figures come from
+    for text in (lineage.text, lineage.empty_reason) if lineage else ():
+        if text:
+            result.insert(0, ("Précaution", "Tous les indicateurs", names["quartier"], "", text))
     if fiche.demo:
         result.insert(0, ("Données fictives", "", "", "", DEMO_BANNER))
     return result
