@@ -123,7 +123,7 @@ class Fiche:
         if self.population is None or line is None or line.link is None \
                 or not line.link.covers(self.population.period):
             return None
-        return line.link.whose.split(" ", 1)[1]
+        return line.link.territories
 
     def line(self, indicator_id: str) -> IndicatorLine:
         return next(line for line in self.lines() if line.indicator.id == indicator_id)

@@ -90,7 +90,7 @@ def _latest_cells(book: Book, ws: Worksheet, row: int, line: IndicatorLine) -> N
     if latest is None:
         book.missing(ws, row, COL_VALUE)
         return
-    origin = f" ({line.link.whose.split(' ', 1)[1]})" if line.latest_from_predecessor else ""   # a 2015 figure
+    origin = f" ({line.link.territories})" if line.latest_from_predecessor else ""   # a 2015 figure
     book.text(ws, row, 3, fmt.period(latest.period) + (" (provisoire)" if latest.provisional else "") + origin,
               valign="top", text_wrap=bool(origin))
     if latest.secret:

@@ -88,11 +88,16 @@ class SeriesLink:
     refused: str | None = None           # why merged predecessors give no figure (a median…)
 
     @property
+    def territories(self) -> str:
+        """`quartier 2015 QP044013`, `quartiers 2015 QP044005 et QP044006`."""
+        if len(self.predecessors) == 1:
+            return f"quartier 2015 {self.predecessors[0]}"
+        return f"quartiers 2015 {_and(self.predecessors)}"
+
+    @property
     def whose(self) -> str:
         """`du quartier 2015 QP044013`, `des quartiers 2015 QP044005 et QP044006`."""
-        if len(self.predecessors) == 1:
-            return f"du quartier 2015 {self.predecessors[0]}"
-        return f"des quartiers 2015 {_and(self.predecessors)}"
+        return ("du " if len(self.predecessors) == 1 else "des ") + self.territories
 
     @property
     def text(self) -> str:

@@ -156,7 +156,7 @@ def _value_cell(line: IndicatorLine) -> str:
     if latest.provisional:
         period += " <abbr title='Valeur provisoire, susceptible d’être révisée.'>(provisoire)</abbr>"
     if line.latest_from_predecessor:
-        period += f" <abbr title='{escape(line.link.text)}.'>{escape(line.link.whose)}</abbr>"
+        period += f" · <abbr title='{escape(line.link.text)}.'>{escape(line.link.territories)}</abbr>"
     period += "</span>"
     if latest.secret:
         return (f"<td class='value'><abbr title='{escape(flags.secret_explanation(latest.note))}'>s</abbr>"
