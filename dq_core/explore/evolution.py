@@ -82,7 +82,7 @@ class Evolution:
 
 POINT_COLUMNS = ["indicator", "territory", "label", "role", "period", "period_label", "period_start",
                  "value", "index", "plot_value", "shown", "secret", "provisional", "is_break", "status",
-                 "status_label", "segment", "note"]
+                 "status_label", "segment", "note", "origin"]
 
 
 # --- periods ------------------------------------------------------------------------------------
@@ -283,12 +283,14 @@ def _raw_rows(cur, indicators: list[Indicator], territories: list[SeriesTerritor
     rows = []
     for code, found in linked.items():
         for ind, series in found.items():
-            for p in series.series:
+            for linked_point in series.points:
+                p = linked_point.point
                 status = "secret" if p.secret else ("missing" if p.value is None else "ok")
+                origin = series.link.whose if linked_point.territory != code and series.link else None
                 rows.append(dict(indicator=ind, territory=code, period=p.period, period_start=p.period_start,
                                  value=None if p.secret else p.value, secret=bool(p.secret),
                                  provisional=bool(p.provisional), is_break=bool(p.is_break), status=status,
-                                 note=p.note))
+                                 note=p.note, origin=origin))
     if plain and indicators:
         for ind, territory, period, start, value, secret, prov, brk, note in cur.execute(
                 _OBSERVATIONS_SQL, [plain, [i.id for i in indicators]]).fetchall():
@@ -378,7 +380,8 @@ def assemble_evolution(indicators: list[Indicator], territories: list[SeriesTerr
                     value=r["value"], index=index, plot_value=shown_value,
                     shown=_shown(ind, r, index, base100), secret=r["secret"], provisional=r["provisional"],
                     is_break=r["is_break"], status=status, status_label=STATUS_LABELS.get(status, status),
-                    segment=None if segment is None else f"{code}|{segment}", note=r["note"]))
+                    segment=None if segment is None else f"{code}|{segment}", note=r["note"],
+                    origin=r.get("origin")))
     points = pd.DataFrame(out, columns=POINT_COLUMNS)
     return Evolution(indicators, territories, points, base100, bases, secret_cells, notes)
 
@@ -410,7 +413,7 @@ def evolution_table(evolution: Evolution, indicator_id: str) -> pd.DataFrame:
     starts: dict[str, object] = {}
     labels_of: dict[str, str] = {}
     for cell in series[["period", "period_label", "period_start", "label", "value", "index", "secret",
-                        "provisional", "is_break", "status"]].to_dict("records"):
+                        "provisional", "is_break", "status", "origin"]].to_dict("records"):
         cells.setdefault(cell["period"], {})[cell["label"]] = cell
         starts[cell["period"]] = cell["period_start"]
         labels_of[cell["period"]] = cell["period_label"]
@@ -434,6 +437,8 @@ def evolution_table(evolution: Evolution, indicator_id: str) -> pd.DataFrame:
                 remarks.setdefault("rupture de série", []).append(label)
             if cell["status"] in ("non_agregeable", "incomplet", "sans_effectifs"):
                 remarks.setdefault(STATUS_LABELS[cell["status"]], []).append(label)
+            if isinstance(cell["origin"], str):      # a 2024 quartier's figure of its 2015 predecessor(s)
+                remarks.setdefault(f"valeur {cell['origin']}", []).append(label)
         row["Remarques"] = " ; ".join(f"{what} : {', '.join(labels)}" for what, labels in remarks.items())
         rows.append(row)
     table = pd.DataFrame(rows, columns=["Période", *columns, "Remarques"])

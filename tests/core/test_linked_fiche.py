@@ -114,7 +114,8 @@ def test_evolution_continues_the_predecessor_with_the_change_marked(cur_2024):
     evo = build_evolution(cur_2024, ["taux_pauvrete"], ["QN04413M"])
     table = evolution_table(evo, "taux_pauvrete")
     assert table["Malakoff"].tolist() == [38.0, 47.3, 45.0]
-    assert table["Remarques"].tolist()[-1] == "rupture de série : Malakoff"
+    assert table["Remarques"].tolist() == ["valeur du quartier 2015 QP044013 : Malakoff"] * 2 + [
+        "rupture de série : Malakoff"]
     assert ("Malakoff : périmètre modifié en 2024 : série du quartier 2015 QP044013 jusqu'en 2022."
             in evo.notes_for("taux_pauvrete"))
 
