@@ -27,6 +27,7 @@ import shapely.geometry
 from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.explore.compare import LatestStore, Places, latest_values, quartier_places
+from dq_core.store import geography
 from dq_core.store.catalogue import Indicator, load_indicators
 
 METHODS = {
@@ -428,6 +429,9 @@ def assemble_choropleth(indicator: Indicator, frame: pd.DataFrame, values: pd.Da
     if without_shape:
         messages.append(f"{fmt.number(without_shape, 0)} quartier(s) sans contour dans la base : absents de la "
                         "carte, présents dans le tableau.")
+    if "vintage" in frame:
+        no_2024 = geography.no_2024_figures_note(indicator.label, frame["vintage"].to_numpy(), value, secret)
+        messages += [no_2024] if no_2024 else []
     bounds = union_bounds(geometries.bounds[c] for c in codes if c in geometries.bounds)
     return Choropleth(indicator, period, method, breaks, items,
                       {"type": "FeatureCollection", "features": features}, table, bounds,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 
 from dq_core import fmt
 from dq_core.explore.aggregate import Member, aggregate
@@ -345,3 +346,18 @@ def _empty_reason(cur, code: str, preds: list[tuple[str, str]]) -> str:
     return (f"Pas de chiffre pour ce quartier : {CORRESPONDENCE_FILE} n'est pas importée — elle le relierait à "
             f"son ou ses quartiers 2015 et à leurs séries — et {none_2024}. Importez cette table, ou "
             f"les {INSEE_2024_BASES}.")
+
+
+# --- Comparer and the map: all quartiers at one period, one geography at a time ---------------------
+
+def no_2024_figures_note(label: str, vintages, values, secret) -> str | None:
+    """The note of a comparison or map whose 2024 quartiers have no figure of their own for an indicator
+    (aligned arrays: geography vintage, value — NaN when absent —, secret flag), else None. Their 2015
+    predecessors' figures are not put in their place: they describe other perimeters, at other periods."""
+    in_2024 = np.asarray(vintages) == 2024
+    if not in_2024.any() or (~np.isnan(np.asarray(values, float)[in_2024]) | np.asarray(secret, bool)[in_2024]).any():
+        return None
+    return (f"« {label} » : les quartiers de la géographie 2024 n'ont pas de chiffre propre (aucune base de "
+            "l'Insee en géographie 2024 n'est importée pour cet indicateur) ; ils ne sont pas classés avec les "
+            "chiffres de leurs quartiers 2015. La fiche et l'Évolution d'un quartier 2024 montrent la série de "
+            "son ou ses quartiers 2015 lorsque la table de correspondance de l'ANCT les relie.")

@@ -141,3 +141,14 @@ def test_the_cli_profile_marks_the_2015_figures(without_2024, capsys):
     assert rate["series_note"] == "Périmètre modifié en 2024 : série du quartier 2015 QP044013 jusqu'en 2022"
     assert linked["perimeter"]["status"] == "M" and linked["perimeter"]["predecessors"] == ["QP044013"]
     assert new["perimeter"]["empty_reason"].startswith("Pas de chiffre pour ce quartier : nouveau quartier")
+
+
+def test_comparer_and_the_map_say_when_2024_quartiers_have_no_figure_of_their_own(cur_2015, cur_2024):
+    from dq_core.explore import compare, maps
+
+    without = compare.build_comparison(cur_2015, ["taux_pauvrete"], compare.Filters())
+    assert any("géographie 2024 n'ont pas de chiffre propre" in n for n in without.notes)
+    assert without.rows.set_index("code")["taux_pauvrete"].isna()["QN04413M"]   # no 2015 figure put in
+    assert any("pas de chiffre propre" in m for m in maps.build_choropleth(cur_2015, "taux_pauvrete").messages)
+    with_own = compare.build_comparison(cur_2024, ["taux_pauvrete"], compare.Filters())
+    assert not any("pas de chiffre propre" in n for n in with_own.notes)
