@@ -235,7 +235,8 @@ def indicator_sentence(line: IndicatorLine, notes: list[str]) -> str | None:
     """One sentence for one indicator, or None (with a note saying why) when it has no figure."""
     ind, latest = line.indicator, line.latest
     if latest is None or (latest.value is None and not latest.secret):
-        notes.append(f"{ind.label} : pas de donnée pour ce quartier.")
+        refused = line.link.refused if line.link is not None else None      # merged 2015 quartiers
+        notes.append(f"{ind.label} : {refused or 'pas de donnée pour ce quartier'}.")
         return None
     if latest.secret:
         why = ("valeur non diffusée par le producteur"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 
-from dq_core import fmt
+from dq_core import flags, fmt
 from dq_core.explore.aggregate import Member, aggregate
 from dq_core.explore.fiche import Point
 from dq_core.files.read.codes import QP2024_CODE
@@ -217,9 +217,9 @@ def _predecessor_points(codes: list[str], rows: list[tuple], indicator: Indicato
                         ) -> tuple[list[LinkedPoint], str | None]:
     """The predecessors' points, and why merged ones give none when they cannot be summed."""
     if len(codes) == 1:
-        return [LinkedPoint(r[0], Point(r[2], r[3], r[4], r[7], r[8], r[9],
-                                        _join(r[10], f"Valeur du quartier 2015 {r[0]}."), r[11]))
-                for r in rows], None
+        # Whose figure each point is lives in the link (`SeriesLink.periods`), said once per fiche and
+        # sheet rather than repeated as a note on every point.
+        return [LinkedPoint(r[0], Point(r[2], r[3], r[4], r[7], r[8], r[9], r[10], r[11])) for r in rows], None
     by_period: dict[tuple, dict[str, tuple]] = {}
     for r in rows:
         by_period.setdefault((r[2], r[3]), {})[r[0]] = r
@@ -238,10 +238,16 @@ def _predecessor_points(codes: list[str], rows: list[tuple], indicator: Indicato
             refused = ("non recalculable : le taux des quartiers 2015 réunis se calcule à partir de leurs "
                        "numérateurs et dénominateurs, absents des données (jamais en faisant la moyenne des taux)")
         sources = {r[11] for r in members.values()}
+        note = _merged_secret_note([r for r in members.values() if r[7]]) if result.status == "secret" else None
         out.append(LinkedPoint(label, Point(period, start, result.value, result.status == "secret", False,
-                                            False, f"Somme des quartiers 2015 {', '.join(codes)}.",
-                                            sources.pop() if len(sources) == 1 else None)))
+                                            False, note, sources.pop() if len(sources) == 1 else None)))
     return out, refused
+
+
+def _merged_secret_note(secret_members: list[tuple]) -> str:
+    """Whose secret a sum over merged quartiers inherits: the producer's blank, else the app's rule."""
+    producer = any(flags.blank_reason(True, r[10]) == flags.PRODUCER_BLANK for r in secret_members)
+    return flags.NOTE_DERIVED_PRODUCER if producer else flags.NOTE_DERIVED_APPLICATION
 
 
 def _kind_word(indicator: Indicator) -> str:

@@ -84,12 +84,15 @@ def test_merged_quartiers_sum_counts_and_refuse_medians(cur_2015):
     caf = fiche.line("allocataires_caf")
     assert [(p.period, p.value, p.secret) for p in caf.series] == [("2017", 2500.0, False), ("2022", None, True)]
     assert caf.latest.secret and caf.previous is None            # a secret member keeps the sum secret
+    assert caf.latest.note.startswith("Non diffusé par le producteur")         # INSEE's blank, inherited
     assert fiche.population.value == 6000 and fiche.population_origin() == "quartiers 2015 QP044005 et QP044006"
     median = fiche.line("revenu_median_uc")
     assert median.latest is None and "médiane" in median.link.refused
     rate = fiche.line("taux_pauvrete")
     assert not rate.has_value and "non recalculable" in rate.link.refused    # never an average of rates
     assert "série des quartiers 2015 QP044005 et QP044006 (effectifs additionnés" in fiche.lineage.text
+    notes = " ".join(dossier_text(fiche).notes)
+    assert "Taux de pauvreté (seuil à 60 %) : non recalculable" in notes
 
 
 def test_a_2015_quartier_is_not_linked(cur_2024):
@@ -122,11 +125,14 @@ def test_evolution_continues_the_predecessor_with_the_change_marked(cur_2024):
 
 def test_the_workbook_says_whose_figures_they_are(cur_2015):
     book = openpyxl.load_workbook(io.BytesIO(fiche_workbook_bytes(cur_2015, "QN04405M")))
-    cells = [str(c) for ws in (book["Synthèse"], book["Avertissements"])
-             for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    synthese = [str(c) for row in book["Synthèse"].iter_rows(values_only=True) for c in row if c is not None]
     assert any(c.startswith("Périmètre modifié en 2024 : série des quartiers 2015 QP044005 et QP044006")
-               for c in cells)
-    assert any(c.endswith(", quartiers 2015 QP044005 et QP044006)") for c in cells)    # the population
+               for c in synthese)
+    assert any(c.endswith(", quartiers 2015 QP044005 et QP044006)") for c in synthese)    # the population
+    assert "2022 (quartiers 2015 QP044005 et QP044006)" in synthese                   # a latest value's period
+    warnings = [row for row in book["Avertissements"].iter_rows(values_only=True) if row[0]]
+    perimeter = [row for row in warnings if row[0] == "Périmètre 2024"]
+    assert len(perimeter) == 1 and perimeter[0][4].startswith("Périmètre modifié en 2024 : série des quartiers")
 
 
 def test_the_cli_profile_marks_the_2015_figures(without_2024, capsys):
