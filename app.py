@@ -20,6 +20,7 @@ PAGES = {
     "Données": [
         st.Page("pages/officiel.py", title="Données officielles", icon=":material/cloud_download:"),
         st.Page("pages/importer.py", title="Importer", icon=":material/upload_file:"),
+        st.Page("pages/adresses.py", title="Adresses", icon=":material/location_on:"),
         st.Page("pages/exporter.py", title="Exporter", icon=":material/download:"),
     ],
     "Aide": [

@@ -24,6 +24,9 @@ NOTE_DERIVED_PRODUCER = ("Non diffusé par le producteur : une des cases de l'In
 NOTE_DERIVED_APPLICATION = ("Secret statistique appliqué par l'application : une des valeurs nécessaires au "
                             "calcul est masquée.")
 NOTE_APPLICATION = "Secret statistique appliqué par l'application : valeur masquée."
+# A figure whose data year INSEE's file does not give: its period is the edition's year (`insee_editions`).
+NOTE_EDITION_YEAR = ("Année des données non précisée par l'Insee pour cette colonne : l'année indiquée est celle "
+                     "de l'édition {edition}.")
 # Older workspaces stored this for an INSEE blank.
 _LEGACY_PRODUCER = "Case vide dans le fichier de l'Insee"
 
@@ -53,3 +56,8 @@ def secret_explanation(note: str | None) -> str:
     if note and _LEGACY_PRODUCER in note:
         return NOTE_PRODUCER_BLANK
     return NOTE_APPLICATION
+
+
+def is_edition_year(note: str | None) -> bool:
+    """Whether a stored note says the period shown is the edition's year, not the data's."""
+    return bool(note) and "Année des données non précisée" in note

@@ -87,7 +87,8 @@ legend_col.html(
     f"<ul style='list-style:none;padding-left:0;margin-top:0.5rem'>{legend_rows}</ul>"
     f"<p style='color:#555'>{escape(choro.note)} Le quartier choisi est cerné de noir"
     f"{' ; les limites des communes sont en gris' if cache.commune_outlines(key)['features'] else ''}.</p>"
-    f"<p style='color:#555'>Cliquez sur un quartier pour le choisir.</p></div>")
+    f"<p style='color:#555'>Cliquez sur un quartier pour le choisir.</p>"
+    f"<p style='color:#555;font-size:0.8rem'>Source : {escape(choro.source)}.</p></div>")
 
 # A click selects the quartier (it becomes the quartier of every page) and offers its fiche. The
 # selection stays in the widget after the click, so act only on a new one.

@@ -118,7 +118,7 @@ for ind in evo.indicators:
         left.info("Aucune valeur à tracer pour ces territoires.")
     unit = table.attrs.get("unit", ind.unit)
     caption = (f"Valeurs en {unit}. " if unit not in ("", "ratio") else "") + (
-        "s : secret statistique ; – : pas de donnée. Source : " f"{ind.producer}, {ind.dataset}.")
+        "s : secret statistique ; – : pas de donnée. Source : " f"{evo.sources.get(ind.id, ind.dataset)}.")
     right.html(tables.html_table(table, table.attrs.get("decimals", ind.decimals), caption))
     secret = evo.secret_for(ind.id)
     if secret:

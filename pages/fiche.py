@@ -40,8 +40,7 @@ for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):
     column.metric(f"{ind.label} ({unit})" if unit else ind.label, fmt.cell(latest.value, ind.unit, ind.decimals),
                   delta=fmt.ascii_sign(f"{delta} en 5 ans") if delta else None,
                   delta_color={"higher_better": "normal", "higher_worse": "inverse"}.get(ind.direction, "off"),
-                  help=f"{fmt.period(latest.period)} — {ind.producer}, {ind.dataset}"
-                  + (f" — valeur {line.link.whose}" if line.latest_from_predecessor else ""))
+                  help=line.citation + (f" — valeur {line.link.whose}" if line.latest_from_predecessor else ""))
 
 fiche_exports.dossier_text_box(fiche)
 explore.page_links("fiche")

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from dq_core import fmt
-from dq_core.cli import explore
+from dq_core import flags, fmt
+from dq_core.cli import addresses, explore
 from dq_core.errors import DQError
 from dq_core.explore.fiche import Fiche, build_fiche
 from dq_core.files.status import BatchStatus, ImportStatus
@@ -90,6 +90,7 @@ def _build_parser() -> argparse.ArgumentParser:
                        help="où enregistrer les fichiers téléchargés (défaut : un dossier temporaire)")
     _add_export_command(command)
     explore.add_commands(command)              # groupes, evolution, similaires (dq_core/cli/explore.py)
+    addresses.add_commands(command)            # index-adresses, locate (dq_core/cli/addresses.py)
     return parser
 
 
@@ -147,7 +148,8 @@ def fiche_to_json(fiche: Fiche) -> dict:
             "change_previous": line.change_previous,
             "change_5y": line.change_5y,
             "references": {key: _reference_json(line.references.get(key)) for key in REFERENCE_KEYS},
-            "source": f"{ind.producer}, {ind.dataset}",
+            "source": line.citation,
+            "data_year_established": not (latest and flags.is_edition_year(latest.note)),
             **_origin_json(line),
         })
     return {

@@ -16,6 +16,7 @@ import pandas as pd
 
 from dq_core import fmt
 from dq_core.errors import DQError
+from dq_core.explore.sources import stored_sources
 from dq_core.store import geography
 from dq_core.store.catalogue import ADDITIVE_KINDS, Indicator, load_indicators
 from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS, VINTAGE_LABELS, get_quartier
@@ -307,6 +308,7 @@ class Comparison:
     selected: str | None
     ranks: dict[str, Rank | None] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)     # indicator id → its sources, one line
 
     @property
     def selected_in_view(self) -> bool:
@@ -362,7 +364,9 @@ def build_comparison(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str], f
     view = apply_filters(places, filters)
     values = latest_values(cur, [i.id for i in indicators], list(view["code"]), store) \
         if indicators and len(view) else pd.DataFrame(columns=LATEST_COLUMNS)
-    return assemble_comparison(indicators, filters, view, values, selected)
+    comparison = assemble_comparison(indicators, filters, view, values, selected)
+    comparison.sources = stored_sources(cur, indicators, comparison.periods)
+    return comparison
 
 
 def value_columns(values: pd.DataFrame, codes: list[str], indicator_ids: list[str]

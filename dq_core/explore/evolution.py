@@ -16,6 +16,7 @@ import pandas as pd
 from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.explore.groups import get_group, group_series
+from dq_core.explore.sources import source_line
 from dq_core.store.catalogue import Indicator, load_indicators
 from dq_core.store.geography import LinkedSeries, linked_observations, perimeter_status
 from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS, get_quartier
@@ -66,6 +67,7 @@ class Evolution:
     bases: dict[str, str | None]   # indicator id → base period (base-100 mode)
     secret_cells: list[SecretCell] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)     # indicator id → its sources, one line
 
     def notes_for(self, indicator_id: str) -> list[str]:
         return [n.text for n in self.notes if n.indicator_id == indicator_id]
@@ -230,7 +232,7 @@ def _unique_labels(territories: list[SeriesTerritory]) -> list[SeriesTerritory]:
 
 
 _OBSERVATIONS_SQL = """
-SELECT indicator, territory, period, period_start, value, is_secret, is_provisional, is_break, note
+SELECT indicator, territory, period, period_start, value, is_secret, is_provisional, is_break, note, source
 FROM observation
 WHERE territory IN (SELECT unnest(?::VARCHAR[])) AND indicator IN (SELECT unnest(?::VARCHAR[]))
 ORDER BY indicator, territory, period_start
@@ -292,12 +294,12 @@ def _raw_rows(cur, indicators: list[Indicator], territories: list[SeriesTerritor
                                  provisional=bool(p.provisional), is_break=bool(p.is_break), status=status,
                                  note=p.note, origin=origin))
     if plain and indicators:
-        for ind, territory, period, start, value, secret, prov, brk, note in cur.execute(
+        for ind, territory, period, start, value, secret, prov, brk, note, source in cur.execute(
                 _OBSERVATIONS_SQL, [plain, [i.id for i in indicators]]).fetchall():
             status = "secret" if secret else ("missing" if value is None else "ok")
             rows.append(dict(indicator=ind, territory=territory, period=period, period_start=start,
                              value=None if secret else value, secret=bool(secret), provisional=bool(prov),
-                             is_break=bool(brk), status=status, note=note))
+                             is_break=bool(brk), status=status, note=note, source=source))
     for t in territories:
         if t.role != "groupe":
             continue
@@ -383,7 +385,10 @@ def assemble_evolution(indicators: list[Indicator], territories: list[SeriesTerr
                     segment=None if segment is None else f"{code}|{segment}", note=r["note"],
                     origin=r.get("origin")))
     points = pd.DataFrame(out, columns=POINT_COLUMNS)
-    return Evolution(indicators, territories, points, base100, bases, secret_cells, notes)
+    shown = {r["source"] for r in raw if r.get("source") and r["territory"] in labels}
+    sources = {ind.id: source_line(ind, {r.get("source") for r in raw if r["indicator"] == ind.id} & shown)
+               for ind in indicators}
+    return Evolution(indicators, territories, points, base100, bases, secret_cells, notes, sources)
 
 
 def _kind_word(ind: Indicator) -> str:

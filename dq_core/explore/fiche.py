@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
 
+from dq_core.explore.sources import citation
 from dq_core.store import db
 from dq_core.store.catalogue import Indicator, domain_labels, load_indicators
 from dq_core.store.territories import REFERENCE_KEYS, Quartier, get_quartier
@@ -71,6 +72,12 @@ class IndicatorLine:
     @property
     def has_value(self) -> bool:
         return self.latest is not None and self.latest.value is not None
+
+    @property
+    def citation(self) -> str:
+        """How the latest figure is cited (its source's edition and its data year)."""
+        latest = self.latest
+        return citation(self.indicator, latest.period if latest else None, latest.source if latest else None)
 
     def trend(self) -> str | None:
         """'better', 'worse' or 'stable' over five years (or since the previous value)."""

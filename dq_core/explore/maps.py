@@ -27,6 +27,7 @@ import shapely.geometry
 from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.explore.compare import LatestStore, Places, latest_values, quartier_places
+from dq_core.explore.sources import stored_sources
 from dq_core.store import geography
 from dq_core.store.catalogue import Indicator, load_indicators
 
@@ -363,6 +364,7 @@ class Choropleth:
     note: str
     without_shape: int = 0           # quartiers with a value but no geometry
     messages: list[str] = field(default_factory=list)
+    source: str = ""                 # the sources of the figures shown, one line
 
 
 def build_choropleth(cur: duckdb.DuckDBPyConnection, indicator_id: str, method: str = DEFAULT_METHOD,
@@ -379,7 +381,9 @@ def build_choropleth(cur: duckdb.DuckDBPyConnection, indicator_id: str, method: 
     geometries = geometries or load_geometries(cur, "quartier")
     frame = places.frame if vintage is None else places.frame[places.frame["vintage"] == vintage]
     values = latest_values(cur, [indicator_id], list(frame["code"]), store)
-    return assemble_choropleth(indicator, frame, values, geometries, method, k)
+    choropleth = assemble_choropleth(indicator, frame, values, geometries, method, k)
+    choropleth.source = stored_sources(cur, [indicator], {indicator_id: choropleth.period})[indicator_id]
+    return choropleth
 
 
 def assemble_choropleth(indicator: Indicator, frame: pd.DataFrame, values: pd.DataFrame,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from dq_core import flags, fmt
 from dq_core.explore.fiche import POPULATION_INDICATOR, Fiche, IndicatorLine, ReferenceValue
+from dq_core.explore.sources import citation
 from dq_core.store.territories import VINTAGE_LABELS
 
 # Gender and number of the first noun of a label: ("m" | "f", plural?).
@@ -261,7 +262,7 @@ def indicator_sentence(line: IndicatorLine, notes: list[str]) -> str | None:
         main += " (valeur provisoire)"
     if line.latest_from_predecessor:       # a 2024 quartier quoted with its 2015 predecessor's figure
         main += f" (chiffre {line.link.whose}, géographie 2015)"
-    text = f"{_in_period(latest.period).capitalize()}, {main}"
+    text = f"{_opening(latest)}, {main}"
     if ind.kind != "count":
         text += _comparison(line, reference_word, notes)
     text += _trend(line, n, notes)
@@ -328,16 +329,11 @@ def points(delta: float, decimals: int = 1) -> str:
     return f"{fmt.number(delta, decimals)}{fmt.NBSP}{word}"
 
 
-def citation(indicator, period: str, source: str | None = None) -> str:
-    """`Insee – DGFiP, Filosofi 2021`: producer, dataset without its trailing aside, data period.
-
-    With the `source` of an official figure, the product and edition come first and the data year
-    after: `Insee, Données par thématique QPV « Revenus », édition 2022 — Filosofi 2018`.
-    """
-    dataset = re.sub(r"\s*\([^()]*\)$", "", indicator.dataset).strip() or indicator.dataset
-    if source:
-        return f"{source} — {dataset} {fmt.period(period)}"
-    return f"{indicator.producer}, {dataset} {fmt.period(period)}"
+def _opening(point) -> str:
+    """`En 2018`, or — when INSEE does not give the data year — the edition the figure comes from."""
+    if flags.is_edition_year(point.note):
+        return f"Selon l'édition {fmt.period(point.period)} (l'Insee ne précise pas l'année des données)"
+    return _in_period(point.period).capitalize()
 
 
 def _in_period(code: str) -> str:

@@ -30,11 +30,14 @@ SOURCE_COLUMNS = [("Domaine", 14), ("Indicateur", 30), ("Producteur", 16), ("Sou
 def line_source_row(line: IndicatorLine, domain_label: str) -> list[str]:
     known = [p for p in line.series if p.value is not None or p.secret]
     periods = f"{fmt.period(known[0].period)} – {fmt.period(known[-1].period)}" if known else "aucune"
-    return source_row(line.indicator, domain_label, periods, known[-1].period if known else None)
+    last = known[-1] if known else None
+    return source_row(line.indicator, domain_label, periods, last.period if last else None,
+                      last.source if last else None)
 
 
-def source_row(ind: Indicator, domain_label: str, periods: str, last: str | None) -> list[str]:
-    cite = (f"Source : {citation(ind, last)} ; traitement {APP_NAME}" if last
+def source_row(ind: Indicator, domain_label: str, periods: str, last: str | None,
+               source: str | None = None) -> list[str]:
+    cite = (f"Source : {citation(ind, last, source)} ; traitement {APP_NAME}" if last
             else f"Source : {ind.producer}, {ind.dataset} ; traitement {APP_NAME}")
     return [domain_label, ind.label, ind.producer, ind.dataset, periods,
             fmt.period(last) if last else "–", ind.definition, ind.unit, KIND_LABELS.get(ind.kind, ind.kind),

@@ -9,6 +9,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from dq_core import fmt
 from dq_core.explore.fiche import IndicatorLine, Point
+from dq_core.explore.sources import source_line
 from dq_core.export.book import FIRST_ROW, HEADER_ROW, Book
 from dq_core.export.fiche_table import reference_header
 from dq_core.export.formats import SERIES_STYLES, number_format
@@ -54,9 +55,9 @@ def _series_block(book: Book, ws: Worksheet, row: int, data: QuartierExport,
     """One indicator: a title row, a source row, one row per period, and its line chart."""
     ind = line.indicator
     title_row = row
-    _block_title(book, ws, row, ind)
-    row += 2
     series = {key: {p.period: p for p in data.series(key, ind.id)} for key in SERIES_KEYS}
+    _block_title(book, ws, row, ind, source_line(ind, {p.source for p in series["quartier"].values()}))
+    row += 2
     periods = sorted({(p.period_start, p.period) for points in series.values() for p in points.values()})
     if not periods:
         book.text(ws, row, 0, "Pas de donnée pour ce quartier ni pour ses territoires de référence.",
@@ -80,14 +81,14 @@ def _series_block(book: Book, ws: Worksheet, row: int, data: QuartierExport,
     return max(row, title_row + CHART_ROWS + 1) + 1
 
 
-def _block_title(book: Book, ws: Worksheet, row: int, ind: Indicator) -> None:
+def _block_title(book: Book, ws: Worksheet, row: int, ind: Indicator, source: str) -> None:
     """The indicator's band over the table's width, and its unit and source under it."""
     band = {"bold": True, "bg_color": "#e8eef5", "top": 1}
     book.text(ws, row, 0, ind.label, **band)
     for col in range(1, COL_REMARK + 1):
         ws.write_blank(row, col, None, book.fmt(**band))
     unit = "en %" if ind.unit == "%" else (f"en {ind.unit}" if ind.unit not in ("", "ratio") else "rapport")
-    book.text(ws, row + 1, 0, f"{unit} — Source : {ind.producer}, {ind.dataset}", italic=True,
+    book.text(ws, row + 1, 0, f"{unit} — Source : {source}", italic=True,
               font_color="#555555")
 
 

@@ -58,14 +58,16 @@ def filename(view: str, name: str, code: str, extension: str, *, demo: bool = Fa
     return f"{view}_{slug(name)}-{code}_{day}{DEMO_SUFFIX if demo else ''}.{extension}"
 
 
-def sources(indicators: Sequence[Indicator]) -> list[str]:
-    """« Source : producer, dataset » once per dataset; named per indicator when several."""
-    by_dataset: dict[tuple[str, str], list[str]] = {}
+def sources(indicators: Sequence[Indicator], lines: dict[str, str] | None = None) -> list[str]:
+    """« Source : … » once per source line (the stored editions, else producer and dataset); named per
+    indicator when several. `lines`: indicator id → `explore.sources.source_line`."""
+    by_line: dict[str, list[str]] = {}
     for ind in indicators:
-        by_dataset.setdefault((ind.producer, ind.dataset), []).append(ind.label)
+        line = (lines or {}).get(ind.id) or f"{ind.producer}, {ind.dataset}"
+        by_line.setdefault(line, []).append(ind.label)
     if len(indicators) <= 1:
-        return [f"Source : {p}, {d}." for p, d in by_dataset]
-    return [f"Source ({', '.join(labels)}) : {p}, {d}." for (p, d), labels in by_dataset.items()]
+        return [f"Source : {line}." for line in by_line]
+    return [f"Source ({', '.join(labels)}) : {line}." for line, labels in by_line.items()]
 
 
 def _rounded(value, decimals: int):
@@ -97,7 +99,7 @@ def evolution_export(evo: Evolution, *, demo: bool = False) -> ViewExport:
                             "compare des rythmes d'évolution, pas des niveaux.")
         sheets.append(TableSheet(ind.label, ind.label + unit_words, table, chart,
                                  units={c: unit for c in territories} if unit == "%" else {},
-                                 decimals={c: decimals for c in territories}, notes=notes, sources=sources([ind])))
+                                 decimals={c: decimals for c in territories}, notes=notes, sources=sources([ind], evo.sources)))
         flat = table.copy()
         for c in territories:
             flat[c] = [_rounded(v, decimals) for v in flat[c]]
@@ -130,7 +132,7 @@ def comparison_export(comparison: Comparison, scope: str = "", *, demo: bool = F
                      f"lisible (au plus {MAX_BAR_ROWS}).")
     notes += comparison.notes
     sheet = TableSheet("Quartiers", "Comparer les quartiers", table, chart, units, decimals, notes,
-                       sources(comparison.indicators))
+                       sources(comparison.indicators, comparison.sources))
     return ViewExport("Comparer les quartiers", [sheet], table, decimals, demo=demo)
 
 

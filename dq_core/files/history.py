@@ -235,6 +235,7 @@ def undo_import(cur: duckdb.DuckDBPyConnection, batch_id: int) -> HistoryEntry:
                       f"d'abord {'celui-ci' if len(later) == 1 else 'ceux-ci'}.")
     with db.transaction(cur):
         cur.execute("DELETE FROM observation WHERE batch_id = ?", [batch_id])
+        cur.execute("DELETE FROM address WHERE batch_id = ?", [batch_id])
         cur.execute("INSERT INTO observation BY NAME SELECT * EXCLUDE (replaced_by) "
                     "FROM replaced_observation WHERE replaced_by = ? ORDER BY territory, indicator, period_start",
                     [batch_id])

@@ -122,12 +122,19 @@ def _expand_zip(source: FileSource) -> list[FileSource]:
 
 # --- recognising and reading --------------------------------------------------------------------
 
-def read_file(source: FileSource) -> tuple[kinds.FileKind, kinds.Reading]:
-    """Recognise an official file from its content and read it whole (NotRecognised if it is none)."""
+def read_file(source: FileSource, only: set[str] | None = None) -> tuple[kinds.FileKind, kinds.Reading]:
+    """Recognise an official file from its content and read it whole (NotRecognised if it is none, or
+    not one of the kinds `only` names)."""
     sample = kinds.Sample(source)
     kind = kinds.recognise(sample)
     if kind is None:
         raise kinds.NotRecognised(kinds.why_not_recognised(sample))
+    if only is not None and kind.name not in only:
+        wanted = " ou ".join(kinds.BY_NAME[name].label for name in sorted(only))
+        raise kinds.NotRecognised(f"Ce n'est pas un {wanted}, mais un(e) {kind.label}.")
+    if kind.personal:
+        raise kinds.NotRecognised(f"Ce fichier ressemble à une {kind.label} : les adresses de personnes ne "
+                                  "sont jamais importées ; la page « Adresses » les localise sans les garder.")
     if kind.is_partner:
         raise kinds.NotRecognised(f"Ce fichier ressemble à un {kind.label} : importez-le depuis la page "
                                   "« Importer » (ou `python -m dq_core import`), qui demande la correspondance "
@@ -173,7 +180,8 @@ def import_folder(cur: duckdb.DuckDBPyConnection, folder: str | Path,
     return import_sources(cur, collect_folder(folder), progress)
 
 
-def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource) -> FileOutcome:
+def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource, only: set[str] | None = None) -> FileOutcome:
+    """Read and write one file as one batch; `only`: the kinds accepted (others are ignored, said why)."""
     try:
         source.read()                      # once: the hash and the reading both use these bytes
         digest = source.sha256
@@ -184,7 +192,7 @@ def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource) -> FileOutcom
         return FileOutcome(source.name, FileStatus.ALREADY_IMPORTED, f"Fichier identique déjà importé "
                            f"({previous}) : rien à faire.")
     try:
-        kind, reading = read_file(source)
+        kind, reading = read_file(source, only)
     except kinds.NotRecognised as exc:
         return FileOutcome(source.name, FileStatus.IGNORED, exc.message)
     except DQError as exc:

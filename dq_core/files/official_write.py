@@ -211,6 +211,15 @@ def write_correspondence(cur: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) ->
     return len(pairs)
 
 
+def write_addresses(cur: duckdb.DuckDBPyConnection, addresses: pd.DataFrame, batch_id: int) -> int:
+    """Index an address base file (a newer file of the same communes is preferred when locating)."""
+    cur.register("incoming_addresses", addresses.assign(batch_id=batch_id))
+    written = cur.execute("INSERT INTO address BY NAME SELECT * FROM incoming_addresses "
+                          "ORDER BY code_insee, street_key, numero").fetchone()[0]
+    cur.unregister("incoming_addresses")
+    return int(written)
+
+
 # --- one file, one batch ------------------------------------------------------------------------------
 
 EDITION_MODE = "edition"      # import_batch.mode of official files: the newer edition wins, undo by journal
@@ -234,6 +243,8 @@ def write_batch(cur: duckdb.DuckDBPyConnection, reading: Reading, *, source: str
 
 def write_reading(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) -> tuple[int, int, str]:
     """The normalised tables of a reading → the workspace: (rows written, rows replaced, detail)."""
+    if reading.addresses is not None:
+        return write_addresses(cur, reading.addresses, batch), 0, "adresses indexées pour la page « Adresses »"
     if reading.correspondence is not None:
         pairs = reading.correspondence
         written = write_correspondence(cur, pairs)

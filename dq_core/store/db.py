@@ -166,10 +166,28 @@ ALTER TABLE observation ADD COLUMN source VARCHAR;
 ALTER TABLE replaced_observation ADD COLUMN source VARCHAR;
 """
 
+_SCHEMA_V6_ADDRESSES = """
+-- The national address base (BAN) indexed for locating addresses on the laptop: public addresses only,
+-- never a person's. Each file is one batch; when two batches cover a commune, the newer one is used.
+CREATE TABLE address (
+    code_insee VARCHAR NOT NULL,
+    code_postal VARCHAR,
+    commune VARCHAR,
+    commune_key VARCHAR,
+    numero INTEGER,
+    rep VARCHAR,
+    nom_voie VARCHAR,
+    street_key VARCHAR,
+    lon DOUBLE,
+    lat DOUBLE,
+    batch_id INTEGER NOT NULL
+);
+"""
+
 # Ordered migrations: MIGRATIONS[i] brings a database from version i to i + 1. Never edit a released
 # entry: add a new one, so that a file made by any earlier version still opens.
 MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
-    _SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_PARTNER_IMPORTS, _SCHEMA_V4_JOURNAL, _SCHEMA_V5_SOURCE]
+    _SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_PARTNER_IMPORTS, _SCHEMA_V4_JOURNAL, _SCHEMA_V5_SOURCE, _SCHEMA_V6_ADDRESSES]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

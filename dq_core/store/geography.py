@@ -238,7 +238,9 @@ def _predecessor_points(codes: list[str], rows: list[tuple], indicator: Indicato
             refused = ("non recalculable : le taux des quartiers 2015 réunis se calcule à partir de leurs "
                        "numérateurs et dénominateurs, absents des données (jamais en faisant la moyenne des taux)")
         sources = {r[11] for r in members.values()}
-        note = _merged_secret_note([r for r in members.values() if r[7]]) if result.status == "secret" else None
+        notes = {r[10] for r in members.values()}       # a note all members share (the data year's) is kept
+        note = (_merged_secret_note([r for r in members.values() if r[7]]) if result.status == "secret"
+                else notes.pop() if len(notes) == 1 else None)
         out.append(LinkedPoint(label, Point(period, start, result.value, result.status == "secret", False,
                                             False, note, sources.pop() if len(sources) == 1 else None)))
     return out, refused

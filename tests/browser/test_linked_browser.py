@@ -26,7 +26,7 @@ def test_a_2024_fiche_shows_figures_and_the_perimeter_note(tmp_path):
         assert "Périmètre modifié en 2024 : série du quartier 2015 QP044013 jusqu'en 2022." in text
         assert "Population : 3 486 habitants (2013, quartier 2015 QP044013)" in text
         value = page.locator("table.dq-fiche tr", has_text="Taux de pauvreté").locator("td.value")
-        assert " ".join(value.inner_text().replace("\u00a0", " ").split()) == "47,3 % 2022 · quartier 2015 QP044013"
+        assert " ".join(value.inner_text().replace("\u00a0", " ").split()) == "47,3 % 2018 · quartier 2015 QP044013"
         assert page_problems(page) == [] and page.outside_requests == []
         page.goto(f"{url}/fiche?quartier=QN04914N")
         wait_for_app(page)

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 import pytest
 
 from dq_core.files import check_file, kinds
+from dq_core.files.kinds.address_list import read_addresses
 from dq_core.files.official import import_sources
 from dq_core.files.read.source import FileSource
 from dq_core.store import db
+from tests.addresses_fixtures import ban_csv, ban_gz
 from tests.core.test_geography import LIST_2024, revn
 from tests.core.test_import_refusals import database_checksum
 from tests.core.test_official_readers import MALAKOFF_DEMO_2022, demo_csv
@@ -94,6 +96,15 @@ EXAMPLES: dict[str, Example] = {
                                                        _point(TILLEULS, "13"), _point(TILLEULS, "20"))), 1,
         lambda: FileSource("e.csv", data=csv_bytes("latitude;longitude;pop_totale", "nord;ouest;12",
                                                    _point(TILLEULS, "13"))), "coordonnées illisibles"),
+    "ban_adresses": Example(
+        lambda: FileSource("telechargement.gz", data=ban_gz()), 27,
+        lambda: FileSource("a.csv", data=ban_csv([(1, "", "Rue X", "99001", "X0101", "Test", "", "")])),
+        "Aucune adresse avec une position"),
+    # A list of people's addresses is never imported: both ways in refuse it and point to « Adresses ».
+    "liste_adresses": Example(
+        lambda: FileSource("beneficiaires.csv", data=b"nom;adresse;code postal;ville\nA;3 rue de la Paix;99001;"
+                                                     b"Villeneuve\n"), 1,
+        lambda: FileSource("b.csv", data=b"nom;adresse\nA;3 rue de la Paix\n"), "jamais importées"),
 }
 KIND_NAMES = [kind.name for kind in kinds.KINDS]
 
@@ -124,8 +135,12 @@ def test_read_into_its_normalised_table(name, partner_workspace):
         assert report.rows_valid == example.rows and list(report.preview.columns)[:4] == [
             "Ligne", "Territoire", "Indicateur", "Période"]
         return
+    if kind.personal:                                   # a list of addresses: located in memory, never stored
+        assert len(read_addresses(example.good())) == example.rows
+        return
     reading = kind.read(kinds.Sample(example.good()))
-    table = next(t for t in (reading.correspondence, reading.observations, reading.quartiers) if t is not None)
+    table = next(t for t in (reading.correspondence, reading.observations, reading.quartiers, reading.addresses)
+                 if t is not None)
     assert len(table) >= example.rows and reading.label
     if reading.quartiers is not None:
         assert {"code", "name", "vintage"} <= set(reading.quartiers.columns)

@@ -71,7 +71,7 @@ def test_perimeter_notice_from_the_code_letter():
 def test_a_modified_quartier_continues_its_predecessor_with_a_break(linked_db):
     series = linked_series(linked_db, "QN04413M", "taux_pauvrete")
     assert [(p.territory, p.point.period, p.point.value) for p in series.points] == [
-        ("QP044013", "2017", 38.0), ("QP044013", "2022", 47.3), ("QN04413M", "2024", 45.0)]
+        ("QP044013", "2013", 38.0), ("QP044013", "2018", 47.3), ("QN04413M", "2024", 45.0)]
     assert [p.point.is_break for p in series.points] == [False, False, True]
     assert series.break_period == "2024" and series.predecessors == [("QP044013", "Malakoff")]
     assert "prudence" in series.notice.text

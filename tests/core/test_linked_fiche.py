@@ -52,9 +52,9 @@ def cur_2015(without_2024):
 def test_one_predecessor_without_a_2024_base(cur_2015):
     fiche = build_fiche(cur_2015, "QN04413M")
     line = fiche.line("taux_pauvrete")
-    assert [(p.period, p.value) for p in line.series] == [("2017", 38.0), ("2022", 47.3)]
+    assert [(p.period, p.value) for p in line.series] == [("2013", 38.0), ("2018", 47.3)]
     assert line.latest_from_predecessor and line.link.whose == "du quartier 2015 QP044013"
-    assert line.change_previous == pytest.approx(9.3) and line.previous.period == "2017"
+    assert line.change_previous == pytest.approx(9.3) and line.previous.period == "2013"
     assert fiche.lineage.text.startswith("Périmètre modifié en 2024 : série du quartier 2015 QP044013 "
                                          "jusqu'en 2022. Aucune base de l'Insee en géographie 2024")
     assert fiche.population.value == 3486 and fiche.population_origin() == "quartier 2015 QP044013"
@@ -66,9 +66,9 @@ def test_own_2024_figures_follow_their_predecessor_after_a_break(cur_2024):
     fiche = build_fiche(cur_2024, "QN04413M")
     line = fiche.line("taux_pauvrete")
     assert [(p.period, p.value, p.is_break) for p in line.series] == [
-        ("2017", 38.0, False), ("2022", 47.3, False), ("2024", 45.0, True)]
+        ("2013", 38.0, False), ("2018", 47.3, False), ("2024", 45.0, True)]
     assert not line.latest_from_predecessor and line.latest.value == 45.0
-    assert line.previous.period == "2022" and line.change_previous is None      # not across the break
+    assert line.previous.period == "2018" and line.change_previous is None      # not across the break
     assert fiche.line("pop_totale").latest_from_predecessor                      # no 2024 population
     assert "rupture de série, comparer avec prudence" in fiche.lineage.text
 
@@ -119,7 +119,7 @@ def test_evolution_continues_the_predecessor_with_the_change_marked(cur_2024):
     assert table["Malakoff"].tolist() == [38.0, 47.3, 45.0]
     assert table["Remarques"].tolist() == ["valeur du quartier 2015 QP044013 : Malakoff"] * 2 + [
         "rupture de série : Malakoff"]
-    assert ("Malakoff : périmètre modifié en 2024 : série du quartier 2015 QP044013 jusqu'en 2022."
+    assert ("Malakoff : périmètre modifié en 2024 : série du quartier 2015 QP044013 jusqu'en 2018."
             in evo.notes_for("taux_pauvrete"))
 
 
@@ -129,7 +129,7 @@ def test_the_workbook_says_whose_figures_they_are(cur_2015):
     assert any(c.startswith("Périmètre modifié en 2024 : série des quartiers 2015 QP044005 et QP044006")
                for c in synthese)
     assert any(c.endswith(", quartiers 2015 QP044005 et QP044006)") for c in synthese)    # the population
-    assert "2022 (quartiers 2015 QP044005 et QP044006)" in synthese                   # a latest value's period
+    assert "2018 (quartiers 2015 QP044005 et QP044006)" in synthese                   # a latest value's period
     warnings = [row for row in book["Avertissements"].iter_rows(values_only=True) if row[0]]
     perimeter = [row for row in warnings if row[0] == "Périmètre 2024"]
     assert len(perimeter) == 1 and perimeter[0][4].startswith("Périmètre modifié en 2024 : série des quartiers")
@@ -143,8 +143,8 @@ def test_the_cli_profile_marks_the_2015_figures(without_2024, capsys):
     assert main(["profile", "QN04413M", "QN04914N", "--json", "--db", str(without_2024)]) == 0
     linked, new = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     rate = next(i for i in linked["indicators"] if i["id"] == "taux_pauvrete")
-    assert rate["value"] == 47.3 and rate["period"] == "2022" and rate["origin"] == ["QP044013"]
-    assert rate["series_note"] == "Périmètre modifié en 2024 : série du quartier 2015 QP044013 jusqu'en 2022"
+    assert rate["value"] == 47.3 and rate["period"] == "2018" and rate["origin"] == ["QP044013"]
+    assert rate["series_note"] == "Périmètre modifié en 2024 : série du quartier 2015 QP044013 jusqu'en 2018"
     assert linked["perimeter"]["status"] == "M" and linked["perimeter"]["predecessors"] == ["QP044013"]
     assert new["perimeter"]["empty_reason"].startswith("Pas de chiffre pour ce quartier : nouveau quartier")
 

@@ -61,9 +61,11 @@ def test_known_values_of_malakoff(national):
     assert fiche.quartier.name == "Malakoff" and [c.name for c in fiche.quartier.communes] == ["Nantes"]
     assert fiche.population.value == 3486 and fiche.population.period == "2018"
     poverty = fiche.line("taux_pauvrete")
-    assert poverty.latest.value == 47.3 and poverty.latest.period == "2022"
+    # REVN 2022 holds Filosofi 2018: the data year is shown, the edition is cited.
+    assert poverty.latest.value == 47.3 and poverty.latest.period == "2018"
+    assert poverty.latest.source == "Insee, Données par thématique QPV « Revenus », édition 2022"
     row = cur.execute("SELECT value, edition FROM observation WHERE territory = 'QP044013' "
-                      "AND indicator = 'taux_pauvrete' AND period = '2022'").fetchone()
+                      "AND indicator = 'taux_pauvrete' AND period = '2018'").fetchone()
     assert row == (47.3, "2022")
     assert fiche.line("revenu_median_uc").latest.value == 13320
     assert "Filosofi 2021 est le dernier millésime" in poverty.indicator.caveat
@@ -84,7 +86,7 @@ def test_empty_cells_are_secret_never_zero(national):
     cur, _, _ = national
     # REVN_2022, Croix Blanche (Bourg-en-Bresse): PMIMP is empty in the file.
     row = cur.execute("SELECT value, is_secret FROM observation WHERE territory = 'QP001002' "
-                      "AND indicator = 'part_menages_imposes' AND period = '2022'").fetchone()
+                      "AND indicator = 'part_menages_imposes' AND period = '2018'").fetchone()
     assert row == (None, True)
     assert cur.execute("SELECT count(*) FROM observation WHERE is_secret AND value IS NOT NULL").fetchone()[0] == 0
 

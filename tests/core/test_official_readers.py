@@ -220,7 +220,9 @@ def test_quality_notes_are_kept_on_the_columns_they_qualify():
     table = read_csv_text("\n".join([header, "QP044013;Malakoff;51,1;0;1\u202f301;2\u202f995;5;3\u202f486"]))
     obs = thematic.read_thematic("DEMO_2022.csv", table, "DEMO").observations.set_index("indicator")
     assert "« Caf »" in obs.loc["allocataires_caf", "note"] and "5" in obs.loc["allocataires_caf", "note"]
-    assert obs.loc["part_femmes", "note"] is None
+    assert "qualité" not in obs.loc["part_femmes", "note"]          # NOTE_RP = 0: no reservation
+    assert obs.loc["part_femmes", "period"] == "2022" and "non précisée" in obs.loc["part_femmes", "note"]
+    assert obs.loc["pop_totale", "period"] == "2018" and "recensement de 2018" in obs.loc["pop_totale", "note"]
 
 
 def test_anct_geojson_zip_imports_the_whole_france_file_only():

@@ -142,7 +142,7 @@ def _row(line: IndicatorLine) -> str:
 
 def _definition(line: IndicatorLine) -> str:
     ind = line.indicator
-    parts = [ind.definition, f"Source : {ind.producer}, {ind.dataset}.", f"Unité : {ind.unit}."]
+    parts = [ind.definition, f"Source : {line.citation}.", f"Unité : {ind.unit}."]
     if ind.secret_rule:
         parts.append(ind.secret_rule)
     if ind.caveat:
@@ -155,6 +155,9 @@ def _value_cell(line: IndicatorLine) -> str:
     period = f"<span class='period'>{escape(fmt.period(latest.period))}"
     if latest.provisional:
         period += " <abbr title='Valeur provisoire, susceptible d’être révisée.'>(provisoire)</abbr>"
+    if flags.is_edition_year(latest.note):
+        period += (" <abbr title='L’Insee ne précise pas l’année des données de cette colonne : "
+                   "l’année indiquée est celle de l’édition du fichier.'>(édition)</abbr>")
     if line.latest_from_predecessor:
         period += f" · <abbr title='{escape(line.link.text)}.'>{escape(line.link.territories)}</abbr>"
     period += "</span>"

@@ -6,11 +6,19 @@ would pass for a partner's table if partner layouts came first.
 
 from __future__ import annotations
 
-from dq_core.files.kinds import correspondence, insee_thematic, partner_tables, qpv_geography
+from dq_core.files.kinds import (
+    address_list,
+    ban_addresses,
+    correspondence,
+    insee_thematic,
+    partner_tables,
+    qpv_geography,
+)
 from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample
 
 KINDS: tuple[FileKind, ...] = (
     correspondence.KIND,
+    ban_addresses.KIND,
     insee_thematic.KIND,
     qpv_geography.LIST,
     qpv_geography.GEOJSON,
@@ -19,6 +27,7 @@ KINDS: tuple[FileKind, ...] = (
     partner_tables.WIDE_PERIOD,
     partner_tables.WIDE_INDICATOR,
     partner_tables.POINTS,
+    address_list.KIND,
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 

@@ -9,7 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from dq_core.errors import DQError
-from dq_core.files.read.source import SAMPLE, FileSource, sniff_kind
+from dq_core.files.read.source import SAMPLE, FileSource, gunzipped, sniff_kind
 from dq_core.files.read.tables import Table, read_csv_text, read_xlsx_tables
 from dq_core.files.read.text import decode, decode_head
 
@@ -29,6 +29,11 @@ class Sample:
     """
     source: FileSource
     indicators: dict[str, str] = field(default_factory=dict)    # catalogue id → label (partner headers)
+
+    def __post_init__(self):
+        # A `.gz` (the address base is published so) is read as the file it holds.
+        if sniff_kind(self.source) == "gzip":
+            self.source = gunzipped(self.source)
 
     @cached_property
     def container(self) -> str:
@@ -96,6 +101,7 @@ class Reading:
     indicators: list[str] = field(default_factory=list)
     secondary: int = 0                          # cells hidden by secondary suppression
     correspondence: pd.DataFrame | None = None
+    addresses: pd.DataFrame | None = None       # the address base (`ban_addresses.ADDRESS_COLUMNS`)
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,7 @@ class FileKind:
     read: Callable[[Sample], Reading] | None = None
     stage: Callable | None = None               # partner tables: (cur, raw, mapping, labels, report)
     needs: tuple[str, ...] = ()                 # what the user gives: a mapping of columns, a partner name
+    personal: bool = False                      # people's data: never imported, only located in memory
 
     @property
     def is_partner(self) -> bool:

@@ -7,7 +7,7 @@ and of INSEE's raw `data_DEMO_*_V1_QP.csv`. Ids shared with the demo catalogue k
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from dq_core.store.catalogue import DEMO_CATALOGUE, SECRET_RULE_FISCAL, Indicator
 
@@ -444,23 +444,7 @@ NOTE_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
-class ReferencePeriod:
-    """The year a figure describes when the producer documents it, for a column and an edition."""
-    period: str
-    note: str
-
-
-# Populations come from a census, not from the edition's year: the QPV legal populations of the 2013
-# census (the national total 5 019 573 of DEMO_2017-2019 is INSEE's RP 2013 QPV population of
-# métropole + La Réunion) are repeated unchanged by the editions 2017 to 2020, and those of the 2018
-# census by the editions 2021 and 2022 (identical in both). Other columns: the edition's year.
-_POP_2013 = ReferencePeriod("2013", "Population au recensement de 2013 (reprise par l'édition {edition}).")
-_POP_2018 = ReferencePeriod("2018", "Population au recensement de 2018 (reprise par l'édition {edition}).")
-REFERENCE_PERIODS = {
-    (theme, column, edition): (_POP_2013 if edition <= 2020 else _POP_2018)
-    for theme in ("DEMO",) for column in ("POP_MUN", "POP_COM_QP", "POP_COM") for edition in range(2015, 2024)
-}
+# Which year each column's figures describe: `insee_editions`.
 
 # Rates derived from published counts (kept only when every count is published).
 DERIVED_RATES = {

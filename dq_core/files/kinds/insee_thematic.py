@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dq_core import flags
+from dq_core import flags, fmt
 from dq_core.errors import DQError
 from dq_core.files.kinds.base import OBSERVATION_COLUMNS, FileKind, NotRecognised, Reading, Sample
 from dq_core.files.kinds.insee_catalogue import (
@@ -23,17 +23,21 @@ from dq_core.files.kinds.insee_catalogue import (
     DERIVED_SUMS,
     NOTE_COLUMNS,
     OFFICIAL_BY_ID,
-    REFERENCE_PERIODS,
     RELATIONS,
     THEME_COLUMNS,
     THEME_LABELS,
 )
+from dq_core.files.kinds.insee_editions import data_year
 from dq_core.files.read.codes import QP2015_CODE, QP2024_CODE, split_multi
 from dq_core.files.read.numbers import numbers
 from dq_core.files.read.tables import Table
 from dq_core.privacy import Relation, recoverable_cells, secondary_suppression
 
 ENSEMBLE_CODES = {2015: "ENSQP2015", 2024: "ENSQP2024"}
+# A file listing fewer quartiers is an extract (a region's): its sum is no ensemble of the quartiers.
+NATIONAL_MIN_QUARTIERS = 1_000
+# Counts of the quartier's commune(s), repeated on each of its quartiers: never summed over quartiers.
+COMMUNE_FIGURES = {"pop_quartiers_commune", "pop_commune_englobante"}
 ENSEMBLE_NAMES = {2015: "Ensemble des quartiers prioritaires (géographie 2015)",
                   2024: "Ensemble des quartiers prioritaires (géographie 2024)"}
 CODE_COLUMNS = ("CODGEO", "CODE_QP", "QP", "CODE_QPV")
@@ -166,8 +170,14 @@ def read_thematic(name: str, table: Table, theme: str) -> ThematicData:
     reasons = pd.DataFrame(np.where(added, NOTE_SECONDARY, np.where(primary, NOTE_PRIMARY, NOTE_EMPTY)),
                            index=values.index, columns=values.columns)
 
+    if not is_ensemble.any() and quartier_rows.sum() >= NATIONAL_MIN_QUARTIERS:
+        values, secret, reasons, notes = _with_computed_ensemble(values, secret, reasons, notes, mapping,
+                                                                 ENSEMBLE_CODES[vintage])
+        empty = pd.concat([empty, secret.iloc[-1:]])
     observations = _long(values, secret, reasons, notes, mapping, theme, edition)
-    observations = pd.concat([observations, _derived(values, secret, empty, mapping, edition)], ignore_index=True)
+    observations = pd.concat([observations, _derived(values, secret, empty, mapping, theme, edition)],
+                             ignore_index=True)
+    observations["edition"] = str(edition)
     observations["source"] = source_of(theme, edition)
     quartiers = pd.DataFrame({
         "code": codes[is_quartier].to_numpy(),
@@ -178,6 +188,27 @@ def read_thematic(name: str, table: Table, theme: str) -> ThematicData:
     })
     indicators = sorted(observations["indicator"].unique())
     return ThematicData(theme, edition, observations, quartiers, indicators, unmapped, secondary)
+
+
+def _with_computed_ensemble(values: pd.DataFrame, secret: pd.DataFrame, reasons: pd.DataFrame,
+                            notes: dict[str, pd.Series], mapping: dict, code: str):
+    """Add the ensemble row an edition lacks: each count summed over the quartiers, where every quartier's
+    figure is published (a blank is unknown; a hidden cell would be given away by the difference), else
+    nothing — never an ensemble of another year beside the quartier's figure. Rates the app computes
+    from counts (`_derived`) then follow as Σ numerators / Σ denominators."""
+    n = len(values)
+    summable = [c for c in values.columns
+                if OFFICIAL_BY_ID[mapping[c]].kind == "count" and mapping[c] not in COMMUNE_FIGURES]
+    complete = [c for c in summable if not secret[c].any() and values[c].notna().all()]
+    row = pd.DataFrame({c: [values[c].sum() if c in complete else np.nan] for c in values.columns}, index=[code])
+    note = (f"Calculé par l'application : somme des {fmt.number(n, 0)} quartiers du fichier (l'Insee ne "
+            "publie pas de ligne « Ensemble » dans cette édition).")
+    values = pd.concat([values, row])
+    secret = pd.concat([secret, pd.DataFrame(False, index=[code], columns=secret.columns)])
+    reasons = pd.concat([reasons, pd.DataFrame(NOTE_EMPTY, index=[code], columns=reasons.columns)])
+    notes = {c: pd.concat([s, pd.Series([note])], ignore_index=True) for c, s in notes.items()}
+    notes.update({c: pd.Series([None] * n + [note]) for c in values.columns if c not in notes})
+    return values, secret, reasons, notes
 
 
 def _notes(frame: pd.DataFrame, columns: dict[str, str], theme: str) -> dict[str, pd.Series]:
@@ -231,10 +262,9 @@ def _secondary(values: pd.DataFrame, secret: pd.DataFrame, theme: str, quartier_
 
 
 def _period(theme: str, column: str, edition: int) -> tuple[str, str | None]:
-    reference = REFERENCE_PERIODS.get((theme, column, edition))
-    if reference:
-        return reference.period, reference.note.format(edition=edition)
-    return str(edition), None
+    """The data year of a column in this edition, and what the figures should say about it."""
+    year = data_year(theme, column, edition)
+    return year.period, year.note
 
 
 def _long(values: pd.DataFrame, secret: pd.DataFrame, reasons: pd.DataFrame, notes: dict[str, pd.Series],
@@ -250,7 +280,8 @@ def _long(values: pd.DataFrame, secret: pd.DataFrame, reasons: pd.DataFrame, not
         note = notes.get(column, pd.Series([None] * len(values))).to_numpy(dtype=object)
         note = np.where(is_secret, reasons[column].to_numpy(dtype=object), note)
         if period_note:
-            note = np.array([f"{period_note} {n}" if isinstance(n, str) else period_note for n in note],
+            # After the note's own case (a stored note starts with why a cell is empty: `flags`).
+            note = np.array([f"{n} {period_note}" if isinstance(n, str) else period_note for n in note],
                             dtype=object)
         # A renamed column is known to start a new wording; writing checks the break against the
         # stored periods (`mark_series_breaks`).
@@ -269,7 +300,7 @@ def _long(values: pd.DataFrame, secret: pd.DataFrame, reasons: pd.DataFrame, not
     return frame.drop_duplicates(["territory", "indicator", "period"], keep="first")[OBSERVATION_COLUMNS]
 
 
-def _derived(values: pd.DataFrame, secret: pd.DataFrame, empty: pd.DataFrame, mapping: dict,
+def _derived(values: pd.DataFrame, secret: pd.DataFrame, empty: pd.DataFrame, mapping: dict, theme: str,
              edition: int) -> pd.DataFrame:
     """Totals and rates computed from published counts: secret as soon as one input is secret (an input
     left blank by INSEE makes it a producer's blank, else it is the app's secret)."""
@@ -284,7 +315,8 @@ def _derived(values: pd.DataFrame, secret: pd.DataFrame, empty: pd.DataFrame, ma
         hidden = np.logical_or.reduce([series[p][1] for p in parts])
         blank = np.logical_or.reduce([series[p][2] for p in parts])
         series[total] = (value, hidden, blank)
-        rows.append(_derived_frame(total, values.index, value, hidden, blank, None, None, edition,
+        rows.append(_derived_frame(total, values.index, value, hidden, blank, None, None,
+                                   _period(theme, by_indicator[parts[0]], edition),
                                    "Somme calculée par l'application des effectifs publiés."))
     for rate, (numerators, denominators) in DERIVED_RATES.items():
         if rate in by_indicator or not all(i in series for i in (*numerators, *denominators)):
@@ -294,13 +326,15 @@ def _derived(values: pd.DataFrame, secret: pd.DataFrame, empty: pd.DataFrame, ma
         hidden = np.logical_or.reduce([series[i][1] for i in (*numerators, *denominators)])
         blank = np.logical_or.reduce([series[i][2] for i in (*numerators, *denominators)])
         value = (100.0 * num / den.where(den > 0)).round(1)
-        rows.append(_derived_frame(rate, values.index, value, hidden, blank, num, den, edition,
+        first = by_indicator.get(numerators[0]) or by_indicator.get(denominators[0])
+        rows.append(_derived_frame(rate, values.index, value, hidden, blank, num, den,
+                                   _period(theme, first, edition) if first else (str(edition), None),
                                    "Calculé par l'application à partir des effectifs publiés."))
     rows = [r for r in rows if not r.empty]
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=OBSERVATION_COLUMNS)
 
 
-def _derived_frame(indicator, territories, value, hidden, blank, num, den, edition, note) -> pd.DataFrame:
+def _derived_frame(indicator, territories, value, hidden, blank, num, den, period_and_note, note) -> pd.DataFrame:
     value = np.asarray(value, dtype=float)
     hidden = np.asarray(hidden, dtype=bool)
     reason = np.where(np.asarray(blank, dtype=bool), flags.NOTE_DERIVED_PRODUCER, flags.NOTE_DERIVED_APPLICATION)
@@ -308,12 +342,16 @@ def _derived_frame(indicator, territories, value, hidden, blank, num, den, editi
     nothing = np.full(len(value), np.nan)
     num = nothing if num is None else np.where(hidden, np.nan, np.asarray(num, dtype=float))
     den = nothing if den is None else np.where(hidden, np.nan, np.asarray(den, dtype=float))
+    period, period_note = period_and_note
+    if period_note:
+        note = f"{note} {period_note}"
+        reason = np.array([f"{r} {period_note}" for r in reason], dtype=object)
     return pd.DataFrame({
-        "territory": np.asarray(territories)[present], "indicator": indicator, "period": str(edition),
-        "period_start": date(edition, 1, 1), "value": np.where(hidden, np.nan, value)[present],
+        "territory": np.asarray(territories)[present], "indicator": indicator, "period": period,
+        "period_start": date(int(period), 1, 1), "value": np.where(hidden, np.nan, value)[present],
         "numerator": num[present], "denominator": den[present], "is_secret": hidden[present],
         "is_provisional": False, "is_estimated": False, "is_break": False,
-        "note": np.where(hidden, reason, note)[present], "edition": str(edition),
+        "note": np.where(hidden, reason, note)[present], "edition": None,
         "source": None})[OBSERVATION_COLUMNS]
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,3 +146,23 @@ def _zip_kind(source: FileSource) -> str:
             return "zip"
     except (zipfile.BadZipFile, EOFError, OSError, ValueError):
         return "broken_xlsx"
+
+
+MAX_GUNZIPPED = 1024 ** 3          # a département's address file is ~200 MB; France's whole ~3 GB
+
+
+def gunzipped(source: FileSource, limit: int = MAX_GUNZIPPED) -> FileSource:
+    """The file inside a `.gz` (the address base is published so), read in chunks and bounded: a file
+    growing past `limit` is refused in French rather than filling the memory. Keeps the `.gz`'s hash."""
+    out = io.BytesIO()
+    try:
+        with source.open() as raw, gzip.GzipFile(fileobj=raw) as unzipped:
+            while chunk := unzipped.read(CHUNK):
+                out.write(chunk)
+                if out.tell() > limit:
+                    raise DQError(f"Fichier compressé trop volumineux une fois décompressé (plus de "
+                                  f"{limit // 1024 ** 2} Mo) : importez le fichier d'un département à la fois.")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DQError("Fichier compressé (.gz) abîmé ou incomplet : téléchargez-le à nouveau.") from exc
+    name = source.name[:-3] if source.name.lower().endswith(".gz") else source.name
+    return FileSource(name, data=out.getvalue(), _hash=source.sha256)
