@@ -28,6 +28,7 @@ from dq_core import fmt, french
 from dq_core.errors import DQError
 from dq_core.explore.compare import LatestStore, Places, latest_values, quartier_places
 from dq_core.explore.sources import stored_sources
+from dq_core.store import geography
 from dq_core.store.catalogue import Indicator, load_indicators
 
 METHODS = {
@@ -445,6 +446,9 @@ def assemble_choropleth(indicator: Indicator, frame: pd.DataFrame, values: pd.Da
         messages.append(f"{french.count(without_shape, 'quartier')} sans contour dans la base : "
                         f"{french.agree(without_shape, 'absent', 'absents')} de la carte, "
                         f"{french.agree(without_shape, 'présent', 'présents')} dans le tableau.")
+    if "vintage" in frame:
+        no_2024 = geography.no_2024_figures_note(indicator.label, frame["vintage"].to_numpy(), value, secret)
+        messages += [no_2024] if no_2024 else []
     bounds = union_bounds(geometries.bounds[c] for c in codes if c in geometries.bounds)
     return Choropleth(indicator, period, method, breaks, items,
                       {"type": "FeatureCollection", "features": features}, table, bounds,

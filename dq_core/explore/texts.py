@@ -227,6 +227,8 @@ def dossier_text(fiche: Fiche, indicator_ids: list[str] | None = None) -> Dossie
     q = fiche.quartier
     result = DossierText(f"{q.name} ({q.code})", demo=fiche.demo)
     result.sentences.append(Sentence(None, _presentation(fiche)))
+    if fiche.lineage is not None and fiche.lineage.series_text:
+        result.notes.append(fiche.lineage.series_text)
     for line in _chosen_lines(fiche, indicator_ids):
         sentence = indicator_sentence(line, result.notes)
         if sentence:
@@ -269,7 +271,8 @@ def indicator_sentence(line: IndicatorLine, notes: list[str]) -> str | None:
     """One sentence for one indicator, or None (with a note saying why) when it has no figure."""
     ind, latest = line.indicator, line.latest
     if latest is None or (latest.value is None and not latest.secret):
-        notes.append(f"{ind.label} : pas de donnée pour ce quartier.")
+        refused = line.link.refused if line.link is not None else None      # merged 2015 quartiers
+        notes.append(f"{ind.label} : {refused or 'pas de donnée pour ce quartier'}.")
         return None
     if latest.secret:
         why = ("valeur non diffusée par le producteur"
@@ -292,6 +295,8 @@ def indicator_sentence(line: IndicatorLine, notes: list[str]) -> str | None:
         reference_word = n.pronoun
     if latest.provisional:
         main += " (valeur provisoire)"
+    if line.latest_from_predecessor:       # a 2024 quartier quoted with its 2015 predecessor's figure
+        main += f" (chiffre {line.link.whose}, géographie 2015)"
     text = f"{_opening(latest)}, {main}"
     if ind.kind != "count":
         text += _comparison(line, reference_word, notes)

@@ -90,8 +90,9 @@ def _latest_cells(book: Book, ws: Worksheet, row: int, line: IndicatorLine) -> N
     if latest is None:
         book.missing(ws, row, COL_VALUE)
         return
-    book.text(ws, row, 3, fmt.period(latest.period) + (" (provisoire)" if latest.provisional else ""),
-              valign="top")
+    origin = f" ({line.link.territories})" if line.latest_from_predecessor else ""   # a 2015 figure
+    book.text(ws, row, 3, fmt.period(latest.period) + (" (provisoire)" if latest.provisional else "") + origin,
+              valign="top", text_wrap=bool(origin))
     if latest.secret:
         book.secret(ws, row, COL_VALUE, bold=True)
     elif latest.value is None:

@@ -103,6 +103,8 @@ def _identity_block(book: Book, ws: Worksheet, row: int, data: QuartierExport, d
         ("Géographie prioritaire", VINTAGE_LABELS.get(q.vintage, "non précisée")),
         ("Communes" if len(q.communes) > 1 else "Commune", q.commune_names or "–"),
     ]
+    if fiche.lineage is not None and fiche.lineage.text:
+        pairs.insert(3, ("Périmètre", fiche.lineage.text))
     pairs += [(REFERENCE_LABELS[k], refs[k].name if k in refs else "–")
               for k in ("epci", "departement", "region")]
     for name, value in pairs:
@@ -113,7 +115,8 @@ def _identity_block(book: Book, ws: Worksheet, row: int, data: QuartierExport, d
     pop = fiche.population
     if pop is not None and pop.value is not None:
         book.number(ws, row, 1, pop.value, '#,##0" habitants"', align="left")
-        book.text(ws, row, 2, f"({fmt.period(pop.period)})")
+        origin = fiche.population_origin()
+        book.text(ws, row, 2, f"({fmt.period(pop.period)}{', ' + origin if origin else ''})")
     else:
         book.text(ws, row, 1, "non disponible")
     row += 1

@@ -66,7 +66,7 @@ def write_sources_sheet(book: Book, ws: Worksheet, rows: list[list[str]], demo: 
 
 
 WARNING_COLUMNS = [("Type", 18), ("Indicateur", 40), ("Territoire", 28), ("Périodes", 16), ("Détail", 56)]
-WARNING_ORDER = ("Données fictives", "Secret statistique", "Rupture de série", "Valeur provisoire",
+WARNING_ORDER = ("Données fictives", "Périmètre 2024", "Secret statistique", "Rupture de série", "Valeur provisoire",
                  "Note", "Précaution")
 
 
@@ -105,6 +105,10 @@ def quartier_warnings(data: QuartierExport, *, references: bool = True
         else:
             territory = " ; ".join(names[k] for k in keys)
         result.append((WARNING_ORDER[kind], lines[i].indicator.label, territory, periods, detail))
+    lineage = fiche.lineage          # a 2024 quartier: where its figures come from
+    for text in (lineage.text, lineage.empty_reason) if lineage else ():
+        if text:
+            result.insert(0, ("Périmètre 2024", "Tous les indicateurs", names["quartier"], "", text))
     if fiche.demo:
         result.insert(0, ("Données fictives", "", "", "", DEMO_BANNER))
     return result
