@@ -10,7 +10,7 @@ ALLOWED = {
     "data",            # « Data & Quartiers », the product's name
     "excel", "csv", "xlsx", "zip", "png", "svg", "json", "geojson", "duckdb", "insee", "anct", "caf",
     "cnam", "asp", "dgfip", "filosofi", "stmt", "bit", "epci", "qpv", "cog", "iris", "mwh", "kwh",
-    "vega", "lite",
+    "vega", "lite", "lambert", "ban", "gz",     # Lambert-93 (the projection), Base Adresse Nationale files
     # French words missing from the French word list
     "case", "cases", "export", "exports", "import", "imports", "mo", "ko", "go",
 }
