@@ -4,10 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import cache, frame, state
+from ui import cache, frame, state, streamlit_fr
 
 st.set_page_config(page_title="Data & Quartiers", page_icon=str(Path(__file__).parent / "data/assets/favicon.png"), layout="wide")
 frame.leave_legacy_pages_mode()
+streamlit_fr.install()
 
 PAGES = {
     "Explorer": [

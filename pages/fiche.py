@@ -21,11 +21,13 @@ except DQError as exc:
 q = fiche.quartier
 st.title(plain(q.name), anchor=False)
 st.html(fiche_table.STYLE + fiche_table.header(fiche, VINTAGE_LABELS.get(q.vintage, "géographie non précisée")))
-notice = cache.perimeter_notice(state.data_key(), q.code)
-if notice is not None and notice.caution:
-    st.info(plain(notice.text), icon=":material/history:")
-elif notice is not None:
-    st.caption(plain(notice.text))
+lineage = fiche.lineage          # a 2024 quartier: its perimeter, where its figures come from
+if lineage is not None and lineage.text and (lineage.caution or lineage.series_text):
+    st.info(plain(lineage.text), icon=":material/history:")
+elif lineage is not None and lineage.text:
+    st.caption(plain(lineage.text))
+if lineage is not None and lineage.empty_reason:
+    st.info(plain(lineage.empty_reason), icon=":material/info:")
 fiche_exports.download_button(fiche)
 
 headline = fiche.headline(4)
@@ -36,7 +38,7 @@ for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):
     column.metric(f"{ind.label} ({unit})" if unit else ind.label, fmt.cell(latest.value, ind.unit, ind.decimals),
                   delta=fmt.ascii_sign(f"{delta} en 5 ans") if delta else None,
                   delta_color={"higher_better": "normal", "higher_worse": "inverse"}.get(ind.direction, "off"),
-                  help=line.citation)
+                  help=line.citation + (f" — valeur {line.link.whose}" if line.latest_from_predecessor else ""))
 
 fiche_exports.dossier_text_box(fiche)
 explore.page_links("fiche")

@@ -86,14 +86,6 @@ def fiche(key: Key, code: str) -> Fiche:
         return build_fiche(cur, code)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def perimeter_notice(key: Key, code: str):
-    from dq_core.store.geography import quartier_notice
-
-    with _cursor(key) as cur:
-        return quartier_notice(cur, code)
-
-
 # --- Évolution, Comparer, Carte --------------------------------------------------------------------
 
 @st.cache_data(max_entries=16, show_spinner=False)

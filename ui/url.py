@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from dq_core import french
+
 LINK_OFF = ":material/link_off:"
 
 
@@ -31,7 +33,7 @@ class UrlState:
     `limit`: at most this many list items taken from a link; `options`: values the state may keep when
     narrower than `valid` (others are dropped, a single value falls back on `default`); `parse` / `dump`:
     URL text → state value and back (default: the text itself; lists are joined with commas);
-    `kind`: the word that reports unknown values (« Valeur(s) inconnu(s)… »), None to drop them unsaid.
+    `kind`: the noun that reports unknown values (« Valeurs inconnues… »), None to drop them unsaid.
     """
     key: str
     param: str
@@ -42,7 +44,7 @@ class UrlState:
     options: Collection[str] | None = None
     parse: Callable[[str], object] = _same
     dump: Callable[[object], str | None] | None = None
-    kind: str | None = "Valeur(s)"
+    kind: french.Noun | None = french.Noun("valeur", feminine=True)
 
     def from_url(self) -> tuple[object | None, list[str]]:
         """(value, rejected texts); value is None when the URL does not carry the parameter (an empty
@@ -121,9 +123,11 @@ def write(*states: UrlState) -> None:
         state.write()
 
 
-def say_rejected(kind: str, values: list[str]) -> None:
+def say_rejected(kind: french.Noun, values: list[str]) -> None:
     if values:
-        st.info(f"{kind} inconnu(s) dans le lien, ignoré(s) : {', '.join(values)}.", icon=LINK_OFF)
+        n = len(values)
+        st.info(f"{french.capitalised(kind.form(n))} {kind.adjective('inconnu', n)} dans le lien, "
+                f"{kind.adjective('ignoré', n)} : {', '.join(values)}.", icon=LINK_OFF)
 
 
 def _write_param(param: str, text: str | None) -> None:

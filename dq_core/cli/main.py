@@ -150,6 +150,7 @@ def fiche_to_json(fiche: Fiche) -> dict:
             "references": {key: _reference_json(line.references.get(key)) for key in REFERENCE_KEYS},
             "source": line.citation,
             "data_year_established": not (latest and flags.is_edition_year(latest.note)),
+            **_origin_json(line),
         })
     return {
         "quartier": {"code": q.code, "name": q.name, "vintage": q.vintage,
@@ -159,7 +160,25 @@ def fiche_to_json(fiche: Fiche) -> dict:
         "demo": fiche.demo,
         "references": {key: {"code": t.code, "name": t.name} for key, t in q.references.items()},
         "indicators": indicators,
+        **_lineage_json(fiche),
     }
+
+
+def _origin_json(line) -> dict:
+    """A 2024 quartier's line: whose figure the value is, and how its series continues the 2015 one."""
+    if line.link is None:
+        return {}
+    origin = list(line.link.predecessors) if line.latest_from_predecessor else None
+    return {"origin": origin, "series_note": line.link.text if line.link.until else line.link.refused}
+
+
+def _lineage_json(fiche: Fiche) -> dict:
+    lineage = fiche.lineage
+    if lineage is None:
+        return {}
+    return {"perimeter": {"status": lineage.notice.status if lineage.notice else None,
+                          "text": lineage.text, "predecessors": [c for c, _ in lineage.predecessors],
+                          "empty_reason": lineage.empty_reason}}
 
 
 def _reference_json(ref) -> dict | None:
@@ -185,9 +204,13 @@ def fiche_to_text(fiche: Fiche) -> str:
     out = []
     if fiche.demo:
         out.append("*** Données fictives de démonstration ***")
-    pop = (f"{fmt.value(fiche.population.value, 'habitants', 0)} ({fiche.population.period})"
+    origin = f", {fiche.population_origin()}" if fiche.population and fiche.population_origin() else ""
+    pop = (f"{fmt.value(fiche.population.value, 'habitants', 0)} ({fiche.population.period}{origin})"
            if fiche.population else "population inconnue")
     out.append(f"{q.name} ({q.code}) — {q.commune_names} — {pop}")
+    lineage = fiche.lineage
+    out += [text for text in (lineage.text, lineage.empty_reason) if text] if lineage else []
+    marked = set()
     header = "  ".join(REFERENCE_LABELS[k][:12] for k in REFERENCE_KEYS)
     for _, label, lines in fiche.domains:
         out.append(f"\n{label.upper()}")
@@ -195,9 +218,14 @@ def fiche_to_text(fiche: Fiche) -> str:
         for line in lines:
             ind, latest = line.indicator, line.latest
             shown = fmt.value(latest.value, ind.unit, ind.decimals, secret=latest.secret) if latest else "–"
+            if line.latest_from_predecessor:
+                shown += "*"
+                marked.add(line.link.whose)
             refs = "  ".join(_reference_text(r, line) for r in (line.references.get(k) for k in REFERENCE_KEYS))
             out.append(f"  {ind.label[:58]:<58} {fmt.period(latest.period) if latest else '–':<9} "
                        f"{shown:>14}  | {refs}")
+    if marked:
+        out.append(f"\n* valeur {' ; '.join(sorted(marked))} (géographie 2015)")
     return "\n".join(out)
 
 

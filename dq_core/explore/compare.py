@@ -17,6 +17,7 @@ import pandas as pd
 from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.explore.sources import stored_sources
+from dq_core.store import geography
 from dq_core.store.catalogue import ADDITIVE_KINDS, Indicator, load_indicators
 from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS, VINTAGE_LABELS, get_quartier
 
@@ -405,6 +406,9 @@ def assemble_comparison(indicators: list[Indicator], filters: Filters, view: pd.
             ranks[ind.id] = _rank(codes, number, selected, ind.direction)
         if period is None:
             notes.append(f"« {ind.label} » : aucune donnée pour ces quartiers.")
+        no_2024 = geography.no_2024_figures_note(ind.label, rows["vintage"].to_numpy(), number, secret)
+        if no_2024:
+            notes.append(no_2024)
     if selected and selected not in codes:
         notes.append("Le quartier choisi n'est pas dans la sélection (filtres) : il n'a pas de rang.")
     return Comparison(indicators, filters, rows, pd.DataFrame(secret_columns), periods, selected, ranks, notes)

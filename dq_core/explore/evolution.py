@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.errors import DQError
 from dq_core.explore.groups import get_group, group_series
 from dq_core.explore.sources import source_line
 from dq_core.store.catalogue import Indicator, load_indicators
+from dq_core.store.geography import LinkedSeries, linked_observations, perimeter_status
 from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS, get_quartier
 
 MAX_INDICATORS = 6
@@ -83,7 +84,7 @@ class Evolution:
 
 POINT_COLUMNS = ["indicator", "territory", "label", "role", "period", "period_label", "period_start",
                  "value", "index", "plot_value", "shown", "secret", "provisional", "is_break", "status",
-                 "status_label", "segment", "note"]
+                 "status_label", "segment", "note", "origin"]
 
 
 # --- periods ------------------------------------------------------------------------------------
@@ -253,15 +254,45 @@ def build_evolution(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str], qu
         raise DQError(f"Trop d'indicateurs : {len(indicators)} demandés, {MAX_INDICATORS} au plus à la fois "
                       "(comme sur la page Évolution). Répartissez-les en plusieurs demandes.")
     territories = resolve_territories(cur, list(quartiers), list(references), list(groups))[:MAX_TERRITORIES]
-    raw = _raw_rows(cur, indicators, territories)
-    return assemble_evolution(indicators, territories, raw, base100=base100, base_period=base_period)
+    linked = _linked_quartiers(cur, indicators, territories)
+    raw = _raw_rows(cur, indicators, territories, linked)
+    result = assemble_evolution(indicators, territories, raw, base100=base100, base_period=base_period)
+    labels = {t.code: t.label for t in territories}
+    result.notes += [Note(ind, f"{labels[code]} : {text[:1].lower()}{text[1:]}.") for code, found in linked.items()
+                     for ind, s in found.items() if s.link is not None
+                     for text in (s.link.text if s.link.until else None, s.link.refused) if text]
+    return result
 
 
-def _raw_rows(cur, indicators: list[Indicator], territories: list[SeriesTerritory]) -> list[dict]:
+def _linked_quartiers(cur, indicators: list[Indicator], territories: list[SeriesTerritory]
+                      ) -> dict[str, dict[str, LinkedSeries]]:
+    """The 2024 quartiers among the territories whose series continue their 2015 predecessors'."""
+    result = {}
+    for t in territories:
+        if t.role == "quartier" and perimeter_status(t.code) is not None:
+            found = linked_observations(cur, t.code, indicators, [i.id for i in indicators])
+            if any(s.link is not None for s in found.values()):
+                result[t.code] = found
+    return result
+
+
+def _raw_rows(cur, indicators: list[Indicator], territories: list[SeriesTerritory],
+              linked: dict[str, dict[str, LinkedSeries]] | None = None) -> list[dict]:
     """One dict per stored (or aggregated) cell: indicator, territory, period, period_start, value,
     secret, provisional, is_break, status, note."""
-    plain = [t.code for t in territories if t.role != "groupe"]
+    linked = linked or {}
+    plain = [t.code for t in territories if t.role != "groupe" and t.code not in linked]
     rows = []
+    for code, found in linked.items():
+        for ind, series in found.items():
+            for linked_point in series.points:
+                p = linked_point.point
+                status = "secret" if p.secret else ("missing" if p.value is None else "ok")
+                origin = series.link.whose if linked_point.territory != code and series.link else None
+                rows.append(dict(indicator=ind, territory=code, period=p.period, period_start=p.period_start,
+                                 value=None if p.secret else p.value, secret=bool(p.secret),
+                                 provisional=bool(p.provisional), is_break=bool(p.is_break), status=status,
+                                 note=p.note, origin=origin))
     if plain and indicators:
         for ind, territory, period, start, value, secret, prov, brk, note, source in cur.execute(
                 _OBSERVATIONS_SQL, [plain, [i.id for i in indicators]]).fetchall():
@@ -279,7 +310,7 @@ def _raw_rows(cur, indicators: list[Indicator], territories: list[SeriesTerritor
                 if p.without_counts:
                     status, note = "sans_effectifs", "numérateurs ou dénominateurs absents des données"
                 elif p.status == "incomplet":
-                    note = f"{p.missing_members} quartier(s) du groupe sans donnée"
+                    note = f"{french.count(p.missing_members, 'quartier')} du groupe sans donnée"
                 rows.append(dict(indicator=ind, territory=t.code, period=p.period, period_start=p.period_start,
                                  value=p.value if p.status == "ok" else None, secret=p.secret,
                                  provisional=p.provisional, is_break=p.is_break, status=status, note=note))
@@ -351,7 +382,8 @@ def assemble_evolution(indicators: list[Indicator], territories: list[SeriesTerr
                     value=r["value"], index=index, plot_value=shown_value,
                     shown=_shown(ind, r, index, base100), secret=r["secret"], provisional=r["provisional"],
                     is_break=r["is_break"], status=status, status_label=STATUS_LABELS.get(status, status),
-                    segment=None if segment is None else f"{code}|{segment}", note=r["note"]))
+                    segment=None if segment is None else f"{code}|{segment}", note=r["note"],
+                    origin=r.get("origin")))
     points = pd.DataFrame(out, columns=POINT_COLUMNS)
     shown = {r["source"] for r in raw if r.get("source") and r["territory"] in labels}
     sources = {ind.id: source_line(ind, {r.get("source") for r in raw if r["indicator"] == ind.id} & shown)
@@ -386,7 +418,7 @@ def evolution_table(evolution: Evolution, indicator_id: str) -> pd.DataFrame:
     starts: dict[str, object] = {}
     labels_of: dict[str, str] = {}
     for cell in series[["period", "period_label", "period_start", "label", "value", "index", "secret",
-                        "provisional", "is_break", "status"]].to_dict("records"):
+                        "provisional", "is_break", "status", "origin"]].to_dict("records"):
         cells.setdefault(cell["period"], {})[cell["label"]] = cell
         starts[cell["period"]] = cell["period_start"]
         labels_of[cell["period"]] = cell["period_label"]
@@ -410,6 +442,8 @@ def evolution_table(evolution: Evolution, indicator_id: str) -> pd.DataFrame:
                 remarks.setdefault("rupture de série", []).append(label)
             if cell["status"] in ("non_agregeable", "incomplet", "sans_effectifs"):
                 remarks.setdefault(STATUS_LABELS[cell["status"]], []).append(label)
+            if isinstance(cell["origin"], str):      # a 2024 quartier's figure of its 2015 predecessor(s)
+                remarks.setdefault(f"valeur {cell['origin']}", []).append(label)
         row["Remarques"] = " ; ".join(f"{what} : {', '.join(labels)}" for what, labels in remarks.items())
         rows.append(row)
     table = pd.DataFrame(rows, columns=["Période", *columns, "Remarques"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
 
@@ -18,6 +18,9 @@ from dq_core.store import db
 from dq_core.store.catalogue import Indicator, domain_labels, load_indicators
 from dq_core.store.reference import FRANCE_METRO_CODE, FRANCE_METRO_NAME
 from dq_core.store.territories import REFERENCE_KEYS, Quartier, get_quartier
+
+if TYPE_CHECKING:
+    from dq_core.store.geography import Lineage, SeriesLink
 
 POPULATION_INDICATOR = "pop_totale"
 # Gaps smaller than this share of the reference value are read as "close" rather than better/worse.
@@ -66,6 +69,12 @@ class IndicatorLine:
     change_5y: float | None = None
     break_in_5y: bool = False                # a break lies between five years ago and now
     references: dict[str, ReferenceValue | None] = field(default_factory=dict)
+    link: SeriesLink | None = None           # a 2024 quartier's series continuing its 2015 predecessor(s)
+
+    @property
+    def latest_from_predecessor(self) -> bool:
+        """True when the latest value is the figure of the 2015 quartier(s), not the 2024 quartier's."""
+        return self.link is not None and self.latest is not None and self.link.covers(self.latest.period)
 
     @property
     def has_value(self) -> bool:
@@ -111,6 +120,7 @@ class Fiche:
     demo: bool
     population: Point | None
     domains: list[tuple[str, str, list[IndicatorLine]]]   # (domain id, French label, lines)
+    lineage: Lineage | None = None          # a 2024 quartier: its perimeter and where its figures come from
 
     def lines(self) -> list[IndicatorLine]:
         return [line for _, _, lines in self.domains for line in lines]
@@ -120,6 +130,14 @@ class Fiche:
         key = [line for line in self.lines() if line.indicator.is_key and line.has_value
                and line.indicator.id != POPULATION_INDICATOR]
         return key[:count]
+
+    def population_origin(self) -> str | None:
+        """`quartier 2015 QP044013` when a 2024 quartier's population is its predecessor's figure."""
+        line = next((ln for ln in self.lines() if ln.indicator.id == POPULATION_INDICATOR), None)
+        if self.population is None or line is None or line.link is None \
+                or not line.link.covers(self.population.period):
+            return None
+        return line.link.territories
 
     def line(self, indicator_id: str) -> IndicatorLine:
         return next(line for line in self.lines() if line.indicator.id == indicator_id)
@@ -165,23 +183,43 @@ def build_fiche(cur: duckdb.DuckDBPyConnection, code: str) -> Fiche:
     quartier = get_quartier(cur, code)
     indicators = load_indicators(cur)
     labels = domain_labels(cur)
-    observations = observations_by_territory(cur, [quartier.code])
+    linked = linked_quartier(cur, quartier.code, indicators)
+    if linked is None:
+        observations = observations_by_territory(cur, [quartier.code])
+    else:
+        observations = {quartier.code: linked.series}
     latest = {ind: series[-1].period for ind, series in observations[quartier.code].items()}
     references = [t.code for t in quartier.references.values()] + metropole_codes(quartier)
     for code_ in references:
         observations[code_] = {}
     for row in cur.execute(_REFERENCE_ROWS_SQL, [list(latest), list(latest.values()), references]).fetchall():
         observations[row[0]][row[1]] = [Point._make(row[2:])]
-    return assemble_fiche(quartier, indicators, labels, observations, db.is_demo(cur))
+    return assemble_fiche(quartier, indicators, labels, observations, db.is_demo(cur),
+                          *((linked.links, linked.lineage) if linked else ()))
+
+
+def linked_quartier(cur: duckdb.DuckDBPyConnection, code: str, indicators: list[Indicator]):
+    """A 2024 quartier's series continued by its 2015 predecessor(s) (`geography.linked_quartier`), in
+    one read of the observations; None for a 2015 quartier."""
+    # Imported here: geography builds on this module's Point.
+    from dq_core.store import geography
+
+    return geography.linked_quartier(cur, code, indicators)
 
 
 def assemble_fiche(quartier: Quartier, indicators: list[Indicator], labels: dict[str, str],
-                   observations: dict[str, dict[str, list[Point]]], demo: bool) -> Fiche:
-    """Pure computation of the fiche from already fetched observations (shared with benchmarks)."""
+                   observations: dict[str, dict[str, list[Point]]], demo: bool,
+                   links: dict[str, SeriesLink] | None = None, lineage: Lineage | None = None) -> Fiche:
+    """Pure computation of the fiche from already fetched observations (shared with benchmarks).
+
+    `links`, `lineage`: a 2024 quartier's series are its predecessors' continued (see `linked_quartier`).
+    """
     own = observations.get(quartier.code, {})
+    links = links or {}
     domains: dict[str, list[IndicatorLine]] = {d: [] for d in labels}
     for indicator in indicators:
         line = indicator_line(indicator, own.get(indicator.id, []))
+        line.link = links.get(indicator.id)
         for key in REFERENCE_KEYS:
             territory = quartier.references.get(key)
             if territory is not None:
@@ -198,7 +236,7 @@ def assemble_fiche(quartier: Quartier, indicators: list[Indicator], labels: dict
     population_series = own.get(POPULATION_INDICATOR, [])
     population = next((p for p in reversed(population_series) if p.value is not None), None)
     return Fiche(quartier, demo, population,
-                 [(d, labels.get(d, d), lines) for d, lines in domains.items() if lines])
+                 [(d, labels.get(d, d), lines) for d, lines in domains.items() if lines], lineage)
 
 
 def metropole_codes(quartier: Quartier) -> list[str]:

@@ -90,14 +90,15 @@ def _latest_cells(book: Book, ws: Worksheet, row: int, line: IndicatorLine) -> N
     if latest is None:
         book.missing(ws, row, COL_VALUE)
         return
-    book.text(ws, row, 3, fmt.period(latest.period) + (" (provisoire)" if latest.provisional else ""),
-              valign="top")
+    origin = f" ({line.link.territories})" if line.latest_from_predecessor else ""   # a 2015 figure
+    book.text(ws, row, 3, fmt.period(latest.period) + (" (provisoire)" if latest.provisional else "") + origin,
+              valign="top", text_wrap=bool(origin))
     if latest.secret:
         book.secret(ws, row, COL_VALUE, bold=True)
     elif latest.value is None:
         book.missing(ws, row, COL_VALUE)
     else:
-        book.number(ws, row, COL_VALUE, stored(latest.value, ind.unit),
+        book.number(ws, row, COL_VALUE, stored(latest.value, ind.unit, ind.decimals),
                     number_format(ind.unit, ind.decimals), bold=True)
 
 
@@ -119,7 +120,7 @@ def _reference_cells(book: Book, ws: Worksheet, row: int, line: IndicatorLine, *
             said = [fmt.period(ref.period)] if other_period else []
             said += ["métropole"] if ref.is_metropole else []
             suffix = f'" ({", ".join(said)})"' if said else ""
-            book.number(ws, row, col, stored(ref.value, ind.unit), value_format + suffix)
+            book.number(ws, row, col, stored(ref.value, ind.unit, ind.decimals), value_format + suffix)
         if comments and (other_period or ref.is_metropole):
             words = []
             if other_period:
@@ -136,7 +137,7 @@ def _change_cells(book: Book, ws: Worksheet, row: int, col: int, delta: float | 
     elif delta is None:
         book.missing(ws, row, col)
     else:
-        book.number(ws, row, col, delta, change_format(unit, decimals))
+        book.number(ws, row, col, round(delta, decimals), change_format(unit, decimals))
     if since is not None and (delta is not None or broken):
         book.text(ws, row, col + 1, fmt.period(since.period), font_color="#555555")
 

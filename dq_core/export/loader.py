@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dq_core.explore.fiche import Fiche, Point, assemble_fiche, metropole_codes, observations_by_territory
+from dq_core.explore.fiche import (
+    Fiche,
+    Point,
+    assemble_fiche,
+    linked_quartier,
+    metropole_codes,
+    observations_by_territory,
+)
 from dq_core.explore.texts import DossierText, dossier_text
 from dq_core.store import db
 from dq_core.store.catalogue import domain_labels, load_indicators
@@ -56,16 +63,19 @@ class FicheLoader:
         quartier = get_quartier(self.cur, code)
         ref_codes = [t.code for t in quartier.references.values()] + metropole_codes(quartier)
         missing = [c for c in dict.fromkeys(ref_codes) if c not in self._references]
-        fetched = observations_by_territory(self.cur, [quartier.code, *missing])
+        # A 2024 quartier's own series continue its 2015 predecessors' (read apart with them).
+        linked = linked_quartier(self.cur, quartier.code, self.indicators)
+        fetched = observations_by_territory(self.cur, [*([] if linked else [quartier.code]), *missing])
         for c in missing:
             self._references[c] = fetched[c]
-        observations = {quartier.code: fetched[quartier.code]}
+        observations = {quartier.code: linked.series if linked else fetched[quartier.code]}
         for c in ref_codes:
             self._references.move_to_end(c)
             observations[c] = self._references[c]
         while len(self._references) > self.cache_size:
             self._references.popitem(last=False)
-        fiche = assemble_fiche(quartier, self.indicators, self.labels, observations, self.demo)
+        fiche = assemble_fiche(quartier, self.indicators, self.labels, observations, self.demo,
+                               *((linked.links, linked.lineage) if linked else ()))
         series = {key: observations[t.code] for key, t in quartier.references.items()}
         if metropole_codes(quartier):
             # France's figures, else France métropolitaine's (named so in the sheets' notes).

@@ -255,7 +255,7 @@ def write_reading(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) 
     counts = write_quartiers(cur, reading.quartiers, batch, authoritative=reading.authoritative)
     if reading.observations is None:
         detail = (f"{fmt.number(len(reading.quartiers), 0)} quartiers ({fmt.number(counts['added'], 0)} nouveaux), "
-                  f"{fmt.number(counts['linked'], 0)} rattachés à leur(s) commune(s)")
+                  f"{fmt.number(counts['linked'], 0)} rattachés à leurs communes")
         if reading.has_geometry:
             detail += ", avec leurs contours"
         if counts["unresolved"]:

@@ -17,7 +17,7 @@ from dq_core.store.territories import REFERENCE_KEYS
 # Colour-blind safe pair (blue / orange), always doubled by an arrow and a word.
 STYLE = """
 <style>
-table.dq-fiche {border-collapse: collapse; width: 100%; min-width: 54rem; table-layout: fixed;
+table.dq-fiche {border-collapse: collapse; width: 100%; min-width: 54rem; table-layout: auto;
   font-size: 0.82rem; margin-bottom: 0.5rem}
 table.dq-fiche th {text-align: right; font-weight: 600; border-bottom: 2px solid #999;
   padding: 4px 6px; vertical-align: bottom}
@@ -79,7 +79,8 @@ def header(fiche: Fiche, vintage_label: str) -> str:
     """Identity of the quartier: code, geography, commune(s), EPCI, département, population."""
     q, refs = fiche.quartier, fiche.quartier.references
     population = ("non disponible" if fiche.population is None or fiche.population.value is None else
-                  f"{fmt.value(fiche.population.value, 'habitants', 0)} ({fmt.period(fiche.population.period)})")
+                  f"{fmt.value(fiche.population.value, 'habitants', 0)} ({fmt.period(fiche.population.period)}"
+                  f"{', ' + fiche.population_origin() if fiche.population_origin() else ''})")
     communes = ", ".join(escape(c.name) for c in q.communes) or "–"
     epci = escape(refs["epci"].name) if "epci" in refs else "–"
     departement = escape(refs["departement"].name) if "departement" in refs else "–"
@@ -125,7 +126,10 @@ def _row(line: IndicatorLine) -> str:
     cells = [f"<td class='left label'>{escape(ind.label)} "
              f"<span class='info' title='{escape(_definition(line))}' "
              f"aria-label='Définition et source'>i</span>{unit}</td>"]
-    if latest is None:
+    refused = line.link.refused if line.link is not None and not line.has_value else None
+    if refused and (latest is None or not latest.secret):      # merged 2015 quartiers: why no figure
+        cells.append(f"<td class='muted' colspan='4'>{escape(refused.capitalize())}</td>")
+    elif latest is None:
         cells.append("<td class='muted' colspan='4'>Pas de donnée pour ce quartier</td>")
     else:
         cells += [_value_cell(line), _change_previous_cell(line), _change_5y_cell(line),
@@ -154,6 +158,8 @@ def _value_cell(line: IndicatorLine) -> str:
     if flags.is_edition_year(latest.note):
         period += (" <abbr title='L’Insee ne précise pas l’année des données de cette colonne : "
                    "l’année indiquée est celle de l’édition du fichier.'>(édition)</abbr>")
+    if line.latest_from_predecessor:
+        period += f" · <abbr title='{escape(line.link.text)}.'>{escape(line.link.territories)}</abbr>"
     period += "</span>"
     if latest.secret:
         return (f"<td class='value'><abbr title='{escape(flags.secret_explanation(latest.note))}'>s</abbr>"
