@@ -22,7 +22,7 @@ from dq_core.files import kinds, official_write
 from dq_core.files.kinds import qpv_geography as geography
 from dq_core.files.read.source import FileSource, sniff_kind
 from dq_core.files.status import FileStatus
-from dq_core.store import db
+from dq_core.store import db, failures
 
 log = logging.getLogger(__name__)
 SOURCE = "officiel"
@@ -229,6 +229,9 @@ def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource, only: set[str
     except DQError as exc:
         return FileOutcome(source.name, FileStatus.FAILED, exc.message, kind.name)
     except Exception as exc:  # noqa: BLE001 - rolled back; reported, the next files go on
+        explained = failures.explain(exc, db.workspace_file(cur))      # a full disk, a damaged base
+        if explained is not None:
+            return FileOutcome(source.name, FileStatus.FAILED, explained.message, kind.name)
         log.exception("writing %s", source.name)
         return FileOutcome(source.name, FileStatus.FAILED, f"Import annulé, la base est inchangée "
                            f"({exc.__class__.__name__}).", kind.name)

@@ -1,10 +1,27 @@
-"""Showing text that comes from data: never interpreted as Markdown or HTML."""
+"""Showing text that comes from a URL, a file or the database: never interpreted as Markdown or HTML.
+
+Streamlit renders every `st.info`, `st.caption`, `st.markdown`, title and widget label as Markdown,
+plus its own extensions. Two kinds of syntax must be neutralised:
+- Markdown and HTML (links, images, emphasis, headings, lists, entities, raw tags), Streamlit's
+  `:red[…]` directives and `$…$` / `$$…$$` maths: a backslash before every ASCII punctuation mark
+  makes each of them literal (CommonMark allows escaping any of them);
+- patterns Streamlit's pipeline finds in the *decoded* text, after escapes are applied: GFM autolinks
+  (`http://…`, `www.…`, `nom@domaine`) and `:material/icône:` / `:emoji:` codes. An invisible word
+  joiner (U+2060) after each `:` and `@` and inside `www.` breaks them while the text reads the same.
+Line breaks and runs of spaces become single spaces (a leading indent would make a code block).
+"""
 
 import re
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+WORD_JOINER = "\u2060"
+_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+_BLANKS = re.compile(r"[\x00-\x20\x7f\x85\u2028\u2029]+")   # not U+00A0 / U+202F: French numbers keep them
+_WWW = re.compile(r"(www)(\\\.)", re.IGNORECASE)
 
 
 def plain(text: object) -> str:
-    """Backslash-escape Markdown so that a label from a file is displayed exactly as written."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    """`text` as Streamlit shows it literally: Markdown, HTML and Streamlit's directives escaped."""
+    flat = _BLANKS.sub(" ", str(text))
+    escaped = _PUNCTUATION.sub(r"\\\1", flat)
+    escaped = escaped.replace("\\:", "\\:" + WORD_JOINER).replace("\\@", "\\@" + WORD_JOINER)
+    return _WWW.sub(r"\1" + WORD_JOINER + r"\2", escaped)
