@@ -8,7 +8,9 @@ from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.files.fetch import fetch_official, load_sources
 from dq_core.files.official import collect_folder, collect_uploads, import_sources
+from dq_core.store import workspace
 from ui import cache, first_steps, frame, state
+from ui.render.text import plain
 
 frame.require_app()
 REPORT_KEY = "official_report"
@@ -36,7 +38,7 @@ def run_import(sources) -> None:
 
     def progress(done: int, total: int, name: str) -> None:
         bar.progress(done / total if total else 1.0,
-                     text=f"Fichier {min(done + 1, total)} sur {total} : {name}" if name else "Terminé.")
+                     text=f"Fichier {min(done + 1, total)} sur {total} : {plain(name)}" if name else "Terminé.")
     try:
         with state.cursor() as cur:
             report = import_sources(cur, sources, progress)
@@ -77,7 +79,7 @@ with online_tab:
     st.markdown("Télécharge les fichiers à jour chez leurs producteurs (connexion internet nécessaire), "
                 "puis les importe. Adresses utilisées (modifiables dans `data/official_sources.toml`) :")
     for source in configured:
-        st.markdown(f"- {source.name}")
+        st.markdown(f"- {plain(source.name)}")
     if st.button("Télécharger et importer", disabled=not configured):
         import tempfile
 
@@ -85,7 +87,7 @@ with online_tab:
         with tempfile.TemporaryDirectory(prefix="dq-officiel-") as tmp, state.cursor() as cur:
             try:
                 report = fetch_official(cur, Path(tmp), progress=lambda d, t, n: bar.progress(
-                    d / t if t else 1.0, text=n or "Terminé."))
+                    d / t if t else 1.0, text=plain(n) if n else "Terminé."))
             except DQError as exc:
                 frame.show_error(exc)
             else:

@@ -238,7 +238,7 @@ def connect(path: str | Path, *, target_version: int = SCHEMA_VERSION) -> duckdb
 
 def _lock_error(path: str | Path, exc: Exception) -> DQError | None:
     text = str(exc)
-    if "lock" not in text.lower():
+    if "could not set lock" not in text.lower() and "conflicting lock" not in text.lower():
         return None
     pid = re.search(r"PID (\d+)", text)
     holder = f" (processus {pid.group(1)})" if pid else ""

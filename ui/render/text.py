@@ -25,3 +25,10 @@ def plain(text: object) -> str:
     escaped = _PUNCTUATION.sub(r"\\\1", flat)
     escaped = escaped.replace("\\:", "\\:" + WORD_JOINER).replace("\\@", "\\@" + WORD_JOINER)
     return _WWW.sub(r"\1" + WORD_JOINER + r"\2", escaped)
+
+
+def code(text: object) -> str:
+    """`text` as a Markdown code span: shown literally, in a monospace font (a path, an identifier)."""
+    flat = _BLANKS.sub(" ", str(text)).replace(":", ":" + WORD_JOINER)    # Streamlit rewrites :material…: even here
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    return f"{fence} {flat} {fence}"
