@@ -3,8 +3,8 @@
 Streamlit renders every `st.info`, `st.caption`, `st.markdown`, title and widget label as Markdown,
 plus its own extensions. Two kinds of syntax must be neutralised:
 - Markdown and HTML (links, images, emphasis, headings, lists, entities, raw tags), Streamlit's
-  `:red[…]` directives and `$…$` / `$$…$$` maths: a backslash before every ASCII punctuation mark
-  makes each of them literal (CommonMark allows escaping any of them);
+  `:red[…]` directives and `$…$` / `$$…$$` maths: a backslash before each of their marks makes it
+  literal (CommonMark allows escaping any ASCII punctuation);
 - patterns Streamlit's pipeline finds in the *decoded* text, after escapes are applied: GFM autolinks
   (`http://…`, `www.…`, `nom@domaine`) and `:material/icône:` / `:emoji:` codes. An invisible word
   joiner (U+2060) after each `:` and `@` and inside `www.` breaks them while the text reads the same.
@@ -14,7 +14,10 @@ Line breaks and runs of spaces become single spaces (a leading indent would make
 import re
 
 WORD_JOINER = "\u2060"
-_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+# Every mark Markdown, GFM, HTML entities or Streamlit give a meaning to (`'`, `,`, `;`, `?`, `%`, `"`, `/`,
+# `=`, `^` have none once line breaks are gone, and stay unescaped so that messages read as written).
+MARKDOWN_MARKS = "\\`*_{}[]()#+-.!|<>~$:&@"
+_PUNCTUATION = re.compile("([" + re.escape(MARKDOWN_MARKS) + "])")
 _BLANKS = re.compile(r"[\x00-\x20\x7f\x85\u2028\u2029]+")   # not U+00A0 / U+202F: French numbers keep them
 _WWW = re.compile(r"(www)(\\\.)", re.IGNORECASE)
 
