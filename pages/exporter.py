@@ -89,6 +89,6 @@ if result and result["request"] == request:
     size = len(result["data"]) / 1_000_000
     st.success(f"Export prêt : {fmt.number(len(codes), 0)} quartier{'s' if len(codes) > 1 else ''}, "
                f"{fmt.number(size, 1)} Mo.", icon=":material/check_circle:")
-    st.download_button(f"Télécharger {plain(result['name'])}", data=result["data"], file_name=result["name"],
+    st.download_button(f"Télécharger {result['name']}", data=result["data"], file_name=result["name"],
                        mime=result["mime"], on_click="ignore", type="primary",
                        icon=":material/download:", key="export_download")

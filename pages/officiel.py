@@ -49,12 +49,11 @@ def run_import(sources) -> None:
     st.rerun()             # the sidebar's quartier list follows the new data
 
 
-folder_tab, upload_tab, online_tab = st.tabs(["Depuis un dossier", "Envoyer des fichiers", "Mettre à jour en ligne"])
-with folder_tab:
+def import_folder_form() -> None:
     folder = st.text_input("Dossier contenant les fichiers téléchargés",
                            placeholder=str(Path.home() / "Téléchargements" / "donnees-qpv"),
                            help="Tous les fichiers du dossier et de ses sous-dossiers sont examinés, archives "
-                           "zip comprises.")
+                           "zip comprises (les liens symboliques ne sont pas suivis).")
     if st.button("Importer le dossier", type="primary", disabled=not folder.strip()):
         try:
             sources = collect_folder(folder.strip())
@@ -65,6 +64,16 @@ with folder_tab:
                 frame.show_error(DQError(f"Aucun fichier dans « {folder.strip()} »."))
             else:
                 run_import(sources)
+
+
+# On a shared server (DQ_SHARED_SERVER) nothing reads a path typed in the browser: upload only.
+if workspace.shared_server():
+    upload_tab, online_tab = st.tabs(["Envoyer des fichiers", "Mettre à jour en ligne"])
+else:
+    folder_tab, upload_tab, online_tab = st.tabs(["Depuis un dossier", "Envoyer des fichiers",
+                                                  "Mettre à jour en ligne"])
+    with folder_tab:
+        import_folder_form()
 with upload_tab:
     uploads = st.file_uploader("Fichiers (CSV, Excel, GeoJSON, zip, ou les fichiers d'un shapefile)",
                                accept_multiple_files=True, key="official_uploads")

@@ -86,13 +86,20 @@ def choose_workspace() -> None:
                 open_workspace(workspace.create_workspace(name))
             except DQError as exc:
                 show_error(exc)
-        other = st.text_input("Ou ouvrir une base existante (chemin du fichier .duckdb)", key="other_workspace")
-        if st.button("Ouvrir", key="open_workspace") and other.strip():
-            target = Path(other.strip()).expanduser()
-            if target.suffix != ".duckdb" or not target.is_file():
-                show_error(DQError(f"« {target} » n'est pas un fichier .duckdb existant."))
-            else:
-                open_workspace(target.resolve())
+        if not workspace.shared_server():        # on a shared server, no path typed in the browser is read
+            open_other_file()
+
+
+def open_other_file() -> None:
+    from pathlib import Path
+
+    other = st.text_input("Ou ouvrir une base existante (chemin du fichier .duckdb)", key="other_workspace")
+    if st.button("Ouvrir", key="open_workspace") and other.strip():
+        target = Path(other.strip()).expanduser()
+        if target.suffix != ".duckdb" or not target.is_file():
+            show_error(DQError(f"« {target} » n'est pas un fichier .duckdb existant."))
+        else:
+            open_workspace(target.resolve())
 
 
 def open_workspace(path) -> None:
