@@ -9,10 +9,12 @@ it is, and what to do; it returns None for an error that is a bug (to be logged,
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
 
+from dq_core import fmt
 from dq_core.errors import DQError
 
 _DUCKDB_MAGIC = b"DUCK"          # bytes 8-11 of every DuckDB database file
@@ -59,10 +61,19 @@ def foreign_schema(path: str | Path | None, what: str) -> DQError:
 
 
 def disk_full(path: str | Path | None) -> DQError:
-    where = f"le disque qui contient « {Path(path).parent} »" if path else "le disque de la base"
+    folder = Path(path).parent if path else None
+    where = f"le disque qui contient « {folder} »{_free_space(folder)}" if folder else "le disque de la base"
     return DQError(f"Le disque est plein : l'opération a été annulée et {_name(path)} est intacte (rien n'a "
-                   f"été enregistré). Libérez de l'espace sur {where} — au moins la taille du fichier "
-                   "importé, plusieurs fois —, puis recommencez.")
+                   f"été enregistré). Libérez de l'espace sur {where}, puis recommencez.")
+
+
+def _free_space(folder: Path | None) -> str:
+    try:
+        free = shutil.disk_usage(folder).free
+    except (OSError, TypeError):
+        return ""
+    amount = f"{fmt.number(free / 1e9, 1)} Go" if free >= 1e9 else f"{fmt.number(free / 1e6, 0)} Mo"
+    return f" (il y reste {amount})"
 
 
 def out_of_memory(path: str | Path | None) -> DQError:

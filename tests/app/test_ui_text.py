@@ -43,7 +43,11 @@ def test_every_markdown_construct_and_streamlit_directive_is_neutralised(hostile
 def test_a_code_span_shows_its_text_literally_whatever_backticks_it_holds():
     assert code("pop_totale") == "` pop_totale `"
     assert code("a `b` c") == "`` a `b` c ``"
-    assert code(":material/home:") == f"` :{WORD_JOINER}material/home:{WORD_JOINER} `"
+    assert code(":material/home:") == f"` :{WORD_JOINER}material/home: `"
+
+
+def test_a_colon_before_a_space_stays_a_plain_colon_for_find_in_page():
+    assert plain("Périmètre modifié en 2024 : comparer") == "Périmètre modifié en 2024 \\: comparer"
 
 
 def test_french_numbers_keep_their_non_breaking_spaces():

@@ -33,8 +33,10 @@ def test_a_markdown_laden_link_renders_as_text_and_nothing_leaves_the_machine(tm
         assert sidebar.locator("[data-testid='stAlert'] a, [data-testid='stAlert'] img").count() == 0
         assert page.locator(LIVE).count() == 0
 
+        started = time.perf_counter()
         page.goto(f"{url}/evolution?quartier=QNX0101M&indicateurs={quote(DIRECTIVES)}")
         wait_for_app(page)
+        usual = time.perf_counter() - started         # a page with a short link, on this machine now
         notice = page.locator("[data-testid='stAlert']").filter(has_text="inconnu(s) dans le lien")
         notice.wait_for(timeout=20_000)
         assert DIRECTIVES in notice.inner_text().replace(WORD_JOINER, "")
@@ -44,7 +46,8 @@ def test_a_markdown_laden_link_renders_as_text_and_nothing_leaves_the_machine(tm
         page.goto(f"{url}/fiche?quartier=QNX0102I&indicateurs={'x' * 30_000}")
         wait_for_app(page)
         page.get_by_text("Lien trop long", exact=False).wait_for(timeout=10_000)
-        assert time.perf_counter() - started < 10
+        # Before, 30 000 characters took 35 s to draw on an idle machine; now as long as a usual page.
+        assert time.perf_counter() - started < max(10, 2 * usual)
         assert page.locator("h1").first.inner_text().strip() == "Le Plateau"
 
         assert page.outside_requests == []
