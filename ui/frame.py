@@ -61,7 +61,6 @@ def _sync_url() -> None:
 
 def choose_workspace() -> None:
     """Which workspace is open, and switching to another or creating one (kept for the session)."""
-    from pathlib import Path
 
     from dq_core.store import workspace
 
