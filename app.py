@@ -4,12 +4,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import cache, frame, state, url
+from ui import cache, frame, state, streamlit_fr, url
 from ui.render.text import plain
 
 st.set_page_config(page_title="Data & Quartiers", page_icon=str(Path(__file__).parent / "data/assets/favicon.png"), layout="wide")
 frame.leave_legacy_pages_mode()
 url.limit_params()                         # before anything reads a link's parameters
+streamlit_fr.install()
 
 PAGES = {
     "Explorer": [

@@ -4,7 +4,7 @@ from html import escape
 
 import streamlit as st
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.errors import DQError
 from dq_core.explore import compare, maps
 from dq_core.explore.defaults import default_indicator
@@ -24,7 +24,8 @@ catalogue = {i.id: i for i in cache.indicators(key)}
 if not catalogue:
     st.info("Aucun indicateur dans cette base.")
     st.stop()
-label_of = explore.indicator_label(catalogue, cache.domains(key))
+domains = cache.domains(key)
+choices = maps.indicator_choices(list(catalogue.values()), domains)
 places = cache.places(key)
 row = places.frame[places.frame["code"] == code].iloc[0]
 ALL = "toutes"
@@ -42,7 +43,7 @@ ZOOM = url.UrlState("map_cadrage", "cadrage", ["quartier"], False, parse=lambda 
 url.bind(INDICATOR, METHOD, CLASSES, VINTAGE, ZOOM)
 
 controls = st.columns([3, 2, 1, 1.4])
-controls[0].selectbox("Indicateur", list(catalogue), key="map_indicateur", format_func=label_of,
+controls[0].selectbox("Indicateur", list(catalogue), key="map_indicateur", format_func=choices.get,
                       on_change=INDICATOR.write)
 controls[1].selectbox("Classement", list(maps.METHODS), key="map_methode", format_func=maps.METHODS.get,
                       on_change=METHOD.write,
@@ -80,6 +81,7 @@ legend_rows = "".join(
     f"<span style='color:#666'>({fmt.number(item.count, 0)})</span></li>" for item in choro.legend)
 legend_col.html(
     f"<div style='font-size:0.86rem'><b>{escape(ind.label)}</b><br><span style='color:#555'>"
+    f"{escape(domains.get(ind.domain, ind.domain))} · "
     f"{escape(fmt.period(choro.period) if choro.period else 'pas de donnée')} · "
     f"{escape(maps.METHODS[choro.method].split(' (')[0].lower())}</span>"
     f"<ul style='list-style:none;padding-left:0;margin-top:0.5rem'>{legend_rows}</ul>"
@@ -101,7 +103,7 @@ if picked and picked != st.session_state.get("map_last_pick"):
         st.rerun()
 name = row["name"]
 with map_col:
-    st.page_link("pages/fiche.py", label=f"Ouvrir la fiche de {plain(name)}", icon=":material/description:",
+    st.page_link("pages/fiche.py", label=f"Ouvrir la fiche {plain(french.of(name))}", icon=":material/description:",
                  query_params={"quartier": code})
 for message in choro.messages:
     st.caption(plain(message))

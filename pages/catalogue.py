@@ -29,7 +29,7 @@ if shown.empty:
     st.info("Aucun indicateur ne correspond à cette recherche.")
 
 for row in shown.itertuples(index=False):
-    periods = (f"de {fmt.period(row.first_period)} à {fmt.period(row.last_period)}" if row.first_period
+    periods = (f"de {fmt.period(row.first_period)} à {fmt.period(row.last_period)}" if isinstance(row.first_period, str)
                else "aucune donnée dans cette base")
     with st.container(border=True):
         st.markdown(f"**{plain(row.label)}** · {plain(row.domain)} · {code(row.id)}  \n"
@@ -39,8 +39,8 @@ for row in shown.itertuples(index=False):
             f"Sens : {DIRECTION_LABELS.get(row.direction, row.direction)}  \n"
             f"Source : {plain(row.producer)}, {plain(row.dataset)} · Périodes : {periods} · "
             f"{fmt.number(row.quartiers, 0)} quartiers couverts"
-            + (f"  \nSecret statistique : {plain(row.secret_rule)}" if row.secret_rule else "")
-            + (f"  \n**Précaution** : {plain(row.caveat)}" if row.caveat else ""))
+            + (f"  \nSecret statistique : {plain(row.secret_rule)}" if row.secret_rule.strip() else "")
+            + (f"  \n**Précaution** : {plain(row.caveat)}" if row.caveat.strip() else ""))
 
 st.header("Glossaire")
 for term, definition in GLOSSARY.items():

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.errors import DQError
 from dq_core.explore import compare
 from dq_core.export import views as view_export
@@ -40,8 +40,8 @@ NEIGHBOUR_COUNT = url.UrlState("cmp_voisins", "voisins", [str(k) for k in NEIGHB
                                parse=int, kind=None)
 url.bind(INDICATORS, VINTAGE, *LEVELS.values(), SIMILAR, NEIGHBOUR_COUNT)
 
-st.caption(f"Tous les quartiers côte à côte, à la même période pour chaque indicateur. La ligne de "
-           f"**{plain(quartier['name'])}** est surlignée ; son rang est donné sous le tableau. Les "
+st.caption(f"Tous les quartiers côte à côte, à la même période pour chaque indicateur. La ligne "
+           f"**{plain(french.of(quartier['name']))}** est surlignée ; son rang est donné sous le tableau. Les "
            "valeurs couvertes par le secret statistique (s) ne sont ni classées ni placées sur les graphiques.")
 
 # --- filters (each level narrows the next) ---------------------------------------------------------
@@ -61,7 +61,7 @@ for column, level in zip(cols[1:], compare.FILTER_LEVELS, strict=True):
     above[level] = LEVELS[level].value
 filters = compare.Filters(**above, vintage=vintage)
 
-st.multiselect("Indicateurs du tableau", list(catalogue), key="cmp_indicateurs", format_func=label_of,
+st.multiselect("Indicateurs du tableau", list(catalogue), key="cmp_indicateurs", select_all=False, format_func=label_of,
                max_selections=compare.MAX_INDICATORS, placeholder="Choisissez un ou plusieurs indicateurs",
                on_change=INDICATORS.write)
 chosen = INDICATORS.value
@@ -86,8 +86,12 @@ elif not chosen:
     st.info("Choisissez au moins un indicateur.")
 else:
     decimals = {compare.indicator_header(i, comparison.periods.get(i.id)): i.decimals for i in comparison.indicators}
+    # The indicators right after the quartier's name (the places, then the code, follow): the
+    # figures asked for are on screen without scrolling sideways.
+    places_columns = ["Commune", "EPCI", "Département", "Code"]
+    order = ["Quartier", *[c for c in shown.columns if c not in ("Quartier", *places_columns)], *places_columns]
     st.dataframe(tables.styled(shown, decimals, highlight_code=code), hide_index=True, width="stretch", placeholder=tables.MISSING,
-                 height=min(38 + 35 * len(shown), 460), key="cmp_table",
+                 height=min(38 + 35 * len(shown), 460), key="cmp_table", column_order=order,
                  column_config={"Quartier": st.column_config.TextColumn(pinned=True),
                                 "Code": st.column_config.TextColumn(width="small")})
     demo = cache.is_demo(key)
@@ -110,7 +114,7 @@ else:
                      f"({tables.escape(fmt.period(comparison.periods[ind.id]))}) — "
                      f"{tables.escape(rank.sentence(ind))}</li>")
     if comparison.selected_in_view:
-        st.html(f"<p style='margin-bottom:0.2rem'><b>Rang de {tables.escape(quartier['name'])}</b></p>"
+        st.html(f"<p style='margin-bottom:0.2rem'><b>Rang {tables.escape(french.of(quartier['name']))}</b></p>"
                 f"<ul style='font-size:0.9rem'>{''.join(lines)}</ul>")
     for note in comparison.notes:
         st.caption(plain(note))
@@ -140,7 +144,7 @@ if chosen and len(shown):
                          "(ils ne sont pas à l'échelle d'un quartier).</i>")
         extra = []
         if dist.secret_count:
-            extra.append(f"{fmt.number(dist.secret_count, 0)} quartier(s) couvert(s) par le secret statistique")
+            extra.append(f"{french.count(dist.secret_count, 'quartier couvert')} par le secret statistique")
         if dist.missing_count:
             extra.append(f"{fmt.number(dist.missing_count, 0)} sans donnée")
         st.html("<ul style='font-size:0.88rem'>" + "".join(f"<li>{m}</li>" for m in marks) + "</ul>"
@@ -157,7 +161,7 @@ st.caption("Les quartiers qui ressemblent le plus à celui-ci sur les indicateur
            "et réduites, effectifs en logarithme ; un indicateur manquant n'est pas compté), parmi les "
            "quartiers retenus par les filtres. « Écart moyen » : 0 = identiques, 1 = un écart-type en moyenne.")
 sim_cols = st.columns([4, 1])
-sim_cols[0].multiselect("Indicateurs de ressemblance", list(catalogue), key="cmp_similaires", format_func=label_of,
+sim_cols[0].multiselect("Indicateurs de ressemblance", list(catalogue), key="cmp_similaires", select_all=False, format_func=label_of,
                         max_selections=compare.MAX_SIMILARITY_INDICATORS, placeholder="Choisissez des indicateurs",
                         on_change=SIMILAR.write)
 sim_cols[1].select_slider("Combien", NEIGHBOURS, key="cmp_voisins", on_change=NEIGHBOUR_COUNT.write)
@@ -182,7 +186,7 @@ else:
             differs = " ; ".join(f.text() for f in n.differences) or "rien de marquant"
             head.html(f"<b>{rank}. {tables.escape(n.name)}</b> <span style='color:#555'>({tables.escape(n.commune)}"
                       f" · {tables.escape(n.code)})</span> — écart moyen {tables.escape(fmt.number(n.distance, 2))} "
-                      f"sur {n.compared} indicateur(s)<br><span style='font-size:0.88rem'><b>Proche sur</b> : "
+                      f"sur {french.count(n.compared, 'indicateur')}<br><span style='font-size:0.88rem'><b>Proche sur</b> : "
                       f"{tables.escape(close)}<br><b>Diffère surtout sur</b> : {tables.escape(differs)}</span>")
             links.page_link("pages/fiche.py", label="Sa fiche", icon=":material/description:",
                             query_params={"quartier": n.code})
@@ -190,7 +194,7 @@ else:
                             query_params={"quartier": code, "quartiers": n.code,
                                           "indicateurs": ",".join(similar_ids[:3])})
     if similarity.excluded:
-        st.caption(f"{fmt.number(similarity.excluded, 0)} quartier(s) écarté(s) : trop peu d'indicateurs en "
+        st.caption(f"{french.count(similarity.excluded, 'quartier écarté')} : trop peu d'indicateurs en "
                    "commun avec ce quartier.")
     if similarity.neighbours:
         demo = cache.is_demo(key)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.errors import DQError
 from dq_core.explore import evolution
 from dq_core.explore import groups as dq_groups
@@ -27,13 +27,13 @@ DEFAULT_INDICATORS = [i for i in [default_indicator(catalogue.values())] if i]
 
 # --- view state: URL first (a link someone sent), then this session, then defaults -----------------
 INDICATORS = url.UrlState("evo_indicateurs", "indicateurs", catalogue, DEFAULT_INDICATORS, many=True,
-                          limit=evolution.MAX_INDICATORS, kind="Indicateur(s)")
+                          limit=evolution.MAX_INDICATORS, kind=french.Noun("indicateur"))
 OTHERS = url.UrlState("evo_quartiers", "quartiers", quartiers, [], many=True,
-                      options=[c for c in quartiers if c != code], kind="Quartier(s)")
+                      options=[c for c in quartiers if c != code], kind=french.Noun("quartier"))
 REFERENCES = url.UrlState("evo_references", "references", REFERENCE_KEYS, ["commune"], many=True,
-                          kind="Référence(s)")
+                          kind=french.Noun("référence", feminine=True))
 GROUPS = url.UrlState("evo_groupes", "groupes", saved_groups, [], many=True, options=saved_groups,
-                      kind="Groupe(s)")
+                      kind=french.Noun("groupe"))
 BASE100 = url.UrlState("evo_base100", "base100", ["oui"], False, parse=lambda _: True,
                        dump=lambda on: "oui" if on else None, kind=None)
 url.bind(INDICATORS, OTHERS, REFERENCES, GROUPS, BASE100)
@@ -44,20 +44,20 @@ st.caption(f"**{plain(quartiers[code].name)}** et les territoires choisis ci-des
            "secret statistique sont absentes des lignes et listées sous le graphique.")
 
 top = st.columns([3, 2])
-top[0].multiselect("Indicateurs", list(catalogue), key="evo_indicateurs", format_func=label_of,
-                   max_selections=evolution.MAX_INDICATORS, placeholder="Choisissez un ou plusieurs indicateurs",
+top[0].multiselect("Indicateurs", list(catalogue), key="evo_indicateurs", select_all=False, format_func=label_of,
+                   max_selections=evolution.MAX_INDICATORS, wrap=True, placeholder="Choisissez un ou plusieurs indicateurs",
                    on_change=INDICATORS.write)
-top[1].multiselect("Territoires de référence", list(REFERENCE_KEYS), key="evo_references",
-                   format_func=REFERENCE_LABELS.get, placeholder="Aucune référence",
+top[1].multiselect("Territoires de référence", list(REFERENCE_KEYS), key="evo_references", select_all=False,
+                   format_func=REFERENCE_LABELS.get, placeholder="Aucune référence", wrap=True,
                    on_change=REFERENCES.write,
                    help="Pour chaque quartier choisi : sa commune, son agglomération (EPCI), son "
                    "département, sa région, la France, l'ensemble des quartiers.")
 middle = st.columns([3, 2])
-middle[0].multiselect("Autres quartiers", [c for c in quartiers if c != code], key="evo_quartiers",
+middle[0].multiselect("Autres quartiers", [c for c in quartiers if c != code], key="evo_quartiers", select_all=False,
                       format_func=lambda c: quartiers[c].label, placeholder="Ajoutez des quartiers à comparer",
                       max_selections=evolution.MAX_TERRITORIES - 1,
                       on_change=OTHERS.write)
-middle[1].multiselect("Groupes de quartiers", list(saved_groups), key="evo_groupes",
+middle[1].multiselect("Groupes de quartiers", list(saved_groups), key="evo_groupes", select_all=False,
                       format_func=lambda c: saved_groups[c].label, placeholder="Aucun groupe",
                       on_change=GROUPS.write,
                       help="Un groupe se lit comme un seul territoire. Créez-en un plus bas.")
@@ -97,13 +97,18 @@ url.write(INDICATORS, OTHERS, REFERENCES, GROUPS, BASE100)
 
 explore.page_links("evolution", chosen)
 st.html(tables.STYLE)
+SIDE_TABLE_COLUMNS = 6          # Période, four territories, Remarques
 
 if not chosen:
     st.info("Choisissez au moins un indicateur.")
 for ind in evo.indicators:
     st.subheader(plain(ind.label), anchor=ind.id)
-    left, right = st.columns([3, 2], gap="medium")
     table = evolution.evolution_table(evo, ind.id)
+    # Beside the chart, a table of more than four territories would be cut: it goes under it.
+    if len(table.columns) > SIDE_TABLE_COLUMNS:
+        left = right = st.container()
+    else:
+        left, right = st.columns([3, 2], gap="medium")
     if evo.series(ind.id)["plot_value"].notna().any():
         left.altair_chart(charts.evolution_chart(evo, ind.id), width="stretch")
         if ind.kind == "count" and not evo.base100 and len(set(evo.series(ind.id)["territory"])) > 1:
@@ -206,7 +211,7 @@ with st.expander("Groupes de quartiers : créer, modifier, supprimer",
     editing = st.session_state["grp_editing"] if st.session_state["grp_editing"] in saved_groups else None
     st.text_input("Nom du groupe", key="grp_name", max_chars=dq_groups.MAX_NAME_LENGTH,
                   placeholder="Contrat de ville de l'agglomération")
-    st.multiselect("Quartiers du groupe", list(quartiers), key="grp_members",
+    st.multiselect("Quartiers du groupe", list(quartiers), key="grp_members", select_all=False,
                    format_func=lambda c: quartiers[c].label, placeholder="Choisissez au moins deux quartiers")
     places = cache.places(key)
     add = st.columns([3, 1], vertical_alignment="bottom")

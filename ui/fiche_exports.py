@@ -14,7 +14,7 @@ def download_button(fiche: Fiche) -> None:
     """The workbook is generated only when the button is clicked (`data=callable`)."""
     st.download_button(
         "Télécharger la fiche (Excel)", data=state.fiche_workbook(fiche.quartier.code),
-        file_name=export.fiche_filename(fiche.quartier), mime=export.XLSX_MIME, on_click="ignore",
+        file_name=export.fiche_filename(fiche.quartier, demo=fiche.demo), mime=export.XLSX_MIME, on_click="ignore",
         icon=":material/download:", key="fiche_xlsx",
         help="Synthèse, séries complètes avec graphiques par domaine, sources et avertissements : "
              "un classeur qui s'ouvre dans Excel ou LibreOffice.")

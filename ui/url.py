@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dq_core import fmt
+from dq_core import fmt, french
 from ui.render.text import plain
 
 LINK_OFF = ":material/link_off:"
@@ -39,7 +39,7 @@ class UrlState:
     `limit`: at most this many list items taken from a link; `options`: values the state may keep when
     narrower than `valid` (others are dropped, a single value falls back on `default`); `parse` / `dump`:
     URL text → state value and back (default: the text itself; lists are joined with commas);
-    `kind`: the word that reports unknown values (« Valeur(s) inconnu(s)… »), None to drop them unsaid.
+    `kind`: the noun that reports unknown values (« Valeurs inconnues… »), None to drop them unsaid.
     """
     key: str
     param: str
@@ -50,7 +50,7 @@ class UrlState:
     options: Collection[str] | None = None
     parse: Callable[[str], object] = _same
     dump: Callable[[object], str | None] | None = None
-    kind: str | None = "Valeur(s)"
+    kind: french.Noun | None = french.Noun("valeur", feminine=True)
 
     def from_url(self) -> tuple[object | None, list[str]]:
         """(value, rejected texts); value is None when the URL does not carry the parameter (an empty
@@ -145,9 +145,11 @@ def limit_params() -> None:
                    "reçu.", icon=LINK_OFF)
 
 
-def say_rejected(kind: str, values: list[str]) -> None:
+def say_rejected(kind: french.Noun, values: list[str]) -> None:
     if values:
-        st.info(f"{kind} inconnu(s) dans le lien, ignoré(s) : {plain(', '.join(values))}.", icon=LINK_OFF)
+        n = len(values)
+        st.info(f"{french.capitalised(kind.form(n))} {kind.adjective('inconnu', n)} dans le lien, "
+                f"{kind.adjective('ignoré', n)} : {plain(', '.join(values))}.", icon=LINK_OFF)
 
 
 def _write_param(param: str, text: str | None) -> None:

@@ -170,10 +170,22 @@ def fiche_to_json(fiche: Fiche) -> dict:
     }
 
 
-def _reference_json(ref) -> float | None:
-    if ref is None or ref.secret:
+def _reference_json(ref) -> dict | None:
+    """A reference's figure with its own data year (`period`), which may differ from the quartier's."""
+    if ref is None:
         return None
-    return ref.value
+    return {"code": ref.code, "name": ref.name, "period": ref.period,
+            "value": None if ref.secret else ref.value, "secret": ref.secret, "source": ref.source}
+
+
+def _reference_text(ref, line) -> str:
+    """A reference's figure, with its year when it is not the quartier's, and « métro. » for France métropolitaine."""
+    if ref is None or (ref.value is None and not ref.secret):
+        return "–"
+    text = fmt.value(ref.value, line.indicator.unit, line.indicator.decimals, secret=ref.secret)
+    said = [fmt.period(ref.period)] if line.latest is not None and ref.period != line.latest.period else []
+    said += ["métro."] if ref.is_metropole else []
+    return f"{text} ({', '.join(said)})" if said else text
 
 
 def fiche_to_text(fiche: Fiche) -> str:
@@ -191,8 +203,7 @@ def fiche_to_text(fiche: Fiche) -> str:
         for line in lines:
             ind, latest = line.indicator, line.latest
             shown = fmt.value(latest.value, ind.unit, ind.decimals, secret=latest.secret) if latest else "–"
-            refs = "  ".join(fmt.value(r.value, ind.unit, ind.decimals, secret=r.secret) if r else "–"
-                             for r in (line.references.get(k) for k in REFERENCE_KEYS))
+            refs = "  ".join(_reference_text(r, line) for r in (line.references.get(k) for k in REFERENCE_KEYS))
             out.append(f"  {ind.label[:58]:<58} {fmt.period(latest.period) if latest else '–':<9} "
                        f"{shown:>14}  | {refs}")
     return "\n".join(out)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.errors import DQError
 from dq_core.explore.groups import get_group, group_series
 from dq_core.explore.sources import source_line
@@ -279,7 +279,7 @@ def _raw_rows(cur, indicators: list[Indicator], territories: list[SeriesTerritor
                 if p.without_counts:
                     status, note = "sans_effectifs", "numérateurs ou dénominateurs absents des données"
                 elif p.status == "incomplet":
-                    note = f"{p.missing_members} quartier(s) du groupe sans donnée"
+                    note = f"{french.count(p.missing_members, 'quartier')} du groupe sans donnée"
                 rows.append(dict(indicator=ind, territory=t.code, period=p.period, period_start=p.period_start,
                                  value=p.value if p.status == "ok" else None, secret=p.secret,
                                  provisional=p.provisional, is_break=p.is_break, status=status, note=note))

@@ -16,6 +16,7 @@ import duckdb
 from dq_core.explore.sources import citation
 from dq_core.store import db
 from dq_core.store.catalogue import Indicator, domain_labels, load_indicators
+from dq_core.store.reference import FRANCE_METRO_CODE, FRANCE_METRO_NAME
 from dq_core.store.territories import REFERENCE_KEYS, Quartier, get_quartier
 
 POPULATION_INDICATOR = "pop_totale"
@@ -38,10 +39,16 @@ class Point(NamedTuple):
 @dataclass(frozen=True)
 class ReferenceValue:
     code: str
-    name: str
+    name: str                    # the territory's name: « France métropolitaine » where it stands in for France
     period: str | None
     value: float | None
     secret: bool = False
+    note: str | None = None
+    source: str | None = None
+
+    @property
+    def is_metropole(self) -> bool:
+        return self.code == FRANCE_METRO_CODE
 
     @property
     def same_period(self) -> bool:
@@ -160,7 +167,7 @@ def build_fiche(cur: duckdb.DuckDBPyConnection, code: str) -> Fiche:
     labels = domain_labels(cur)
     observations = observations_by_territory(cur, [quartier.code])
     latest = {ind: series[-1].period for ind, series in observations[quartier.code].items()}
-    references = [t.code for t in quartier.references.values()]
+    references = [t.code for t in quartier.references.values()] + metropole_codes(quartier)
     for code_ in references:
         observations[code_] = {}
     for row in cur.execute(_REFERENCE_ROWS_SQL, [list(latest), list(latest.values()), references]).fetchall():
@@ -178,9 +185,13 @@ def assemble_fiche(quartier: Quartier, indicators: list[Indicator], labels: dict
         for key in REFERENCE_KEYS:
             territory = quartier.references.get(key)
             if territory is not None:
-                series = observations.get(territory.code, {}).get(indicator.id, [])
-                line.references[key] = reference_value(territory.code, territory.name, series,
-                                                       line.latest)
+                code, name = territory.code, territory.name
+                series = observations.get(code, {}).get(indicator.id, [])
+                if not series and key == "france" and metropole_codes(quartier):
+                    # INSEE's file for France métropolitaine, named as such, where France has no figure.
+                    code, name = FRANCE_METRO_CODE, FRANCE_METRO_NAME
+                    series = observations.get(code, {}).get(indicator.id, [])
+                line.references[key] = reference_value(code, name, series, line.latest)
             else:
                 line.references[key] = None
         domains.setdefault(indicator.domain, []).append(line)
@@ -188,6 +199,15 @@ def assemble_fiche(quartier: Quartier, indicators: list[Indicator], labels: dict
     population = next((p for p in reversed(population_series) if p.value is not None), None)
     return Fiche(quartier, demo, population,
                  [(d, labels.get(d, d), lines) for d, lines in domains.items() if lines])
+
+
+def metropole_codes(quartier: Quartier) -> list[str]:
+    """[France métropolitaine's code] for a quartier of metropolitan France (an overseas quartier is never
+    compared with it), else []."""
+    departement = quartier.references.get("departement")
+    if "france" not in quartier.references or departement is None or departement.code.startswith("DEP97"):
+        return []
+    return [FRANCE_METRO_CODE]
 
 
 def indicator_line(indicator: Indicator, series: list[Point]) -> IndicatorLine:
@@ -219,7 +239,7 @@ def reference_value(code: str, name: str, series: list[Point], latest: Point | N
     if latest is not None:
         chosen = next((p for p in series if p.period == latest.period), None)
     chosen = chosen or series[-1]
-    return ReferenceValue(code, name, chosen.period, chosen.value, chosen.secret)
+    return ReferenceValue(code, name, chosen.period, chosen.value, chosen.secret, chosen.note, chosen.source)
 
 
 def _years_before(d: date, years: int) -> date:

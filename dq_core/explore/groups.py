@@ -17,6 +17,7 @@ from datetime import date
 
 import duckdb
 
+from dq_core import french
 from dq_core.errors import DQError
 from dq_core.explore.aggregate import Aggregate, Member, aggregate
 from dq_core.explore.compare import Places
@@ -179,7 +180,8 @@ def _check_members(cur, members: list[str]) -> tuple[list[str], int | None]:
                              "(SELECT unnest(?::VARCHAR[]))", [codes]).fetchall())
     unknown = [c for c in codes if c not in found]
     if unknown:
-        raise DQError(f"Quartier(s) inconnu(s) dans cette base : {', '.join(unknown)}.")
+        raise DQError(f"{french.capitalised(french.agree(len(unknown), 'quartier inconnu'))} dans cette base : "
+                      f"{', '.join(unknown)}.")
     vintages = {found[c] for c in codes}
     if len(vintages) > 1:
         raise DQError("Un groupe réunit des quartiers d'une même géographie prioritaire (2015 ou 2024) : "

@@ -24,7 +24,7 @@ import shapely
 import shapely.errors
 import shapely.geometry
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.errors import DQError
 from dq_core.explore.compare import LatestStore, Places, latest_values, quartier_places
 from dq_core.explore.sources import stored_sources
@@ -62,6 +62,18 @@ FILL_ALPHA = 230
 
 
 # --- classification -------------------------------------------------------------------------------
+
+def indicator_choices(indicators: list[Indicator], domains: dict[str, str]) -> dict[str, str]:
+    """{id: what the indicator list shows}: the indicator's name alone, so that typing « pauvret »
+    finds the poverty rate first — a domain in every label would match too, and the search box ranks
+    equal matches by length (« Allocataires de la Caf · Revenus et pauvreté » came first). Two
+    indicators of the same name are told apart by their domain."""
+    counts: dict[str, int] = {}
+    for ind in indicators:
+        counts[ind.label] = counts.get(ind.label, 0) + 1
+    return {ind.id: ind.label if counts[ind.label] == 1 else f"{ind.label} ({domains.get(ind.domain, ind.domain)})"
+            for ind in indicators}
+
 
 def classify(values, method: str = DEFAULT_METHOD, k: int = DEFAULT_CLASSES) -> list[float]:
     """Class breaks [min, b1, …, max] (at most k classes; fewer when values are too few or tied).
@@ -430,8 +442,9 @@ def assemble_choropleth(indicator: Indicator, frame: pd.DataFrame, values: pd.Da
     table.attrs["title"] = f"{indicator.label} ({period_label})"
     messages = []
     if without_shape:
-        messages.append(f"{fmt.number(without_shape, 0)} quartier(s) sans contour dans la base : absents de la "
-                        "carte, présents dans le tableau.")
+        messages.append(f"{french.count(without_shape, 'quartier')} sans contour dans la base : "
+                        f"{french.agree(without_shape, 'absent', 'absents')} de la carte, "
+                        f"{french.agree(without_shape, 'présent', 'présents')} dans le tableau.")
     bounds = union_bounds(geometries.bounds[c] for c in codes if c in geometries.bounds)
     return Choropleth(indicator, period, method, breaks, items,
                       {"type": "FeatureCollection", "features": features}, table, bounds,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dq_core import flags, fmt
+from dq_core import flags, fmt, french
 from dq_core.explore.fiche import POPULATION_INDICATOR, Fiche, IndicatorLine, ReferenceValue
 from dq_core.explore.sources import citation
 from dq_core.store.territories import VINTAGE_LABELS
@@ -126,39 +126,74 @@ def de(phrase: str) -> str:
     return "de " + phrase
 
 
+# Bands of a ratio taken from 1 upwards (quartier / reference, or its inverse): the words when the
+# quartier is above, and the mirror words when it is below, so that the two directions agree.
+# (upper bound, words above, takes « de », words below, takes « de »)
+RATIO_BANDS = [
+    (1.15, "un peu au-dessus", True, "un peu en dessous", True),
+    (1.4, "nettement au-dessus", True, "nettement en dessous", True),
+    (1.75, "environ une fois et demie", False, "environ les deux tiers", True),
+    (2.25, "environ le double", True, "environ la moitié", True),
+    (2.75, "environ 2,5 fois", False, "environ les deux cinquièmes", True),
+    (3.5, "environ le triple", True, "environ le tiers", True),
+    (4.5, "environ 4 fois", False, "environ le quart", True),
+    (5.5, "environ 5 fois", False, "environ le cinquième", True),
+]
+
+
 def ratio_band(ratio: float) -> tuple[str, bool]:
     """Words for quartier / reference, and whether they take `de` before what follows.
 
-    >>> ratio_band(2.5)
-    ('environ 2,5 fois', False)
+    >>> ratio_band(2.5), ratio_band(1 / 2.5)
+    (('environ 2,5 fois', False), ('environ les deux cinquièmes', True))
     """
-    if ratio < 0.2:
-        return "moins du cinquième", True
-    if ratio < 0.29:
-        return "environ le quart", True
-    if ratio < 0.42:
-        return "environ le tiers", True
-    if ratio < 0.6:
-        return "environ la moitié", True
-    if ratio < 0.85:
-        return "nettement en dessous", True
-    if ratio < 1 - SIMILAR:
-        return "un peu en dessous", True
-    if ratio <= 1 + SIMILAR:
+    if 1 / (1 + SIMILAR) <= ratio <= 1 + SIMILAR:
         return "du même ordre que", False
-    if ratio < 1.15:
-        return "un peu au-dessus", True
-    if ratio < 1.4:
-        return "nettement au-dessus", True
-    if ratio < 1.75:
-        return "environ une fois et demie", False
-    if ratio < 2.25:
-        return "environ le double", True
-    if ratio < 2.75:
-        return "environ 2,5 fois", False
-    if ratio < 3.5:
-        return "environ le triple", True
-    return f"environ {round(ratio)} fois", False
+    upward = ratio if ratio > 1 else 1 / ratio
+    for bound, above, above_de, below, below_de in RATIO_BANDS:
+        if upward < bound:
+            return (above, above_de) if ratio > 1 else (below, below_de)
+    return (f"environ {round(upward)} fois", False) if ratio > 1 else ("moins du cinquième", True)
+
+
+# Gaps between two rates (unit %) are said in points, with the same thresholds everywhere; a ratio
+# (« environ le double ») only when both rates are far from 0 and 100 % and the ratio is large.
+RATE_CLOSE_POINTS = 1.0         # below (and within 15 % of each other): « du même ordre »
+RATE_SLIGHT_POINTS = 3.0        # below: « un peu au-dessus / en dessous »; from there: « nettement »
+RATE_RATIO_RANGE = (5.0, 50.0)  # both rates in this range for a ratio to read right
+RATE_RATIO_FROM = 1.4           # … and one at least 1,4 times the other
+
+
+@dataclass(frozen=True)
+class Gap:
+    """How a quartier's figure stands against a reference's, in words."""
+    words: str               # « nettement en dessous », « environ le double », « du même ordre que »
+    takes_de: bool           # the words take « de » before what follows (« en dessous de celui… »)
+    points: str | None = None   # for rates: « écart de 9,0 points »
+
+
+def gap(value: float, reference: float, unit: str, decimals: int = 1) -> Gap | None:
+    """The words comparing `value` with `reference`, or None when no comparison reads right."""
+    if unit == "%":
+        return _rate_gap(value, reference, decimals)
+    if value > 0 and reference > 0:
+        return Gap(*ratio_band(value / reference))
+    return None
+
+
+def _rate_gap(value: float, reference: float, decimals: int) -> Gap:
+    delta = round(value - reference, decimals)
+    spread = f"écart de {points(abs(delta), decimals)}"
+    low, high = sorted((value, reference))
+    ratio = value / reference if reference > 0 else None
+    if ratio and RATE_RATIO_RANGE[0] <= low and high <= RATE_RATIO_RANGE[1] and \
+            max(ratio, 1 / ratio) >= RATE_RATIO_FROM:
+        return Gap(*ratio_band(ratio), points=spread)
+    if abs(delta) < RATE_CLOSE_POINTS and (ratio is None or abs(ratio - 1) <= 0.15 or high < RATE_CLOSE_POINTS):
+        return Gap("du même ordre que", False, points=spread)
+    side = "au-dessus" if delta > 0 else "en dessous"
+    degree = "un peu" if abs(delta) < RATE_SLIGHT_POINTS else "nettement"
+    return Gap(f"{degree} {side}", True, points=spread)
 
 
 @dataclass(frozen=True)
@@ -213,9 +248,9 @@ def _presentation(fiche: Fiche) -> str:
     q = fiche.quartier
     names = [c.name for c in q.communes]
     if len(names) > 1:
-        where = f"à cheval sur les communes de {', '.join(names[:-1])} et {names[-1]}"
+        where = f"à cheval sur les communes {french.list_of(names)}"
     elif names:
-        where = f"situé à {names[0]}"
+        where = f"situé {french.at(names[0])}"
     else:
         where = "dont la commune n'est pas renseignée"
     vintage = VINTAGE_LABELS.get(q.vintage)
@@ -224,7 +259,7 @@ def _presentation(fiche: Fiche) -> str:
     pop = fiche.population
     if pop is not None and pop.value is not None:
         line = next((ln for ln in fiche.lines() if ln.indicator.id == POPULATION_INDICATOR), None)
-        source = f" (Source : {citation(line.indicator, pop.period, pop.source)})" if line else ""
+        source = f" {source_aside(line.indicator, pop.period, pop.source)}" if line else ""
         text += (f" ; il compte {fmt.value(pop.value, 'habitants', 0)} "
                  f"{_in_period(pop.period)}{source}")
     return text + "."
@@ -261,7 +296,7 @@ def indicator_sentence(line: IndicatorLine, notes: list[str]) -> str | None:
     if ind.kind != "count":
         text += _comparison(line, reference_word, notes)
     text += _trend(line, n, notes)
-    return f"{text}. (Source : {citation(ind, latest.period, latest.source)})"
+    return f"{text} {source_aside(ind, latest.period, latest.source)}."
 
 
 def _comparison(line: IndicatorLine, reference_word: str, notes: list[str]) -> str:
@@ -277,13 +312,21 @@ def _comparison(line: IndicatorLine, reference_word: str, notes: list[str]) -> s
         if ref.value is None:
             continue
         ref_text = fmt.value(ref.value, ind.unit, ind.decimals)
+        name = "la France métropolitaine" if ref.is_metropole else REFERENCE_NAMES[key]
         if ref.period != line.latest.period:
-            ref_text += f" {_in_period(ref.period)}"
-        if value > 0 and ref.value > 0:
-            words, takes_de = ratio_band(value / ref.value)
-            target = de(reference_word) if takes_de else reference_word
-            return f", soit {words} {target} {de(REFERENCE_NAMES[key])} ({ref_text})"
-        return f", contre {ref_text} pour {REFERENCE_NAMES[key]}"
+            # Two different years are never compared without saying so, in the sentence and in a note.
+            ref_text += f" {_in_period(ref.period)}, dernière année disponible"
+            notes.append(f"{ind.label} : la valeur {de(name)} date de {fmt.period(ref.period)}, celle du "
+                         f"quartier de {fmt.period(line.latest.period)} ; la comparaison porte sur deux "
+                         "années différentes.")
+        if ref.source and ref.source != line.latest.source:
+            ref_text += f" ; source : {citation(ind, ref.period, ref.source)}"
+        said = gap(value, ref.value, ind.unit, ind.decimals)
+        if said is None:
+            return f", contre {ref_text} pour {name}"
+        target = de(reference_word) if said.takes_de else reference_word
+        detail = f"{ref_text}, {said.points}" if said.points else ref_text
+        return f", soit {said.words} {target} {de(name)} ({detail})"
     if secret_refs:
         notes.append(f"{line.indicator.label} : la valeur {de(REFERENCE_NAMES[secret_refs[0]])} est "
                      "couverte par le secret statistique, la comparaison n'est pas faite.")
@@ -293,9 +336,7 @@ def _comparison(line: IndicatorLine, reference_word: str, notes: list[str]) -> s
 def _trend(line: IndicatorLine, n: Noun, notes: list[str]) -> str:
     ind = line.indicator
     if line.break_in_5y:
-        notes.append(f"{ind.label} : la série est interrompue (rupture de série) entre "
-                     f"{fmt.period(line.five_years_ago.period)} et {fmt.period(line.latest.period)}, "
-                     "l'évolution sur cinq ans n'est pas commentée.")
+        notes.append(break_note(line))
         return ""
     if line.change_5y is None or line.five_years_ago is None:
         return ""
@@ -318,6 +359,19 @@ def _trend(line: IndicatorLine, n: Noun, notes: list[str]) -> str:
     return f" ; {subject} a {verb} de {amount} en cinq ans ({then})"
 
 
+def break_note(line: IndicatorLine) -> str:
+    """The break within five years, named by its year and what it means (its stored note, when any)."""
+    start, end = line.five_years_ago.period_start, line.latest.period_start
+    brk = [p for p in line.series if p.is_break and start < p.period_start <= end][-1]
+    year = fmt.period(brk.period)
+    why = (brk.note or "").strip().rstrip(".")
+    if why:
+        return (f"{line.indicator.label} : série non comparable avant et après {year} ({why}) ; "
+                "l'évolution sur cinq ans n'est pas commentée.")
+    return (f"{line.indicator.label} : la définition change en {year} : série non comparable avant et "
+            "après ; l'évolution sur cinq ans n'est pas commentée.")
+
+
 def points(delta: float, decimals: int = 1) -> str:
     """A difference of rates: `1,2 point`, `2,0 points` (plural from two, as French has it)."""
     word = "point" if abs(round(delta, decimals)) < 2 else "points"
@@ -329,6 +383,11 @@ def _opening(point) -> str:
     if flags.is_edition_year(point.note):
         return f"Selon l'édition {fmt.period(point.period)} (l'Insee ne précise pas l'année des données)"
     return _in_period(point.period).capitalize()
+
+
+def source_aside(indicator, period: str, source: str | None = None) -> str:
+    """The source at the end of every sentence, in one style: `(source : Insee, Filosofi 2021)`."""
+    return f"(source : {citation(indicator, period, source)})"
 
 
 def _in_period(code: str) -> str:

@@ -13,7 +13,8 @@ Public API (no Streamlit; pages and the CLI call these), one module per job:
 - `tables`: `table_to_xlsx(title, frame, chart=ChartSpec(...))` and `table_to_csv(frame)` — what a
   table view shows, as a workbook with a native chart, or as a CSV French Excel opens; `views` builds
   those of the Évolution and Comparer views.
-- `formats` and `book`: the words, safe text, names and number formats every writer shares.
+- `formats` and `book`: the words, safe text, names and number formats every writer shares; `paper`:
+  how each sheet prints on A4 (orientation, scale, wide tables split with their key columns repeated).
 
 Rules every writer here follows:
 - Text that comes from data is written with `write_string`, never `write`; text starting with

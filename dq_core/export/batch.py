@@ -12,11 +12,13 @@ from typing import BinaryIO
 import duckdb
 import xlsxwriter
 
+from dq_core import french
 from dq_core.errors import DQError
 from dq_core.export.combined_workbook import write_combined_workbook
 from dq_core.export.fiche_workbook import write_fiche_workbook
 from dq_core.export.formats import APP_NAME, DEMO_BANNER, XLSX_MIME, ZIP_MIME, batch_filename, fiche_filename
 from dq_core.export.loader import Progress, each_quartier, load_export
+from dq_core.store import db
 
 
 def write_zip(cur: duckdb.DuckDBPyConnection, codes: Sequence[str], target: str | Path | BinaryIO, *,
@@ -32,12 +34,12 @@ def write_zip(cur: duckdb.DuckDBPyConnection, codes: Sequence[str], target: str 
             demo = data.fiche.demo
             buffer = io.BytesIO()
             write_fiche_workbook(data, buffer, exported_on=day)
-            name = fiche_filename(data.quartier, day)
+            name = fiche_filename(data.quartier, day, demo=demo)
             names.append(name)
             zf.writestr(zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0)),
                         buffer.getvalue())
         readme = [f"{APP_NAME} — export du {day:%d/%m/%Y}", "",
-                  f"{len(names)} fiche(s) quartier au format Excel (.xlsx).", ""]
+                  f"{french.count(len(names), 'fiche quartier', 'fiches quartier')} au format Excel (.xlsx).", ""]
         if demo:
             readme[1:1] = ["", DEMO_BANNER]
         zf.writestr(zipfile.ZipInfo("LISEZMOI.txt", date_time=(day.year, day.month, day.day, 0, 0, 0)),
@@ -53,7 +55,7 @@ def write_directory(cur: duckdb.DuckDBPyConnection, codes: Sequence[str], direct
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for data in each_quartier(cur, codes, progress):
-        path = directory / fiche_filename(data.quartier, day)
+        path = directory / fiche_filename(data.quartier, day, demo=data.fiche.demo)
         write_fiche_workbook(data, path, exported_on=day)
         paths.append(path)
     return paths
@@ -89,13 +91,14 @@ def batch_bytes(cur: duckdb.DuckDBPyConnection, codes: Sequence[str], kind: str,
     if not codes:
         raise DQError("Aucun quartier à exporter.")
     day = exported_on or date.today()
+    demo = db.is_demo(cur)
     buffer = io.BytesIO()
     if kind == "zip":
         write_zip(cur, codes, buffer, progress=progress, exported_on=day)
-        return buffer.getvalue(), batch_filename(label, day, ".zip"), ZIP_MIME
+        return buffer.getvalue(), batch_filename(label, day, ".zip", demo=demo), ZIP_MIME
     if kind == "combined":
         write_combined_workbook(cur, codes, buffer, progress=progress, exported_on=day, title=label)
-        return buffer.getvalue(), batch_filename(label, day, ".xlsx"), XLSX_MIME
+        return buffer.getvalue(), batch_filename(label, day, ".xlsx", demo=demo), XLSX_MIME
     raise ValueError(f"unknown batch kind {kind!r}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -15,15 +16,23 @@ from xlsxwriter.worksheet import Worksheet
 import dq_core
 from dq_core import fmt
 from dq_core.export.formats import APP_NAME, BLUE, DEMO_BANNER, DEMO_WORDS, is_formula_like, sheet_name
+from dq_core.export.paper import BASE_FONT, BOTTOM_MARGIN, SIDE_MARGIN, TOP_MARGIN, plan, printed_columns
 
+MAX_ROW = 1_048_575
 HEADER_ROW = 3                      # rows 0-2: title, information line, demo banner
 FIRST_ROW = HEADER_ROW + 1
 
 
-def _lines(text: str, width: float) -> int:
-    """How many lines `text` takes once wrapped in a column `width` characters wide (Calibri 10)."""
-    per_line = max(int(width * 1.15), 1)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
+DEFAULT_ROW_POINTS = 15.0
+LINE_POINTS = 13.5                  # height of one line of Calibri 10, with LibreOffice's spacing
+
+
+def lines(text: str, width: float, *, bold: bool = False) -> int:
+    """How many lines `text` takes once wrapped, word by word, in a column `width` characters wide
+    (Calibri 10; a little fewer characters a line in bold, to be safe)."""
+    per_line = max(int(width * (1.1 if bold else 1.25)), 1)
+    return sum(max(1, len(textwrap.wrap(part, per_line)))
+               for part in str(text).split("\n"))
 
 
 def _hf(text: str) -> str:
@@ -49,8 +58,9 @@ class Book:
     def fmt(self, **props) -> Any:
         key = tuple(sorted(props.items()))
         if key not in self._formats:
-            self._formats[key] = self.wb.add_format({"font_name": "Calibri", "font_size": 10,
-                                                     "valign": "vcenter", **props})
+            # Top-aligned: in a row that grows for a wrapped label, every value stays on its first line.
+            self._formats[key] = self.wb.add_format({"font_name": "Calibri", "font_size": BASE_FONT,
+                                                     "valign": "top", **props})
         return self._formats[key]
 
     def add_sheet(self, name: str) -> Worksheet:
@@ -62,12 +72,12 @@ class Book:
         value = "" if value is None else str(value)
         if is_formula_like(value):
             props = {**props, "quote_prefix": True}
-        ws.write_string(row, col, value, self.fmt(**props) if props else None)
+        ws.write_string(row, col, value, self.fmt(**props))
 
     def number(self, ws: Worksheet, row: int, col: int, value: float | None, num_format: str,
                **props) -> None:
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
-            ws.write_blank(row, col, None, self.fmt(**props) if props else None)
+            ws.write_blank(row, col, None, self.fmt(**props))
         else:
             ws.write_number(row, col, value, self.fmt(num_format=num_format, **props))
 
@@ -86,35 +96,54 @@ class Book:
         if demo:
             self.text(ws, 2, 0, DEMO_BANNER, bold=True, font_color="#b00020")
 
-    def page_setup(self, ws: Worksheet, title: str, demo: bool, repeat_row: int | None = HEADER_ROW
+    def page_setup(self, ws: Worksheet, title: str, demo: bool, widths: Sequence[float], *,
+                   key_columns: int = 0, min_points: float = 0.0, repeat_row: int | None = HEADER_ROW
                    ) -> None:
-        ws.set_landscape()
+        """A4 at a readable scale (`paper.plan`): portrait when it fits, a wide table split between
+        whole columns with its `key_columns` repeated on every page; the header row on every page."""
+        layout = plan(widths, key_columns=key_columns, min_points=min_points)
+        if layout.landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
         ws.set_paper(9)                        # A4
-        ws.fit_to_pages(1, 0)                  # every column on the page width, as many pages as needed
-        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+        ws.set_print_scale(layout.scale)
+        if layout.breaks:
+            ws.set_v_pagebreaks(list(layout.breaks))
+            ws.repeat_columns(0, layout.key_columns - 1)
+        ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=TOP_MARGIN, bottom=BOTTOM_MARGIN)
         if repeat_row is not None:
             ws.repeat_rows(repeat_row)
+        # Only the table's columns (and what its charts cover) print: a long note running past
+        # them would otherwise add a page holding its last words.
+        ws.print_area(0, 0, MAX_ROW, printed_columns(widths, min_points) - 1)
         header = f'&L&"-,Bold"{_hf(DEMO_WORDS)}' if demo else ""
         ws.set_header(header)
         ws.set_footer(f"&L{_hf(APP_NAME + ' — ' + title)}&RPage &P / &N")
 
     def header_row(self, ws: Worksheet, row: int, columns: Sequence[tuple[str, float]],
-                   first_col: int = 0, left: int = 2) -> None:
-        """Column headers (the first `left` ones aligned left, like their text), with widths."""
-        lines = max(_lines(label, width) for label, width in columns)
-        ws.set_row(row, 13 * min(lines, 5) + 4)
+                   first_col: int = 0, left: int = 2) -> float:
+        """Column headers (the first `left` ones aligned left, like their text), with widths; returns
+        the row's height in points (every line of a wrapped header shown)."""
+        count = max(lines(label, width, bold=True) for label, width in columns)
+        height = LINE_POINTS * count + 4
+        ws.set_row(row, height)
         for i, (label, width) in enumerate(columns):
             ws.set_column(first_col + i, first_col + i, width)
             self.text(ws, row, first_col + i, label, bold=True, text_wrap=True, valign="bottom",
                       bottom=2, bg_color="#f2f5f8", align="left" if i < left else "center")
+        return height
 
     @staticmethod
-    def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[str, float]]) -> None:
+    def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[str, float]]) -> float:
         """Give a row holding wrapped text the height of its longest cell (LibreOffice does not
-        resize rows by itself when it opens a file; Excel does, but an explicit height is safe)."""
-        lines = max((_lines(text, width) for text, width in cells), default=1)
-        if lines > 1:
-            ws.set_row(row, 13 * lines + 2)
+        resize rows by itself when it opens a file; Excel does, but an explicit height is safe).
+        Returns the row's height in points."""
+        count = max((lines(text, width) for text, width in cells), default=1)
+        if count > 1:
+            ws.set_row(row, LINE_POINTS * count + 3)
+            return LINE_POINTS * count + 3
+        return DEFAULT_ROW_POINTS
 
     def close(self) -> None:
         self.wb.close()

@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from dq_core import fmt
 from dq_core.export.book import FIRST_ROW, HEADER_ROW, Book, properties
-from dq_core.export.fiche_table import fiche_headers, fiche_row, place
+from dq_core.export.fiche_table import FICHE_COLUMNS, fiche_headers, fiche_row, place
 from dq_core.export.formats import BLUE, DEMO_BANNER, number_format, stored
 from dq_core.export.loader import FicheLoader, Progress, QuartierExport
 from dq_core.export.notes_sheets import (
@@ -82,7 +82,7 @@ def _start_overview(book: Book, overview: Worksheet, subject: str, key_indicator
                                 for i in key_indicators]
     book.header_row(overview, HEADER_ROW, headers, left=5)
     overview.freeze_panes(FIRST_ROW, 2)
-    book.page_setup(overview, ov_title, demo)
+    book.page_setup(overview, ov_title, demo, [width for _, width in headers], key_columns=2)
 
 
 def _catalogue_sources(cur: duckdb.DuckDBPyConnection, loader: FicheLoader) -> list[list[str]]:
@@ -134,7 +134,7 @@ def _write_quartier_sheet(book: Book, ws: Worksheet, data: QuartierExport, day: 
         for line in lines:
             fiche_row(book, ws, row, label, line, comments=False)
             row += 1
-    book.page_setup(ws, title, fiche.demo)
+    book.page_setup(ws, title, fiche.demo, [width for _, width in FICHE_COLUMNS], key_columns=2)
 
 
 def _overview_row(book: Book, ws: Worksheet, row: int, data: QuartierExport, target_sheet: str,
@@ -144,10 +144,12 @@ def _overview_row(book: Book, ws: Worksheet, row: int, data: QuartierExport, tar
     quoted = target_sheet.replace("'", "''")
     ws.write_url(row, 0, f"internal:'{quoted}'!A1", book.fmt(font_color=BLUE, underline=1),
                  string=q.code, tip=f"Ouvrir la feuille du quartier {q.code}")
-    book.text(ws, row, 1, q.name)
-    book.text(ws, row, 2, q.commune_names)
-    book.text(ws, row, 3, refs["epci"].name if "epci" in refs else "–")
-    book.text(ws, row, 4, refs["departement"].name if "departement" in refs else "–")
+    places = [q.name, q.commune_names, refs["epci"].name if "epci" in refs else "–",
+              refs["departement"].name if "departement" in refs else "–"]
+    # Long names wrap in their column (they would run over the next one) and the row grows.
+    book.fit_row(ws, row, zip(places, (width for _, width in OVERVIEW_FIXED[1:5]), strict=True))
+    for col, text in enumerate(places, start=1):
+        book.text(ws, row, col, text, text_wrap=True)
     pop = fiche.population
     if pop is not None and pop.value is not None:
         book.number(ws, row, 5, pop.value, "#,##0")
@@ -163,4 +165,4 @@ def _overview_row(book: Book, ws: Worksheet, row: int, data: QuartierExport, tar
         elif latest.secret:
             book.secret(ws, row, j)
         else:
-            book.number(ws, row, j, stored(latest.value, ind.unit), number_format(ind.unit, ind.decimals))
+            book.number(ws, row, j, stored(latest.value, ind.unit, ind.decimals), number_format(ind.unit, ind.decimals))

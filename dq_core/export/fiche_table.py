@@ -97,7 +97,7 @@ def _latest_cells(book: Book, ws: Worksheet, row: int, line: IndicatorLine) -> N
     elif latest.value is None:
         book.missing(ws, row, COL_VALUE)
     else:
-        book.number(ws, row, COL_VALUE, stored(latest.value, ind.unit),
+        book.number(ws, row, COL_VALUE, stored(latest.value, ind.unit, ind.decimals),
                     number_format(ind.unit, ind.decimals), bold=True)
 
 
@@ -111,13 +111,22 @@ def _reference_cells(book: Book, ws: Worksheet, row: int, line: IndicatorLine, *
         if ref is None or (ref.value is None and not ref.secret):
             book.missing(ws, row, col)
             continue
+        other_period = latest is not None and ref.period != latest.period
         if ref.secret:
             book.secret(ws, row, col)
         else:
-            book.number(ws, row, col, stored(ref.value, ind.unit), value_format)
-        if comments and latest is not None and ref.period != latest.period:
-            ws.write_comment(row, col, f"Valeur de {fmt.period(ref.period)} (pas de valeur pour "
-                             f"{fmt.period(latest.period)}).", {"author": APP_NAME})
+            # Another year, or France métropolitaine, is said in the cell itself (the number stays a number).
+            said = [fmt.period(ref.period)] if other_period else []
+            said += ["métropole"] if ref.is_metropole else []
+            suffix = f'" ({", ".join(said)})"' if said else ""
+            book.number(ws, row, col, stored(ref.value, ind.unit, ind.decimals), value_format + suffix)
+        if comments and (other_period or ref.is_metropole):
+            words = []
+            if other_period:
+                words.append(f"Valeur de {fmt.period(ref.period)} (pas de valeur pour {fmt.period(latest.period)}).")
+            if ref.is_metropole:
+                words.append("France métropolitaine : l'Insee ne publie pas ce chiffre pour la France entière.")
+            ws.write_comment(row, col, " ".join(words), {"author": APP_NAME})
 
 
 def _change_cells(book: Book, ws: Worksheet, row: int, col: int, delta: float | None,
@@ -127,7 +136,7 @@ def _change_cells(book: Book, ws: Worksheet, row: int, col: int, delta: float | 
     elif delta is None:
         book.missing(ws, row, col)
     else:
-        book.number(ws, row, col, delta, change_format(unit, decimals))
+        book.number(ws, row, col, round(delta, decimals), change_format(unit, decimals))
     if since is not None and (delta is not None or broken):
         book.text(ws, row, col + 1, fmt.period(since.period), font_color="#555555")
 

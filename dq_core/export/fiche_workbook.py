@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -16,7 +15,7 @@ from dq_core import fmt
 from dq_core.explore.fiche import Fiche, IndicatorLine
 from dq_core.explore.texts import DEMO_NOTE, DossierText
 from dq_core.export.book import FIRST_ROW, HEADER_ROW, Book, properties
-from dq_core.export.fiche_table import COL_ASSESS, FICHE_COLUMNS, fiche_headers, fiche_row, place
+from dq_core.export.fiche_table import COL_ASSESS, COL_TREND, FICHE_COLUMNS, fiche_headers, fiche_row, place
 from dq_core.export.formats import APP_NAME, BLUE, is_formula_like
 from dq_core.export.loader import QuartierExport, load_export
 from dq_core.export.notes_sheets import (
@@ -74,8 +73,11 @@ def _write_synthese(book: Book, ws: Worksheet, data: QuartierExport, day: date) 
     row = _identity_block(book, ws, row, data, day)
     row = _text_block(book, ws, row + 1, data.text)
     _legend(book, ws, row + 1)
-    book.page_setup(ws, title, fiche.demo)
+    book.page_setup(ws, title, fiche.demo, [width for _, width in FICHE_COLUMNS], key_columns=2)
     ws.print_area(0, 0, max(row + 4, last_table_row), COL_ASSESS)
+
+
+TEXT_BLOCK_END = COL_TREND           # the dossier text spans the columns printed on the first page
 
 
 def key_lines(fiche: Fiche) -> list[tuple[str, IndicatorLine]]:
@@ -140,14 +142,15 @@ def _text_block(book: Book, ws: Worksheet, row: int, text: DossierText) -> int:
     if text.demo:
         paragraphs.insert(0, DEMO_NOTE)
     wrap = book.fmt(text_wrap=True, valign="top")
-    # A merged cell does not grow by itself: size each row for its text.
-    per_line = int(sum(width for _, width in FICHE_COLUMNS) * 1.1)
+    # The block is as wide as the first printed page (the table's first columns), and a merged cell
+    # does not grow by itself: each row is sized for its text.
+    last_col = TEXT_BLOCK_END
+    width = sum(w for _, w in FICHE_COLUMNS[:last_col + 1])
     for paragraph in paragraphs:
-        lines = max(1, math.ceil(len(paragraph) / per_line))
-        ws.set_row(row, 15 * lines + 3)
+        book.fit_row(ws, row, [(paragraph, width)])
         if is_formula_like(paragraph):
             wrap = book.fmt(text_wrap=True, valign="top", quote_prefix=True)
-        ws.merge_range(row, 0, row, COL_ASSESS, "", wrap)
+        ws.merge_range(row, 0, row, last_col, "", wrap)
         ws.write_string(row, 0, paragraph, wrap)
         row += 1
     return row

@@ -42,15 +42,20 @@ def slug(text: str, max_length: int = 40) -> str:
     return cleaned[:max_length].rstrip("-") or "quartier"
 
 
-def fiche_filename(quartier: Quartier, exported_on: date | None = None) -> str:
+DEMO_SUFFIX = "_donnees-fictives"    # every file exported from the demo says so in its name
+
+
+def fiche_filename(quartier: Quartier, exported_on: date | None = None, *, demo: bool = False) -> str:
     """`fiche_les-tilleuls-QNX0101M_2026-03-12.xlsx` (name and code: names repeat across communes)."""
     code = re.sub(r"[^A-Za-z0-9]+", "", quartier.code) or "code"
     day = (exported_on or date.today()).isoformat()
-    return f"fiche_{slug(quartier.name)}-{code}_{day}.xlsx"
+    return f"fiche_{slug(quartier.name)}-{code}_{day}{DEMO_SUFFIX if demo else ''}.xlsx"
 
 
-def batch_filename(label: str, exported_on: date | None = None, suffix: str = ".zip") -> str:
-    return f"fiches_{slug(label)}_{(exported_on or date.today()).isoformat()}{suffix}"
+def batch_filename(label: str, exported_on: date | None = None, suffix: str = ".zip", *,
+                   demo: bool = False) -> str:
+    day = (exported_on or date.today()).isoformat()
+    return f"fiches_{slug(label)}_{day}{DEMO_SUFFIX if demo else ''}{suffix}"
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -81,6 +86,9 @@ def change_format(unit: str, decimals: int) -> str:
     return f"+#,##0{dec};-#,##0{dec};0{dec}"
 
 
-def stored(value: float, unit: str) -> float:
-    """The number written in a cell: percentages as fractions so that `0.0%` shows them right."""
-    return value / 100 if unit == "%" else value
+def stored(value: float, unit: str, decimals: int) -> float:
+    """The number written in a cell: rounded to what the cell shows (no `0.4320000000000001` in the
+    formula bar), percentages as fractions so that `0.0%` shows them right."""
+    if unit == "%":
+        return round(value / 100, decimals + 2)
+    return round(value, decimals)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from dq_core.explore.fiche import Fiche, Point, assemble_fiche, observations_by_territory
+from dq_core.explore.fiche import Fiche, Point, assemble_fiche, metropole_codes, observations_by_territory
 from dq_core.explore.texts import DossierText, dossier_text
 from dq_core.store import db
 from dq_core.store.catalogue import domain_labels, load_indicators
@@ -54,7 +54,7 @@ class FicheLoader:
 
     def load(self, code: str) -> QuartierExport:
         quartier = get_quartier(self.cur, code)
-        ref_codes = [t.code for t in quartier.references.values()]
+        ref_codes = [t.code for t in quartier.references.values()] + metropole_codes(quartier)
         missing = [c for c in dict.fromkeys(ref_codes) if c not in self._references]
         fetched = observations_by_territory(self.cur, [quartier.code, *missing])
         for c in missing:
@@ -67,6 +67,9 @@ class FicheLoader:
             self._references.popitem(last=False)
         fiche = assemble_fiche(quartier, self.indicators, self.labels, observations, self.demo)
         series = {key: observations[t.code] for key, t in quartier.references.items()}
+        if metropole_codes(quartier):
+            # France's figures, else France métropolitaine's (named so in the sheets' notes).
+            series["france"] = {**observations[metropole_codes(quartier)[0]], **series["france"]}
         return QuartierExport(fiche, series, dossier_text(fiche), self.workspace_name)
 
 

@@ -21,10 +21,11 @@ KIND_LABELS = {"count": "effectif", "rate": "taux", "ratio": "rapport", "mean": 
                "median": "médiane", "index": "indice"}
 DIRECTION_LABELS = {"higher_better": "plus c'est haut, mieux c'est",
                     "higher_worse": "plus c'est haut, moins c'est favorable", "neutral": "neutre"}
-SOURCE_COLUMNS = [("Domaine", 14), ("Indicateur", 30), ("Producteur", 16), ("Source (jeu de données)", 24),
-                  ("Périodes disponibles", 13), ("Dernière période", 10), ("Définition", 44),
-                  ("Unité", 9), ("Nature", 9), ("Sens de lecture", 15), ("Secret statistique", 30),
-                  ("Précautions", 30), ("Comment citer", 34), ("Identifiant", 22)]
+# Printed on two landscape pages, Domaine and Indicateur repeated on the second (paper.plan).
+SOURCE_COLUMNS = [("Domaine", 12), ("Indicateur", 28), ("Producteur", 14), ("Source (jeu de données)", 20),
+                  ("Périodes disponibles", 12), ("Dernière période", 10), ("Définition", 38),
+                  ("Unité", 9), ("Nature", 9), ("Sens de lecture", 13), ("Secret statistique", 26),
+                  ("Précautions", 28), ("Comment citer", 32), ("Identifiant", 16)]
 
 
 def line_source_row(line: IndicatorLine, domain_label: str) -> list[str]:
@@ -61,10 +62,10 @@ def write_sources_sheet(book: Book, ws: Worksheet, rows: list[list[str]], demo: 
         for col, value in enumerate(values):
             book.text(ws, row, col, value, **wrap)
     ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), len(SOURCE_COLUMNS) - 1)
-    book.page_setup(ws, title, demo)
+    book.page_setup(ws, title, demo, widths, key_columns=2)
 
 
-WARNING_COLUMNS = [("Type", 18), ("Indicateur", 40), ("Territoire", 30), ("Périodes", 16), ("Détail", 70)]
+WARNING_COLUMNS = [("Type", 18), ("Indicateur", 40), ("Territoire", 28), ("Périodes", 16), ("Détail", 56)]
 WARNING_ORDER = ("Données fictives", "Secret statistique", "Rupture de série", "Valeur provisoire",
                  "Note", "Précaution")
 
@@ -142,8 +143,10 @@ def _point_warnings(p: Point) -> list[tuple[str, str]]:
 def write_warnings_sheet(book: Book, ws: Worksheet, rows: Iterable[tuple[str, ...]], demo: bool,
                          subject: str, *, say_when_empty: bool = True) -> int:
     title = f"Avertissements — {subject}"
-    book.title_rows(ws, title, f"{flags.SHEET_LEGEND} Une rupture de série interdit de comparer avec la "
-                    "période précédente.", demo)
+    # One line that prints within the page (flags.SHEET_LEGEND, longer, is for the screen).
+    book.title_rows(ws, title, "s : valeur non diffusée, par le producteur ou par l'application (colonne "
+                    "« Détail ») ; « – » : pas de donnée ; une rupture de série interdit de comparer avec "
+                    "la période précédente.", demo)
     book.header_row(ws, HEADER_ROW, WARNING_COLUMNS, left=len(WARNING_COLUMNS))
     ws.freeze_panes(FIRST_ROW, 0)
     row = FIRST_ROW
@@ -153,7 +156,7 @@ def write_warnings_sheet(book: Book, ws: Worksheet, rows: Iterable[tuple[str, ..
     if row == FIRST_ROW and say_when_empty:
         book.text(ws, row, 0, "Aucun avertissement.", italic=True)
         row += 1
-    book.page_setup(ws, title, demo)
+    book.page_setup(ws, title, demo, [width for _, width in WARNING_COLUMNS], key_columns=2)
     return row
 
 

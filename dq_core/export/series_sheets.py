@@ -12,14 +12,14 @@ from dq_core.explore.fiche import IndicatorLine, Point
 from dq_core.explore.sources import source_line
 from dq_core.export.book import FIRST_ROW, HEADER_ROW, Book
 from dq_core.export.fiche_table import reference_header
-from dq_core.export.formats import SERIES_STYLES, number_format
+from dq_core.export.formats import SERIES_STYLES, number_format, stored
 from dq_core.export.loader import SERIES_KEYS, QuartierExport
 from dq_core.store.catalogue import Indicator
 from dq_core.store.territories import REFERENCE_KEYS, Quartier
 
 COL_REMARK = 1 + len(SERIES_KEYS)
-COL_CHART = COL_REMARK + 2
 COL_CHART_DATA = 24
+# The chart sits under its table (beside it, the sheet would print too small to read).
 CHART_WIDTH, CHART_HEIGHT, CHART_ROWS = 620, 300, 15
 REMARK_WIDTH = 34
 # Chart legends: short names of our own (the table's header row names the territories).
@@ -40,14 +40,18 @@ def write_domain_sheet(book: Book, ws: Worksheet, data: QuartierExport, label: s
     title = f"{label} — {q.name} ({q.code})"
     book.title_rows(ws, title, "Séries complètes du quartier et de ses territoires de référence ; "
                     "un graphique par indicateur. s = secret statistique.", data.fiche.demo)
-    book.header_row(ws, HEADER_ROW, _series_headers(q))
+    headers = _series_headers(q)
+    book.header_row(ws, HEADER_ROW, headers)
     ws.freeze_panes(FIRST_ROW, 1)
-    ws.set_column(COL_REMARK + 1, COL_REMARK + 1, 2)
     ws.set_column(COL_CHART_DATA, COL_CHART_DATA + len(SERIES_KEYS) - 1, 10, None, {"hidden": True})
-    row = FIRST_ROW
+    row, starts = FIRST_ROW, []
     for line in lines:
+        starts.append(row)
         row = _series_block(book, ws, row, data, line)
-    book.page_setup(ws, title, data.fiche.demo)
+    # Printed, each indicator starts a page: a table and its chart are never cut apart.
+    ws.set_h_pagebreaks(starts[1:1024])
+    book.page_setup(ws, title, data.fiche.demo, [width for _, width in headers], key_columns=1,
+                    min_points=CHART_WIDTH * 0.75)
 
 
 def _series_block(book: Book, ws: Worksheet, row: int, data: QuartierExport,
@@ -56,7 +60,9 @@ def _series_block(book: Book, ws: Worksheet, row: int, data: QuartierExport,
     ind = line.indicator
     title_row = row
     series = {key: {p.period: p for p in data.series(key, ind.id)} for key in SERIES_KEYS}
-    _block_title(book, ws, row, ind, source_line(ind, {p.source for p in series["quartier"].values()}))
+    france = line.references.get("france")
+    metropole = " — colonne France : France métropolitaine" if france is not None and france.is_metropole else ""
+    _block_title(book, ws, row, ind, source_line(ind, {p.source for p in series["quartier"].values()}) + metropole)
     row += 2
     periods = sorted({(p.period_start, p.period) for points in series.values() for p in points.values()})
     if not periods:
@@ -76,9 +82,9 @@ def _series_block(book: Book, ws: Worksheet, row: int, data: QuartierExport,
     drawn = [key for key in SERIES_KEYS if has_number[key] and (ind.kind != "count" or key == "quartier")]
     if drawn:
         chart = _line_chart(book, ws, ind, title_row, first, last, drawn, has_secret, monthly=monthly)
-        ws.insert_chart(title_row, COL_CHART, chart, {"x_offset": 4, "y_offset": 2,
-                                                      "object_position": 1})
-    return max(row, title_row + CHART_ROWS + 1) + 1
+        ws.insert_chart(row, 0, chart, {"x_offset": 4, "y_offset": 6, "object_position": 1})
+        row += CHART_ROWS + 1
+    return row + 1
 
 
 def _block_title(book: Book, ws: Worksheet, row: int, ind: Indicator, source: str) -> None:
@@ -103,7 +109,6 @@ def _series_rows(book: Book, ws: Worksheet, row: int, ind: Indicator, periods: l
     secret_format = book.fmt(align="right", italic=True)
     month_format = book.fmt(num_format="mmmm yyyy", align="left")
     period_format = book.fmt()
-    percent = ind.unit == "%"
     for (start, period), row_points in zip(periods, points, strict=True):
         if monthly:
             # Real dates: French Excel shows "janvier 2018", and the chart gets a date axis.
@@ -116,7 +121,7 @@ def _series_rows(book: Book, ws: Worksheet, row: int, ind: Indicator, periods: l
             if point.secret:
                 ws.write_string(row, 1 + j, fmt.SECRET_MARK, secret_format)
             elif point.value is not None:
-                number = point.value / 100 if percent else point.value
+                number = stored(point.value, ind.unit, ind.decimals)
                 ws.write_number(row, 1 + j, number, bold_value if j == 0 else plain_value)
                 if has_secret[SERIES_KEYS[j]]:
                     # The chart reads numbers only: its hidden copy leaves the secret cells empty.
@@ -176,13 +181,16 @@ def _line_chart(book: Book, ws: Worksheet, ind: Indicator, title_row: int, first
         chart.add_series(series)
     chart.set_title({"name": [ws.name, title_row, 0], "name_font": {"size": 10, "bold": True}})
     axis_format = "0%" if ind.unit == "%" else ("#,##0.0" if ind.decimals else "#,##0")
-    chart.set_y_axis({"num_format": axis_format, "num_font": {"size": 8},
-                      "major_gridlines": {"visible": True, "line": {"color": "#dddddd"}}})
-    x_axis: dict[str, Any] = {"num_font": {"size": 8}}
+    y_axis: dict[str, Any] = {"num_format": axis_format, "num_font": {"size": 9},
+                              "major_gridlines": {"visible": True, "line": {"color": "#dddddd"}}}
+    if ind.kind == "count":
+        y_axis["min"] = 0                     # a 2 % drift of a count must not look like a cliff
+    chart.set_y_axis(y_axis)
+    x_axis: dict[str, Any] = {"num_font": {"size": 9}}
     if monthly:
         x_axis.update({"date_axis": True, "num_format": "yyyy", "major_unit": 1, "major_unit_type": "years"})
     chart.set_x_axis(x_axis)
-    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    chart.set_legend({"position": "bottom", "font": {"size": 9}})
     chart.show_blanks_as("gap")
     if any(has_secret.values()):
         chart.show_hidden_data()              # the numeric copies live in hidden columns

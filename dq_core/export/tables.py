@@ -13,8 +13,11 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from dq_core import fmt
-from dq_core.export.book import FIRST_ROW, HEADER_ROW, Book, properties
+from dq_core.export.book import FIRST_ROW, HEADER_ROW, Book, lines, properties
 from dq_core.export.formats import APP_NAME, SERIES_STYLES, is_formula_like, number_format, stored
+from dq_core.export.paper import PrintPlan, page_height_points, plan
+
+CHART_WIDTH, CHART_HEIGHT = 640, 300          # pixels
 
 
 @dataclass(frozen=True)
@@ -25,12 +28,14 @@ class ChartSpec:
     categories: the column holding the x-axis labels (default: the first column).
     values: the columns drawn as series (default: every numeric column).
     title / y_title: chart and value-axis titles (default: the table's title, none).
+    zero_based: the value axis starts at zero (counts: a small drift must not look like a cliff).
     """
     kind: str = "line"
     categories: str | None = None
     values: Sequence[str] | None = None
     title: str | None = None
     y_title: str | None = None
+    zero_based: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,38 +93,68 @@ def _table_sheet(book: Book, spec: TableSheet, demo: bool, day: date) -> None:
     book.title_rows(ws, title, f"Export du {day:%d/%m/%Y} — {APP_NAME}", demo)
     columns = [str(c) for c in frame.columns]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) or _mostly_numbers(frame[c]) for c in frame.columns]
-    book.header_row(ws, HEADER_ROW, list(zip(columns, _column_widths(frame, columns, numeric), strict=True)))
+    widths = _column_widths(frame, columns, numeric)
+    header_height = book.header_row(ws, HEADER_ROW, list(zip(columns, widths, strict=True)))
     ws.freeze_panes(FIRST_ROW, 1)
     secret_cols: set[int] = set()
+    height = 0.0                        # of the data rows, in points
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
+        # Long text wraps in its column (never runs past the page edge) and its row grows.
+        long_text = [(v, widths[j]) for j, v in enumerate(values) if isinstance(v, str) and lines(v, widths[j]) > 1]
+        height += book.fit_row(ws, FIRST_ROW + i, long_text)
         for j, value in enumerate(values):
             col = columns[j]
-            if _table_cell(book, ws, FIRST_ROW + i, j, value, units.get(col, ""), decimals.get(col, 1)):
+            if _table_cell(book, ws, FIRST_ROW + i, j, value, units.get(col, ""), decimals.get(col, 1),
+                           widths[j]):
                 secret_cols.add(j)
     last = FIRST_ROW + len(frame) - 1
     if len(frame):
         ws.autofilter(HEADER_ROW, 0, last, len(columns) - 1)
     row = max(last, HEADER_ROW) + 2
-    for line in [*spec.sources, *spec.notes]:
-        book.text(ws, row, 0, line, italic=True, font_color="#555555")
+    charted = spec.chart is not None and len(frame)
+    min_points = CHART_WIDTH * 0.75 if charted else 0
+    layout = plan(widths, key_columns=1, min_points=min_points)
+    row, notes_height = _notes(book, ws, row, [*spec.sources, *spec.notes], widths, layout)
+    height += notes_height
+    if charted:
+        above = 60 + header_height + height + 30
+        if above + CHART_HEIGHT * 0.75 > page_height_points(layout):
+            ws.set_h_pagebreaks([row + 1])  # the chart on a page of its own rather than cut
+        _table_chart(book, ws, frame, columns, numeric, secret_cols, spec.chart, units, decimals, last,
+                     row + 1)
+    book.page_setup(ws, title, demo, widths, key_columns=1, min_points=min_points)
+
+
+def _notes(book: Book, ws: Worksheet, row: int, notes: Sequence[str], widths: list[float],
+           layout: PrintPlan) -> tuple[int, float]:
+    """Sources and notes under the table, each wrapped in a block as wide as the first printed page
+    (a long line would run past the page edge). Returns the row after the last and their height."""
+    last_col = (layout.breaks[0] if layout.breaks else len(widths)) - 1
+    width, height = sum(widths[:last_col + 1]), 0.0
+    for line in notes:
+        height += book.fit_row(ws, row, [(line, width)])
+        if last_col > 0:
+            ws.merge_range(row, 0, row, last_col, "", book.fmt(italic=True, font_color="#555555", text_wrap=True))
+        book.text(ws, row, 0, line, italic=True, font_color="#555555", text_wrap=True)
         row += 1
-    if spec.chart is not None and len(frame):
-        _table_chart(book, ws, frame, columns, numeric, secret_cols, spec.chart, units, last)
-    book.page_setup(ws, title, demo)
+    return row, height
 
 
 def _column_widths(frame, columns: list[str], numeric: list[bool]) -> list[float]:
     """Headers' widths; a text column as wide as its longest value (within reason)."""
-    widths = [min(max(len(c) * 0.9, 10), 40) for c in columns]
+    # Headers wrap: numbers need no wide column (paper width is what a split table costs).
+    widths = [min(max(len(c) * 0.9, 10), 16 if numeric[j] else 30) for j, c in enumerate(columns)]
     for j, col in enumerate(frame.columns):
         if not numeric[j]:
             longest = max((len(str(v)) for v in frame[col].head(500) if v is not None), default=0)
-            widths[j] = min(max(widths[j], longest + 2), 50)
+            widths[j] = min(max(widths[j], longest + 2), 36)
     return widths
 
 
-def _table_cell(book: Book, ws: Worksheet, row: int, col: int, value, unit: str, decimals: int) -> bool:
-    """One cell of a table view, written by its type; True if it is a secret cell."""
+def _table_cell(book: Book, ws: Worksheet, row: int, col: int, value, unit: str, decimals: int,
+                width: float) -> bool:
+    """One cell of a table view, written by its type (text longer than `width` wraps); True if it is
+    a secret cell."""
     if isinstance(value, str) and value == fmt.SECRET_MARK:
         book.secret(ws, row, col)
         return True
@@ -128,19 +163,24 @@ def _table_cell(book: Book, ws: Worksheet, row: int, col: int, value, unit: str,
     if isinstance(value, bool):
         book.text(ws, row, col, "oui" if value else "non")
     elif isinstance(value, int | float) or _is_number(value):
-        book.number(ws, row, col, stored(float(value), unit), number_format(unit, decimals))
+        book.number(ws, row, col, stored(float(value), unit, decimals), number_format(unit, decimals))
     elif isinstance(value, datetime | date) or hasattr(value, "to_pydatetime"):
         stamp = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
         if not isinstance(stamp, datetime):
             stamp = datetime.combine(stamp, datetime.min.time())
         ws.write_datetime(row, col, stamp, book.fmt(num_format="dd/mm/yyyy"))
+    elif lines(str(value), width) > 1:
+        book.text(ws, row, col, value, text_wrap=True)
     else:
         book.text(ws, row, col, value)
     return False
 
 
 def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: list[bool],
-                 secret_cols: set[int], spec: ChartSpec, units: dict[str, str], last: int) -> None:
+                 secret_cols: set[int], spec: ChartSpec, units: dict[str, str], decimals: dict[str, int],
+                 last: int, at_row: int
+                 ) -> None:
+    """The chart under the table and its notes (beside it, the sheet would print too small)."""
     if spec.kind not in ("line", "column", "bar"):
         raise ValueError(f"unknown chart kind {spec.kind!r}")
     cat = columns.index(spec.categories) if spec.categories else 0
@@ -152,7 +192,7 @@ def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: 
         col = j
         if j in secret_cols:
             col = helper + n
-            _numeric_copy(ws, frame, j, col, units.get(columns[j], ""))
+            _numeric_copy(ws, frame, j, col, units.get(columns[j], ""), decimals.get(columns[j], 1))
         style = list(SERIES_STYLES.values())[n % len(SERIES_STYLES)]
         series = {"name": [ws.name, HEADER_ROW, j], "categories": [ws.name, FIRST_ROW, cat, last, cat],
                   "values": [ws.name, FIRST_ROW, col, last, col]}
@@ -163,14 +203,14 @@ def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: 
         chart.add_series(series)
     first_unit = units.get(columns[value_cols[0]], "") if value_cols else ""
     _dress_table_chart(chart, ws, spec, first_unit, hidden=any(j in secret_cols for j in value_cols))
-    ws.insert_chart(HEADER_ROW, len(columns) + 1, chart)
+    ws.insert_chart(at_row, 0, chart, {"x_offset": 4, "object_position": 1})
 
 
-def _numeric_copy(ws: Worksheet, frame, j: int, col: int, unit: str) -> None:
+def _numeric_copy(ws: Worksheet, frame, j: int, col: int, unit: str, decimals: int) -> None:
     """Column `j`'s numbers in hidden column `col`, secret cells left empty (Excel would plot "s" as 0)."""
     for i, value in enumerate(frame.iloc[:, j]):
         if not (isinstance(value, str) or _is_missing(value)):
-            ws.write_number(FIRST_ROW + i, col, stored(float(value), unit))
+            ws.write_number(FIRST_ROW + i, col, stored(float(value), unit, decimals))
     ws.set_column(col, col, None, None, {"hidden": True})
 
 
@@ -184,12 +224,14 @@ def _dress_table_chart(chart, ws: Worksheet, spec: ChartSpec, unit: str, *, hidd
             "major_gridlines": {"visible": True, "line": {"color": "#dddddd"}}}
     if spec.y_title:
         axis["name"] = _literal(spec.y_title)
+    if spec.zero_based:
+        axis["min"] = 0
     (chart.set_x_axis if spec.kind == "bar" else chart.set_y_axis)(axis)
     chart.set_legend({"position": "bottom"})
     chart.show_blanks_as("gap")
     if hidden:
         chart.show_hidden_data()
-    chart.set_size({"width": 640, "height": 340})
+    chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
 
 
 def _literal(text: str) -> str:

@@ -16,7 +16,7 @@ from datetime import date
 
 import pandas as pd
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.explore.compare import (
     Comparison,
     Similarity,
@@ -25,13 +25,12 @@ from dq_core.explore.compare import (
     similarity_table,
 )
 from dq_core.explore.evolution import Evolution, evolution_table
-from dq_core.export.formats import slug
+from dq_core.export.formats import DEMO_SUFFIX, slug
 from dq_core.export.tables import ChartSpec, TableSheet, table_to_csv, tables_to_xlsx
 from dq_core.store.catalogue import Indicator
 
 MAX_BAR_ROWS = 30          # a bar chart of more quartiers than this is unreadable: none then
 CELL_LEGEND = "s : secret statistique ; cellule vide : pas de donnée."
-DEMO_SUFFIX = "_donnees-fictives"
 
 
 @dataclass
@@ -91,7 +90,8 @@ def evolution_export(evo: Evolution, *, demo: bool = False) -> ViewExport:
         territories = [c for c in table.columns if c not in ("Période", "Remarques")]
         drawn = [c for c in territories if any(isinstance(v, int | float) and not pd.isna(v) for v in table[c])]
         chart = ChartSpec("line", categories="Période", values=drawn, title=ind.label,
-                          y_title=None if unit in ("", "ratio") else unit) if drawn else None
+                          y_title=None if unit in ("", "ratio") else unit,
+                          zero_based=ind.kind == "count" and not evo.base100) if drawn else None
         unit_words = "" if unit in ("", "ratio") else f" ({unit})"
         notes = [CELL_LEGEND, *evo.notes_for(ind.id)]
         if evo.base100 and evo.bases.get(ind.id):
@@ -146,9 +146,9 @@ def similarity_export(similarity: Similarity, name: str, *, demo: bool = False) 
              "effectifs en logarithme).",
              "Indicateurs de ressemblance : " + (", ".join(labels) or "aucun") + ".", *similarity.notes]
     if similarity.excluded:
-        notes.append(f"{fmt.number(similarity.excluded, 0)} quartier(s) écarté(s) : trop peu d'indicateurs en "
+        notes.append(f"{french.count(similarity.excluded, 'quartier écarté')} : trop peu d'indicateurs en "
                      "commun avec ce quartier.")
-    title = f"Quartiers similaires à {name} ({similarity.quartier})"
+    title = f"Quartiers similaires {french.at(name)} ({similarity.quartier})"
     sheet = TableSheet("Quartiers similaires", title, table, None, units, decimals, notes,
                        sources(similarity.indicators))
     return ViewExport(title, [sheet], table, decimals, demo=demo)

@@ -40,12 +40,14 @@ def later_batches(cur: duckdb.DuckDBPyConnection, batch: int) -> list[int]:
 
 
 def _users_of_added_territories(cur: duckdb.DuckDBPyConnection, batch: int) -> set[int]:
-    """Other live batches whose figures (or groups) sit on territories `batch` added."""
+    """Later live batches whose figures (or groups) sit on territories `batch` added. An earlier batch's
+    figures there (a reference file stores its communes' figures before any quartier brings them) stay as
+    they were before `batch`."""
     added = """SELECT a.code FROM journal_territory a WHERE a.journal_batch = $batch AND a.journal_change = 'after'
                AND NOT EXISTS (SELECT 1 FROM journal_territory b WHERE b.journal_batch = $batch
                                AND b.journal_change = 'before' AND b.code = a.code)"""
     rows = cur.execute(f"""
-        SELECT o.batch_id FROM observation o WHERE o.batch_id <> $batch AND o.territory IN ({added})
+        SELECT o.batch_id FROM observation o WHERE o.batch_id > $batch AND o.territory IN ({added})
         UNION SELECT g.batch_id FROM territory_link l JOIN territory g ON g.code = l.parent
         WHERE g.level = 'groupe' AND l.child IN ({added})""", {"batch": batch}).fetchall()
     return {r[0] for r in rows if r[0] is not None}

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 INSEE_QPV_2015 = "https://www.insee.fr/fr/statistiques/2500477"
 ANCT_QPV = "https://www.data.gouv.fr/fr/datasets/quartiers-prioritaires-de-la-politique-de-la-ville-qpv/"
+INSEE_QPV_2024 = "https://www.insee.fr/fr/statistiques/8186144"
+INSEE_FILOSOFI = "https://www.insee.fr/fr/metadonnees/source/serie/s1172"
+CAF_DATA = "https://data.caf.fr/"
+BAN = "https://adresse.data.gouv.fr/data/ban/adresses/latest/csv/"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,20 @@ DOWNLOADS: tuple[Download, ...] = (
     Download("Chiffres par quartier 2015 : démographie, insertion professionnelle, revenus", "Insee",
              INSEE_QPV_2015, "rubrique « Données par thématique » : DEMO_2022, IPRO_2022, REVN_2022… "
              "(CSV ou Excel, éditions 2017 à 2022 ; chaque édition ajoute ses années)", ("insee_thematique",)),
+    Download("Revenus par quartier 2015, par année de données (Filosofi)", "Insee", INSEE_QPV_2015,
+             "rubrique « Données par source » : data_filo16_qp_revdis.csv… (variables DISP_MED_A18…)",
+             ("insee_par_source",)),
+    Download("Chiffres par quartier 2024 (revenus, population, emploi, Caf, scolarité, logement social)", "Insee",
+             INSEE_QPV_2024, "revenu-disponible-qp24-2021_QP.csv et les autres bases « QP24 » (CSV)",
+             ("insee_par_source",)),
+    Download("Revenus des communes, EPCI, départements, régions et France métropolitaine (références)",
+             "Insee (Filosofi)", INSEE_FILOSOFI, "FILO2019_DISP_COM.csv, …_EPCI, …_DEP, …_REG, …_METROPOLE",
+             ("insee_filosofi_disp",)),
+    Download("Allocataires de la Caf par IRIS (références des communes)", "Cnaf", CAF_DATA,
+             "data_CAF_2020_IRIS.csv (l'année dans le nom du fichier)", ("caf_iris",)),
+    Download("Base Adresse Nationale de vos départements (page « Adresses »)", "IGN et DINUM, sur "
+             "adresse.data.gouv.fr", BAN, "adresses-35.csv.gz (un fichier par département, tel quel)",
+             ("ban_adresses",)),
 )
 
 

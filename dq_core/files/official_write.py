@@ -250,10 +250,12 @@ def write_reading(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) 
         written = write_correspondence(cur, pairs)
         return written, 0, (f"{fmt.number(pairs['qp2024'].nunique(), 0)} quartiers 2024, "
                             f"{fmt.number(written, 0)} liens vers un quartier 2015")
+    if reading.quartiers is None:
+        return write_references(cur, reading, batch)
     counts = write_quartiers(cur, reading.quartiers, batch, authoritative=reading.authoritative)
     if reading.observations is None:
         detail = (f"{fmt.number(len(reading.quartiers), 0)} quartiers ({fmt.number(counts['added'], 0)} nouveaux), "
-                  f"{fmt.number(counts['linked'], 0)} rattachés à leur(s) commune(s)")
+                  f"{fmt.number(counts['linked'], 0)} rattachés à leurs communes")
         if reading.has_geometry:
             detail += ", avec leurs contours"
         if counts["unresolved"]:
@@ -275,4 +277,25 @@ def write_reading(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) 
         detail += f" ; {fmt.number(kept, 0)} valeurs déjà fournies par une édition plus récente, conservées"
     if counts["added"]:
         detail += f" ; {fmt.number(counts['added'], 0)} quartiers ajoutés"
+    return inserted, replaced, detail
+
+
+def write_references(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) -> tuple[int, int, str]:
+    """A reference file (communes, EPCI… — no quartiers): its figures are stored under the territories'
+    workspace codes, whether or not a quartier has brought those territories yet, so that the order of the
+    files does not matter; only territories nothing else creates (France métropolitaine) are added here."""
+    if reading.territories is not None and not reading.territories.empty:
+        cur.register("incoming_refs", reading.territories[["code", "level", "name"]].assign(batch_id=batch))
+        cur.execute("""INSERT INTO territory (code, level, name, batch_id) SELECT code, level, name, batch_id
+                       FROM incoming_refs r WHERE NOT EXISTS (SELECT 1 FROM territory t WHERE t.code = r.code)""")
+        cur.unregister("incoming_refs")
+    save_indicators(cur, reading.indicators, batch)
+    inserted, replaced = write_observations(cur, reading.observations, batch)
+    secret = int(reading.observations["is_secret"].sum())
+    detail = f"{reading.detail} ; {fmt.number(inserted, 0)} valeurs enregistrées"
+    if secret:
+        detail += f" dont {fmt.number(secret, 0)} non diffusées"
+    kept = len(reading.observations) - inserted
+    if kept > 0:
+        detail += f" ; {fmt.number(kept, 0)} valeurs déjà fournies par une édition plus récente, conservées"
     return inserted, replaced, detail

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import duckdb
 import pandas as pd
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.errors import DQError
 from dq_core.files import checks, kinds, protect, refused
 from dq_core.files import history as store
@@ -381,10 +381,11 @@ def _secrecy(run: ImportRun) -> None:
     report.stored_cells_protected = len(run.protect_stored)
     report.problems.extend(protect.secrecy_warnings(cur))
     if run.protect_stored:
-        report.problems.append(Problem("secret_secondaire_base", f"{len(run.protect_stored)} valeur(s) déjà "
-                                       "enregistrée(s) seront masquées pour que les valeurs secrètes du fichier "
-                                       "ne puissent pas être retrouvées par soustraction.", severity=WARNING,
-                                       count=len(run.protect_stored)))
+        n = len(run.protect_stored)
+        report.problems.append(Problem("secret_secondaire_base", f"{french.count(n, 'valeur déjà enregistrée')} "
+                                       f"{french.agree(n, 'sera masquée', 'seront masquées')} pour que les valeurs "
+                                       "secrètes du fichier ne puissent pas être retrouvées par soustraction.",
+                                       severity=WARNING, count=n))
 
 
 def _finish(report: ImportReport) -> ImportReport:
@@ -444,7 +445,8 @@ def _unused_columns(headers: list[str], mapping: Mapping, report: ImportReport) 
     unused = [h for h in headers if h not in used and not h.startswith("colonne ")
               and normalise_text(h) not in HELPER_COLUMNS]
     if unused:
-        report.problems.append(Problem("colonne_ignoree", "colonne(s) non utilisée(s), ignorée(s) : "
+        what = french.agree(len(unused), "colonne non utilisée, ignorée", "colonnes non utilisées, ignorées")
+        report.problems.append(Problem("colonne_ignoree", f"{what} : "
                                        + ", ".join(f"« {_clip(h)} »" for h in unused) + ".", severity=WARNING))
 
 

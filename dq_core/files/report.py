@@ -6,7 +6,7 @@ from dataclasses import KW_ONLY, dataclass, field
 
 import pandas as pd
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.files.status import ImportStatus
 
 # Severities: an error refuses the file; a choice (conflicts with stored data) waits for the user's
@@ -52,10 +52,6 @@ class Problem:
         place = " — ".join(p for p in (head, col) if p)
         value = f" : valeur « {_short(self.value)} »" if self.value is not None else ""
         return f"{place}{value} : {self.message}" if place else f"{self.message}{value}"
-
-
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{fmt.number(number, 0)} {singular if number <= 1 else plural}"
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -121,30 +117,30 @@ class ImportReport:
 
     def summary(self) -> str:
         """The French verdict in one or two sentences."""
-        n = fmt.number
         if self.status == ImportStatus.IMPORTED:
-            text = (f"Import n° {self.batch_id} enregistré : {_count(self.rows_inserted, 'valeur ajoutée', 'valeurs ajoutées')}"
-                    + (f", {_count(self.rows_replaced, 'remplacée', 'remplacées')}" if self.rows_replaced else "")
-                    + (f", {_count(self.rows_kept, 'déjà présente gardée telle quelle', 'déjà présentes gardées telles quelles')}"
+            text = (f"Import n° {self.batch_id} enregistré : {french.count(self.rows_inserted, 'valeur ajoutée', 'valeurs ajoutées')}"
+                    + (f", {french.count(self.rows_replaced, 'remplacée', 'remplacées')}" if self.rows_replaced else "")
+                    + (f", {french.count(self.rows_kept, 'déjà présente gardée telle quelle', 'déjà présentes gardées telles quelles')}"
                        if self.rows_kept else "")
                     + ".")
         elif self.errors:
             count = sum(p.count for p in self.errors)
-            text = (f"Fichier refusé : {n(count, 0)} problème{'s' if count > 1 else ''} à corriger "
-                    f"({len(self.errors)} sorte{'s' if len(self.errors) > 1 else ''}). Rien n'a été enregistré.")
+            kinds = "d'un seul type" if len(self.errors) == 1 else f"de {len(self.errors)} types"
+            text = (f"Fichier refusé : {french.count(count, 'problème')} à corriger ({kinds}). "
+                    "Rien n'a été enregistré.")
         elif self.needs_choice:
-            text = (f"Fichier valide, mais {n(self.rows_conflicting, 0)} valeur"
-                    f"{'s existent' if self.rows_conflicting > 1 else ' existe'} déjà dans la base "
+            text = (f"Fichier valide, mais {french.count(self.rows_conflicting, 'valeur existe', 'valeurs existent')}"
+                    " déjà dans la base "
                     "(même territoire, indicateur et période) : choisissez de les remplacer ou de garder "
                     "celles de la base. Rien n'a été enregistré.")
         else:
-            text = (f"Fichier valide : {_count(self.rows_valid, 'valeur prête', 'valeurs prêtes')} à être importée{'s' if self.rows_valid > 1 else ''}. "
+            text = (f"Fichier valide : {french.count(self.rows_valid, 'valeur prête', 'valeurs prêtes')} à être "
+                    f"{french.agree(self.rows_valid, 'importée')}. "
                     "Rien n'a été enregistré (vérification seulement).")
         secret = self.rows_secret + self.rows_secret_secondary
         if secret and self.ok:
-            text += (f" {n(secret, 0)} valeur{'s' if secret > 1 else ''} couverte"
-                     f"{'s' if secret > 1 else ''} par le secret statistique (enregistrée"
-                     f"{'s' if secret > 1 else ''} sans le chiffre).")
+            text += (f" {french.count(secret, 'valeur couverte', 'valeurs couvertes')} par le secret statistique "
+                     f"({french.agree(secret, 'enregistrée')} sans le chiffre).")
         return text
 
     def text(self) -> str:

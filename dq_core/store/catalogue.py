@@ -63,6 +63,11 @@ def _rate(id, label, domain, direction, producer, dataset, definition, num, den,
 
 RP = "Insee"
 RP_DS = "Recensement de la population"
+# A caveat belongs to the source it is about: the census one to census figures, never to the Cnam's.
+RP_CAVEAT = ("Recensement de la population : deux millésimes consécutifs partagent quatre des cinq "
+             "enquêtes annuelles ; l'Insee conseille de comparer des millésimes distants d'au moins cinq ans.")
+C2S_CAVEAT = ("La Complémentaire santé solidaire a remplacé la CMU complémentaire et l'aide au paiement "
+              "d'une complémentaire santé (ACS) le 1er novembre 2019 : comparer avec prudence avant et après.")
 FILO = "Insee – DGFiP"
 FILO_DS = "Filosofi (fichier localisé social et fiscal)"
 
@@ -70,7 +75,7 @@ DEMO_CATALOGUE: list[Indicator] = [
     # Démographie
     Indicator("pop_totale", "Population municipale", "demographie", "habitants", "count", "neutral",
               RP, RP_DS, "Nombre de personnes ayant leur résidence habituelle sur le territoire.",
-              decimals=0, is_key=True),
+              decimals=0, is_key=True, caveat=RP_CAVEAT),
     _rate("part_moins_25", "Part des moins de 25 ans", "demographie", "neutral", RP, RP_DS,
           "Habitants de moins de 25 ans rapportés à l'ensemble de la population.",
           "habitants de moins de 25 ans", "habitants", is_key=True),
@@ -189,8 +194,7 @@ DEMO_CATALOGUE: list[Indicator] = [
           "higher_worse", "Cnam", "Bénéficiaires du régime général (SNDS)",
           "Assurés et ayants droit bénéficiant de la C2S, gratuite ou participative.",
           "bénéficiaires de la C2S", "assurés", is_key=True,
-          caveat="L'Insee déconseille de comparer deux millésimes consécutifs en dessous de la "
-          "commune."),
+          caveat=C2S_CAVEAT),
     Indicator("medecins_pour_10000", "Médecins généralistes pour 10 000 habitants", "sante",
               "pour 10 000 hab.", "ratio", "higher_better", "Cnam", "Professionnels de santé libéraux",
               "Médecins généralistes libéraux exerçant sur le territoire, pour 10 000 habitants.",

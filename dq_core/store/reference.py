@@ -21,6 +21,10 @@ from dq_core.store.db import PROJECT_DIR
 REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
 COG_PATH = REFERENCE_DIR / "cog.parquet"
 FRANCE_CODE = "FRANCE"
+# INSEE publishes some reference files for France métropolitaine only: a territory of its own, shown
+# under its name wherever it stands in for France.
+FRANCE_METRO_CODE = "FRANCEMETRO"
+FRANCE_METRO_NAME = "France métropolitaine"
 LEVEL_PREFIX = {"departement": "DEP", "region": "REG"}
 
 

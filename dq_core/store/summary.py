@@ -50,10 +50,14 @@ def workspace_summary(cur: duckdb.DuckDBPyConnection) -> WorkspaceSummary:
 
 
 def indicator_coverage(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per indicator: its catalogue entry, the periods it covers and how many quartiers."""
+    """One row per indicator: its catalogue entry, the periods it covers and how many quartiers.
+
+    A missing rule or caveat is an empty text (pandas would make it NaN, shown as « nan »).
+    """
     return cur.execute("""
         SELECT i.id, i.label, d.label AS domain, i.unit, i.kind, i.direction, i.producer, i.dataset,
-               i.definition, i.periodicity, i.secret_rule, i.caveat,
+               i.definition, i.periodicity, coalesce(i.secret_rule, '') AS secret_rule,
+               coalesce(i.caveat, '') AS caveat,
                min(o.period) AS first_period, max(o.period) AS last_period,
                count(DISTINCT o.territory) FILTER (WHERE t.level = 'quartier') AS quartiers,
                count(DISTINCT o.territory) FILTER (WHERE t.level <> 'quartier') AS references

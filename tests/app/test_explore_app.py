@@ -176,7 +176,7 @@ def test_comparer_table_rank_distribution_and_similar_quartiers(open_page):
     table = at.dataframe[0].value
     assert len(table) == 12                                  # the quartier's own geography (2024)
     html = _html(at)
-    assert "Rang de Les Jumeaux A" in html and "sur 11 quartiers" in html
+    assert "Rang des Jumeaux A" in html and "sur 11 quartiers" in html
     assert "1. Les Jumeaux B" in html                        # the planted twin comes first
     assert len(_charts(at)) == 1                             # the distribution
     assert at.query_params["geographie"] == "2024"

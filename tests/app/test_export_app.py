@@ -54,7 +54,7 @@ def test_fiche_shows_the_dossier_text_to_copy(app):
     at = app("pages/fiche.py")
     code = at.code[0].value
     assert "46,0\u00a0% des habitants du quartier vivent sous le seuil de pauvreté" in code
-    assert "(Source : Insee – DGFiP, Filosofi 2021)" in code
+    assert "(source : Insee – DGFiP, Filosofi 2021)." in code
     assert at.expander[0].label == "Texte pour un dossier"
 
 

@@ -6,10 +6,11 @@ from streamlit.testing.v1 import AppTest
 def _view():
     import streamlit as st
 
+    from dq_core import french
     from ui import url
 
     colours = url.UrlState("colours", "couleurs", ["bleu", "vert", "rouge"], ["bleu"], many=True, limit=2,
-                           kind="Couleur(s)")
+                           kind=french.Noun("couleur", feminine=True))
     size = url.UrlState("size", "taille", ["3", "4", "5"], 4, parse=int, options=["3", "4"])
     zoom = url.UrlState("zoom", "cadrage", ["oui"], False, parse=lambda _: True, dump=lambda on: "oui" if on else None,
                         kind=None)
@@ -36,8 +37,8 @@ def test_without_a_link_the_defaults_and_a_clean_url():
 def test_a_link_wins_and_its_unknown_values_are_said_by_kind():
     at = _run(couleurs="vert, lune,rouge,bleu", taille="9", cadrage="oui")
     assert at.markdown[0].value == "(['vert', 'rouge'], 4, True)"          # at most two colours
-    assert [i.value for i in at.info] == ["Couleur(s) inconnu(s) dans le lien, ignoré(s) : lune.",
-                                          "Valeur(s) inconnu(s) dans le lien, ignoré(s) : 9."]
+    assert [i.value for i in at.info] == ["Couleur inconnue dans le lien, ignorée : lune.",
+                                          "Valeur inconnue dans le lien, ignorée : 9."]
 
 
 def test_an_empty_list_is_an_empty_choice_and_options_narrow_the_state():

@@ -77,7 +77,7 @@ def test_the_map_draws_offline_shows_a_tooltip_and_a_click_selects_the_quartier(
         page.wait_for_function("location.search.includes('quartier=QC07')", timeout=20_000)
         wait_for_app(page)
         assert "Les Jumeaux B" in page.locator(".st-key-quartier input").input_value()
-        assert page.get_by_text("Ouvrir la fiche de Les Jumeaux B").count() == 1
+        assert page.get_by_text("Ouvrir la fiche des Jumeaux B").count() == 1
         assert page_problems(page) == []
         assert page.outside_requests == []
 

@@ -137,7 +137,8 @@ def test_domain_sheet_series_and_native_charts(cur):
     assert refs[1][2] is None and refs[2][2] is None
     name, values, categories = refs[0]
     assert _cells(ws, categories) == ["2016", "2017", "2018", "2019", "2020", "2021"]
-    assert _cells(ws, values) == pytest.approx([0.40, 0.41, 0.42, 1300 / 3100, 1330 / 3100, 0.46])
+    # Stored as shown (one decimal of a percentage): 1300 / 3100 = 41.9 %.
+    assert _cells(ws, values) == [0.40, 0.41, 0.42, 0.419, 0.429, 0.46]
     assert ws.cell(int(re.search(r"\$(\d+):", values).group(1)), 2).number_format == "0.0%"
     assert _cells(ws, refs[1][1]) == pytest.approx([0.189] * 6)
 
@@ -156,8 +157,7 @@ def test_chart_skips_secret_cells_through_a_hidden_numeric_copy(tiny_db):
     column = re.search(r"!\$([A-Z]+)\$", values).group(1)
     assert column_index_from_string(column) > 20                      # the hidden copy
     assert ws.column_dimensions[column].hidden
-    assert _cells(ws, values) == pytest.approx([0.40, 0.41, None, 1300 / 3100, 1330 / 3100, 0.46],
-                                               nan_ok=True)
+    assert _cells(ws, values) == pytest.approx([0.40, 0.41, None, 0.419, 0.429, 0.46], nan_ok=True)
     assert "s" not in _cells(ws, values)
 
 
@@ -166,9 +166,8 @@ def test_number_formats_print_setup_and_demo_banner_on_every_sheet(cur):
     for ws in wb.worksheets:
         top = " ".join(str(ws.cell(r, 1).value) for r in range(1, 4))
         assert "Données fictives de démonstration" in top, ws.title
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, ws.title
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0, ws.title
-        assert ws.page_setup.fitToWidth in (None, 1), ws.title        # 1 is the default, left implicit
+        assert ws.page_setup.paperSize == 9, ws.title               # A4; scale: test_export_paper.py
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title   # never shrunk to one page wide
         assert "Données fictives" in ws.oddHeader.left.text, ws.title
         assert ws.freeze_panes, ws.title
     emploi = wb["Emploi"]
@@ -252,6 +251,10 @@ def test_imported_text_never_becomes_a_formula(cur):
 def test_file_names_are_safe_and_dated(cur):
     q = build_fiche(cur, "QNX0101M").quartier
     assert export.fiche_filename(q, DAY) == "fiche_les-tilleuls-QNX0101M_2026-03-12.xlsx"
+    # From the demo, the name says so, like every other export.
+    assert export.fiche_filename(q, DAY, demo=True) == \
+        "fiche_les-tilleuls-QNX0101M_2026-03-12_donnees-fictives.xlsx"
+    assert export.batch_filename("Villeneuve", DAY, demo=True) == "fiches_villeneuve_2026-03-12_donnees-fictives.zip"
     _poison(cur)
     q = build_fiche(cur, "QNX0101M").quartier
     name = export.fiche_filename(q, DAY)
@@ -292,7 +295,7 @@ def test_zip_holds_one_readable_workbook_per_quartier(cur, tmp_path):
     assert calls[-1] == (3, 3, "Petit Quartier (QNX0103N)") and len(calls) == 3
     with zipfile.ZipFile(target) as zf:
         assert sorted(zf.namelist()) == sorted([*names, "LISEZMOI.txt"])
-        assert "fiche_le-plateau-QNX0102I_2026-03-12.xlsx" in names
+        assert "fiche_le-plateau-QNX0102I_2026-03-12_donnees-fictives.xlsx" in names
         for name in names:
             wb = workbook(zf.read(name))
             assert wb.sheetnames[0] == "Synthèse"
@@ -339,8 +342,8 @@ def test_export_to_path_picks_the_format_from_the_suffix(cur, tmp_path):
     several = export.export_to_path(cur, ["QNX0101M", "QNX0102I"], tmp_path / "deux.xlsx", exported_on=DAY)
     assert workbook(several[0]).sheetnames[0] == "Vue d'ensemble"
     folder = export.export_to_path(cur, ["QNX0101M", "QNX0102I"], tmp_path / "dossier", exported_on=DAY)
-    assert sorted(p.name for p in folder) == ["fiche_le-plateau-QNX0102I_2026-03-12.xlsx",
-                                               "fiche_les-tilleuls-QNX0101M_2026-03-12.xlsx"]
+    assert sorted(p.name for p in folder) == ["fiche_le-plateau-QNX0102I_2026-03-12_donnees-fictives.xlsx",
+                                               "fiche_les-tilleuls-QNX0101M_2026-03-12_donnees-fictives.xlsx"]
     with pytest.raises(DQError, match="Format « .csv » non pris en charge"):
         export.export_to_path(cur, ["QNX0101M"], tmp_path / "x.csv")
     with pytest.raises(DQError, match="n'existe pas"):

@@ -25,6 +25,7 @@ from tests.core.test_official_readers import MALAKOFF_DEMO_2022, demo_csv
 from tests.factories import TINY_INDICATORS, build_tiny_workspace
 from tests.import_files import HEADER, TILLEULS, csv_bytes, tiny_point
 from tests.official_fixtures import correspondence_csv, lambert_shapefile_zip, thematic_xlsx
+from tests.reference_fixtures import caf_csv, caf_row, disp_csv, disp_row
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,13 @@ EXAMPLES: dict[str, Example] = {
     "insee_par_source": Example(
         lambda: FileSource("telechargement.csv", data=FILO24), 12,
         lambda: FileSource("e.csv", data=FILO24_ENSEMBLE), "sans géographie connue"),
+    "insee_filosofi_disp": Example(
+        lambda: FileSource("telechargement.csv", data=disp_csv(2019, disp_row(2019, "44109", "Nantes", 23140))), 11,
+        lambda: FileSource("t.csv", data=disp_csv(2019, disp_row(2019, "XX", "Nulle part", 1))),
+        "Niveau géographique non reconnu"),
+    "caf_iris": Example(
+        lambda: FileSource("export 2020.csv", data=caf_csv(caf_row("441090101", 1200), caf_row("441090102", 900))),
+        19, lambda: FileSource("export.csv", data=caf_csv(caf_row("441090101", 1200))), "Année introuvable"),
     "qpv_liste": Example(
         lambda: FileSource("export (2).csv", data=LIST_2024), 4,
         lambda: FileSource("l.csv", data=LIST_2024.replace(b"QN0", b"ZZ0")), "En-tête non reconnu"),

@@ -48,7 +48,7 @@ def test_two_workspaces_with_the_same_name_are_told_apart():
 
 
 def test_every_official_kind_is_in_the_download_guide_with_its_producers_page():
-    official = {kind.name for kind in kinds.KINDS if not kind.is_partner}
+    official = {kind.name for kind in kinds.KINDS if not kind.is_partner and not kind.personal}
     guided = {name for download in DOWNLOADS for name in download.kinds}
     assert guided == official
     for page, producer, downloads in by_page():

@@ -20,6 +20,7 @@ from dq_core.explore.maps import (
     build_choropleth,
     class_of,
     classify,
+    indicator_choices,
     jenks_breaks,
     legend,
     load_geometries,
@@ -33,6 +34,7 @@ from dq_core.explore.maps import (
 )
 from dq_core.shapes import point_inside
 from dq_core.store import db
+from dq_core.store.catalogue import Indicator
 from tests.compare_factory import INDICATORS, latest_figures
 
 RATE = next(i for i in INDICATORS if i.id == "taux_pauvrete")
@@ -244,3 +246,17 @@ def test_a_box_around_a_quartier_shows_its_neighbours():
     box = around((2.0, 45.0, 2.01, 45.01), km=6)
     assert box[0] < 2.0 and box[2] > 2.01 and (box[3] - box[1]) == pytest.approx(6 / 111, rel=0.01)
     assert 11 < view_for(box)["zoom"] < 13
+
+
+def test_indicator_choices_name_each_indicator_alone():
+    """Carte's indicator list: names only (a domain in every label outranked name matches in the
+    search box), a domain only to tell two indicators of the same name apart."""
+    base = Indicator("a", "Taux de pauvreté", "revenus", "%", "rate", "higher_worse", "Insee", "Filosofi", "")
+    same_name = Indicator("b", "Taux de pauvreté", "logement", "%", "rate", "higher_worse", "Insee", "RP", "")
+    other = Indicator("c", "Allocataires de la Caf", "revenus", "foyers", "count", "neutral", "Cnaf", "Caf", "")
+    domains = {"revenus": "Revenus et pauvreté", "logement": "Logement"}
+    assert indicator_choices([base, other], domains) == {"a": "Taux de pauvreté",
+                                                              "c": "Allocataires de la Caf"}
+    assert indicator_choices([base, same_name, other], domains) == {
+        "a": "Taux de pauvreté (Revenus et pauvreté)", "b": "Taux de pauvreté (Logement)",
+        "c": "Allocataires de la Caf"}

@@ -8,7 +8,7 @@ import pytest
 
 from dq_core import fmt
 from dq_core.explore.fiche import Fiche, build_fiche
-from dq_core.explore.texts import HEAD_NOUNS, citation, dossier_text, noun, points, ratio_band
+from dq_core.explore.texts import HEAD_NOUNS, citation, dossier_text, gap, noun, points, ratio_band
 from dq_core.store.catalogue import DEMO_CATALOGUE
 
 NUMBER = r"[−+-]?\d{1,3}(?:[\u202f\u00a0 ]\d{3})*(?:,\d+)?"
@@ -29,8 +29,9 @@ def parse_sentence(text: str) -> dict:
     found["period"] = head.group(1) if head else None
     value = re.search(rf"(?:, |est de |compte )({NUMBER})", text[head.end() - 2:] if head else text)
     found["value"] = parse_number(value.group(1)) if value else None
-    comparison = re.search(rf"soit ({BANDS}) .*? (?:de la commune|de l'agglomération|du département|"
-                           rf"de la France|de l'ensemble des quartiers prioritaires|de la région) "
+    comparison = re.search(rf"soit ({BANDS}|du même ordre que|un peu au-dessus|un peu en dessous|"
+                           rf"nettement au-dessus|nettement en dessous) .*? (?:de la commune|de l'agglomération|"
+                           rf"du département|de la France|de l'ensemble des quartiers prioritaires|de la région) "
                            rf"\(({NUMBER})", text)
     if comparison:
         found["band"] = comparison.group(1)
@@ -45,7 +46,7 @@ def parse_sentence(text: str) -> dict:
     elif "stable en cinq ans" in text:
         found["change"] = 0.0
         found["earlier"] = parse_number(re.search(rf"stable en cinq ans \(({NUMBER})", text).group(1))
-    source = re.search(r"\(Source : (.+)\)$", text)
+    source = re.search(r"\(source : (.+)\)\.$", text)
     found["source"] = source.group(1) if source else None
     return found
 
@@ -67,7 +68,7 @@ def check_sentences_match_fiche(fiche: Fiche) -> int:
             refs = [r for r in line.references.values() if r is not None and r.value is not None
                     and not r.secret]
             ref = next(r for r in refs if round(r.value, ind.decimals) == pytest.approx(parsed["reference"]))
-            assert parsed["band"] == ratio_band(latest.value / ref.value)[0], sentence.text
+            assert parsed["band"] == gap(latest.value, ref.value, ind.unit, ind.decimals).words, sentence.text
         if line.change_5y is not None:
             assert parsed["change"] == pytest.approx(round(line.change_5y, ind.decimals)), sentence.text
             assert parsed["earlier"] == pytest.approx(round(line.five_years_ago.value, ind.decimals))
@@ -85,9 +86,9 @@ def test_poverty_sentence_states_the_fiche_numbers(cur):
     text = dossier_text(fiche)
     sentence = next(s.text for s in text.sentences if s.indicator_id == "taux_pauvrete")
     assert sentence == ("En 2021, 46,0\u00a0% des habitants du quartier vivent sous le seuil de pauvreté, "
-                        "soit environ 2,5 fois le taux de la commune (18,9\u00a0%) ; ce taux a augmenté "
-                        "de 6,0\u00a0points en cinq ans (40,0\u00a0% en 2016). "
-                        "(Source : Insee – DGFiP, Filosofi 2021)")
+                        "soit environ 2,5 fois le taux de la commune (18,9\u00a0%, écart de 27,1\u00a0points) ; "
+                        "ce taux a augmenté de 6,0\u00a0points en cinq ans (40,0\u00a0% en 2016) "
+                        "(source : Insee – DGFiP, Filosofi 2021).")
     assert check_sentences_match_fiche(fiche) == 1
 
 
@@ -96,10 +97,10 @@ def test_presentation_names_the_quartier_its_commune_and_population(cur):
     first = text.sentences[0].text
     assert first.startswith("Le quartier prioritaire « Les Tilleuls » (QNX0101M, géographie prioritaire "
                             "2024) est situé à Villeneuve-Test ; il compte 3\u202f050\u00a0habitants en 2021")
-    assert "(Source : Insee, Recensement de la population 2021)" in first
+    assert first.endswith("(source : Insee, Recensement de la population 2021).")
     assert text.text.startswith("[Démonstration : territoires et chiffres fictifs")
     two = dossier_text(build_fiche(cur, "QNX0102I")).sentences[0].text
-    assert "à cheval sur les communes de Villeneuve-Test et Bourg-Test" in two
+    assert "à cheval sur les communes de Villeneuve-Test et de Bourg-Test" in two
 
 
 def test_secret_value_is_never_stated_only_noted(cur):
@@ -114,9 +115,10 @@ def test_break_blocks_the_trend_and_is_noted(cur):
     fiche = build_fiche(cur, "QNX0101M")
     text = dossier_text(fiche, ["demandeurs_emploi_abc"])
     sentence = text.sentences[1].text
-    assert sentence == ("En 2021, le quartier compte 310 demandeurs d'emploi ABC (valeur provisoire). "
-                        "(Source : France Travail, STMT 2021)")
-    assert "rupture de série" in text.notes[0]
+    assert sentence == ("En 2021, le quartier compte 310 demandeurs d'emploi ABC (valeur provisoire) "
+                        "(source : France Travail, STMT 2021).")
+    assert text.notes == ["Demandeurs d'emploi ABC : série non comparable avant et après 2019 (Changement de "
+                          "méthode) ; l'évolution sur cinq ans n'est pas commentée."]
 
 
 def test_median_and_count_sentences(cur):
@@ -124,7 +126,7 @@ def test_median_and_count_sentences(cur):
     text = dossier_text(fiche, ["revenu_median_uc", "pop_totale"])
     median, population = (s.text for s in text.sentences[1:])
     assert "le revenu disponible médian par UC est de 12\u202f500\u00a0€ dans le quartier, soit environ " \
-           "la moitié de celui de la commune (21\u202f000\u00a0€) ; ce revenu a augmenté de 500\u00a0€ en " \
+           "les deux tiers de celui de la commune (21\u202f000\u00a0€) ; ce revenu a augmenté de 500\u00a0€ en " \
            "cinq ans (12\u202f000\u00a0€ en 2016)" in median
     assert "cette population a augmenté de 50\u00a0habitants (+1,7\u00a0%) en cinq ans" in population
     assert check_sentences_match_fiche(fiche) >= 1
@@ -137,7 +139,7 @@ def test_missing_indicator_is_noted(cur):
 
 @pytest.mark.parametrize(("ratio", "words"), [
     (0.1, "moins du cinquième"), (0.25, "environ le quart"), (0.33, "environ le tiers"),
-    (0.5, "environ la moitié"), (0.7, "nettement en dessous"), (0.9, "un peu en dessous"),
+    (0.5, "environ la moitié"), (0.7, "environ les deux tiers"), (0.8, "nettement en dessous"), (0.9, "un peu en dessous"),
     (1.0, "du même ordre que"), (1.1, "un peu au-dessus"), (1.3, "nettement au-dessus"),
     (1.5, "environ une fois et demie"), (2.0, "environ le double"), (2.5, "environ 2,5 fois"),
     (3.0, "environ le triple"), (4.2, "environ 4 fois"),
@@ -174,4 +176,4 @@ def test_feminine_stable_trend_agrees(cur):
     cur.execute("UPDATE observation SET indicator = 'part_pauvres' WHERE indicator = 'taux_pauvrete'")
     text = dossier_text(build_fiche(cur, "QNX0102I"))
     assert "la part des habitants pauvres est de 40,0\u00a0% dans le quartier, soit environ le double " \
-           "de celle de la commune (18,9\u00a0%) ; cette part est restée stable en cinq ans" in text.text
+           "de celle de la commune (18,9\u00a0%, écart de 21,1\u00a0points) ; cette part est restée stable en cinq ans" in text.text

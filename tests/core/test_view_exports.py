@@ -194,7 +194,7 @@ def test_comparison_of_many_quartiers_has_no_chart(compare_db):
         data = export.xlsx(exported_on=DAY)
         assert_no_formula(data)
         ws = book(data)["Quartiers similaires"]
-        assert ws["A1"].value == "Quartiers similaires à Les Jumeaux A (QC03)"
+        assert ws["A1"].value == "Quartiers similaires aux Jumeaux A (QC03)"
         assert ws["A3"].value.startswith("Données fictives")
         assert header(ws)[:4] == ["Quartier", "Code", "Commune", "Écart moyen (écarts-types)"]
         assert ws["B5"].value.startswith("QC") and isinstance(ws["D5"].value, float)

@@ -34,10 +34,13 @@ FRENCH_LOCALE = {
 }
 
 
-def _french(chart):
-    """French numbers and dates; SVG rendering (readable by screen readers and by tests)."""
-    return chart.properties(usermeta={"embedOptions": {"renderer": "svg"}}).configure(
-        locale=FRENCH_LOCALE).configure_legend(labelLimit=320, titleLimit=320)
+def _french(chart, description: str):
+    """French numbers and dates; SVG rendering (readable by tests); one French description read aloud.
+
+    Vega's own descriptions of axes, legends and marks are English ("X-axis for a time scale…"): off.
+    """
+    return chart.properties(usermeta={"embedOptions": {"renderer": "svg"}}, description=description).configure(
+        locale=FRENCH_LOCALE, aria=False).configure_legend(labelLimit=320, titleLimit=320)
 
 
 def evolution_chart(evo: Evolution, indicator_id: str, height: int = 320):
@@ -88,7 +91,7 @@ def evolution_chart(evo: Evolution, indicator_id: str, height: int = 320):
             x="date:T", y=alt.value(0), text="texte:N")
         layers += [rule, text]
     chart = alt.layer(*layers).properties(height=height)
-    return _french(chart)
+    return _french(chart, f"Évolution : {ind.label}, par territoire")
 
 
 def evolution_key(evo: Evolution, indicator_id: str) -> str:
@@ -140,4 +143,4 @@ def distribution_chart(dist: Distribution, height: int = 170):
             x="value:Q", color=colour, strokeDash=alt.condition("datum.kind == 'Référence'", alt.value([5, 3]),
                                                                 alt.value([1, 0])), tooltip=tooltip))
     chart = alt.layer(*layers).properties(height=height)
-    return _french(chart)
+    return _french(chart, f"Répartition des quartiers : {ind.label}")

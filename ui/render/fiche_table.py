@@ -17,7 +17,7 @@ from dq_core.store.territories import REFERENCE_KEYS
 # Colour-blind safe pair (blue / orange), always doubled by an arrow and a word.
 STYLE = """
 <style>
-table.dq-fiche {border-collapse: collapse; width: 100%; min-width: 54rem; table-layout: fixed;
+table.dq-fiche {border-collapse: collapse; width: 100%; min-width: 54rem; table-layout: auto;
   font-size: 0.82rem; margin-bottom: 0.5rem}
 table.dq-fiche th {text-align: right; font-weight: 600; border-bottom: 2px solid #999;
   padding: 4px 6px; vertical-align: bottom}
@@ -194,7 +194,10 @@ def _reference_cell(line: IndicatorLine, key: str) -> str:
     shown = escape(fmt.cell(ref.value, ind.unit, ind.decimals, secret=ref.secret))
     other_period = line.latest is not None and ref.period != line.latest.period
     period = f"<span class='period'>{escape(fmt.period(ref.period))}</span>" if other_period else ""
-    return f"<td title='{escape(ref.name)}'>{shown}{period}</td>"
+    if ref.is_metropole:
+        period += "<span class='period'>France métro.</span>"
+    title = " — ".join(t for t in (ref.name, fmt.period(ref.period) if other_period else "", ref.note) if t)
+    return f"<td title='{escape(title)}'>{shown}{period}</td>"
 
 
 def _assessment_cell(line: IndicatorLine) -> str:

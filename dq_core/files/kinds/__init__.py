@@ -9,7 +9,9 @@ from __future__ import annotations
 from dq_core.files.kinds import (
     address_list,
     ban_addresses,
+    caf_iris,
     correspondence,
+    insee_references,
     insee_sources,
     insee_thematic,
     partner_tables,
@@ -22,6 +24,8 @@ KINDS: tuple[FileKind, ...] = (
     ban_addresses.KIND,
     insee_thematic.KIND,
     insee_sources.KIND,
+    insee_references.KIND,
+    caf_iris.KIND,
     qpv_geography.LIST,
     qpv_geography.GEOJSON,
     qpv_geography.SHAPEFILE,

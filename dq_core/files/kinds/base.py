@@ -102,6 +102,10 @@ class Reading:
     secondary: int = 0                          # cells hidden by secondary suppression
     correspondence: pd.DataFrame | None = None
     addresses: pd.DataFrame | None = None       # the address base (`ban_addresses.ADDRESS_COLUMNS`)
+    # Reference files (no quartiers): territories to add when absent (code, level, name), and what the
+    # French import detail says about what was kept.
+    territories: pd.DataFrame | None = None
+    detail: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dq_core.store.catalogue import DEMO_CATALOGUE, SECRET_RULE_FISCAL, Indicator
+from dq_core.store.catalogue import C2S_CAVEAT, DEMO_CATALOGUE, SECRET_RULE_FISCAL, Indicator
 
 RP, RP_DS = "Insee", "Recensement de la population"
 CAF, CAF_DS = "Cnaf", "Allocataires des caisses d'allocations familiales au 31 décembre"
@@ -22,8 +22,7 @@ SECRET_RULE_PRODUCER = ("Effectif inférieur à 5 : non diffusé par le producte
                         "de l'Insee) ; une case vide n'est jamais lue comme un zéro.")
 NON_ADDITIVE = ("Indicateur non additif (taux, part ou médiane) : il ne se somme pas et ne se moyenne pas "
                 "entre quartiers.")
-CNAM_CAVEAT = ("L'Insee déconseille d'utiliser deux millésimes consécutifs pour mesurer des évolutions en "
-               "dessous de la commune.")
+CNAM_CAVEAT = C2S_CAVEAT         # the census advice on consecutive editions is not about the Cnam's figures
 QUALIFICATION_CAVEAT = ("Le fichier de l'Insee numérote les niveaux de qualification de 1 à 5 sans en donner "
                         "les intitulés : l'application ne les nomme pas. Les cinq niveaux additionnés "
                         "redonnent, aux arrondis près, les demandeurs d'emploi A, B, C.")
@@ -196,7 +195,7 @@ OFFICIAL_INDICATORS: list[Indicator] = [
            CAF_DS, "Foyers allocataires percevant l'allocation aux adultes handicapés.", unit="allocataires"),
     # --- Santé (Cnam)
     _count("beneficiaires_regime_general", "Bénéficiaires du régime général de l'assurance maladie", "sante",
-           CNAM, CNAM_DS, "Assurés et ayants droit du régime général.", caveat=CNAM_CAVEAT),
+           CNAM, CNAM_DS, "Assurés et ayants droit du régime général."),
     # One series: the CMU-C column of the editions up to 2019 (CCMUC) feeds it, with a break at the
     # first C2S period (SERIES_BREAKS in insee_thematic).
     _count("beneficiaires_c2s", "Bénéficiaires de la Complémentaire santé solidaire (C2S)", "sante", CNAM,
