@@ -5,7 +5,7 @@ import streamlit as st
 from dq_core import fmt
 from dq_core.store.glossary import GLOSSARY
 from ui import cache, frame, state
-from ui.render.text import code, plain
+from ui.render.text import plain
 
 KIND_LABELS = {"count": "effectif", "rate": "taux", "ratio": "rapport", "mean": "moyenne",
                "median": "médiane (ne s'additionne pas)", "index": "indice (ne s'additionne pas)"}
@@ -32,7 +32,7 @@ for row in shown.itertuples(index=False):
     periods = (f"de {fmt.period(row.first_period)} à {fmt.period(row.last_period)}" if isinstance(row.first_period, str)
                else "aucune donnée dans cette base")
     with st.container(border=True):
-        st.markdown(f"**{plain(row.label)}** · {plain(row.domain)} · {code(row.id)}  \n"
+        st.markdown(f"**{plain(row.label)}** · {plain(row.domain)} · `{row.id.replace('`', '')}`  \n"
                     f"{plain(row.definition)}")
         st.caption(
             f"Unité : {plain(row.unit)} · Nature : {KIND_LABELS.get(row.kind, row.kind)} · "
