@@ -4,10 +4,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import cache, frame, state, streamlit_fr
+from ui import cache, frame, state, streamlit_fr, url
+from ui.render.text import plain
 
 st.set_page_config(page_title="Data & Quartiers", page_icon=str(Path(__file__).parent / "data/assets/favicon.png"), layout="wide")
 frame.leave_legacy_pages_mode()
+url.limit_params()                         # before anything reads a link's parameters
 streamlit_fr.install()
 
 PAGES = {
@@ -30,12 +32,21 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
-ready = frame.workspace_ready()
-if ready:
-    st.sidebar.caption(f"Espace de travail ouvert : **{state.workspace_label()}**")
+
+
+def sidebar() -> None:
+    st.sidebar.caption(f"Espace de travail ouvert : **{plain(state.workspace_label())}**")
     frame.choose_quartier()
-frame.choose_workspace()
-if ready:
+
+
+def main() -> None:
     if cache.is_demo(state.data_key()):
         frame.demo_notice()
     page.run()
+
+
+# A damaged or foreign base gives its French message; the workspace chooser is drawn whatever happens.
+ready = frame.workspace_ready() and frame.guarded(sidebar)
+frame.choose_workspace()
+if ready:
+    frame.guarded(main)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dq_core import fmt
 from ui import cache, first_steps, frame, state
+from ui.render.text import code as code_span
 from ui.render.text import plain
 
 frame.require_app()
@@ -19,7 +20,7 @@ st.markdown(
 st.subheader("Espace de travail ouvert")
 kind = ("la **démonstration** : territoires et chiffres **fictifs**, pour apprendre à se servir de "
         "l'outil" if summary.demo else "**vos données**")
-st.markdown(f"« {plain(state.workspace_label())} » — {kind}.  \nFichier : `{state.workspace_path()}`")
+st.markdown(f"« {plain(state.workspace_label())} » — {kind}.  \nFichier : {code_span(state.workspace_path())}")
 cols = st.columns(4)
 cols[0].metric("Quartiers", fmt.number(summary.quartiers, 0))
 cols[1].metric("Communes", fmt.number(summary.communes, 0))

@@ -35,10 +35,10 @@ for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):
     ind, latest = line.indicator, line.latest
     delta = fmt.change(line.change_5y, ind.unit, ind.decimals) if line.change_5y is not None else None
     unit = fmt.unit_note(ind.unit)
-    column.metric(f"{ind.label} ({unit})" if unit else ind.label, fmt.cell(latest.value, ind.unit, ind.decimals),
+    column.metric(plain(f"{ind.label} ({unit})" if unit else ind.label), fmt.cell(latest.value, ind.unit, ind.decimals),
                   delta=fmt.ascii_sign(f"{delta} en 5 ans") if delta else None,
                   delta_color={"higher_better": "normal", "higher_worse": "inverse"}.get(ind.direction, "off"),
-                  help=line.citation + (f" — valeur {line.link.whose}" if line.latest_from_predecessor else ""))
+                  help=plain(line.citation + (f" — valeur {line.link.whose}" if line.latest_from_predecessor else "")))
 
 fiche_exports.dossier_text_box(fiche)
 explore.page_links("fiche")

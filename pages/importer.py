@@ -65,7 +65,7 @@ partner = left.selectbox("Partenaire (facultatif)", cache.partners(key), index=N
                          help="La présentation de ses fichiers est mémorisée pour la prochaine fois.")
 comment = right.text_input("Commentaire (gardé dans l'historique)", key="import_comment")
 if partner:
-    with st.expander(f"Réglages du partenaire « {partner} »"):
+    with st.expander(f"Réglages du partenaire « {plain(partner)} »"):
         with state.cursor() as cur:
             current = partner_threshold(cur, partner)
         threshold = st.number_input(
@@ -170,7 +170,7 @@ if uploads:
             choices = [NONE, *labels]
             for header in [h for h in info.headers if h not in columns.values()]:
                 current = guess.value_columns.get(header) if guess.layout == layout else None
-                ind = st.selectbox(f"Colonne « {header} » : indicateur", choices,
+                ind = st.selectbox(f"Colonne « {plain(header)} » : indicateur", choices,
                                    index=choices.index(current) if current in choices else 0,
                                    format_func=lambda i: "ne pas importer" if i == NONE else f"{labels[i]} ({i})",
                                    key=f"import_value_{layout}_{header}")
@@ -193,7 +193,7 @@ if uploads:
             bar = st.progress(0.0, text="Lecture du fichier…")
             run_options = ImportOptions(mode=mode, dry_run=check, partner=partner, comment=comment or None,
                                         mapping=mapping, indicators_file=declared,
-                                        progress=lambda fraction, label: bar.progress(min(1.0, fraction), text=label))
+                                        progress=lambda fraction, label: bar.progress(min(1.0, fraction), text=plain(label)))
             try:
                 with state.cursor() as cur:
                     report = import_file(cur, data, run_options)

@@ -8,7 +8,9 @@ from dq_core import fmt
 from dq_core.errors import DQError
 from dq_core.files.fetch import fetch_official, load_sources
 from dq_core.files.official import collect_folder, collect_uploads, import_sources
+from dq_core.store import workspace
 from ui import cache, first_steps, frame, state
+from ui.render.text import plain
 
 frame.require_app()
 REPORT_KEY = "official_report"
@@ -38,7 +40,7 @@ def run_import(sources) -> None:
 
     def progress(done: int, total: int, name: str) -> None:
         bar.progress(done / total if total else 1.0,
-                     text=f"Fichier {min(done + 1, total)} sur {total} : {name}" if name else "Terminé.")
+                     text=f"Fichier {min(done + 1, total)} sur {total} : {plain(name)}" if name else "Terminé.")
     try:
         with state.cursor() as cur:
             report = import_sources(cur, sources, progress)
@@ -49,12 +51,11 @@ def run_import(sources) -> None:
     st.rerun()             # the sidebar's quartier list follows the new data
 
 
-folder_tab, upload_tab, online_tab = st.tabs(["Depuis un dossier", "Envoyer des fichiers", "Mettre à jour en ligne"])
-with folder_tab:
+def import_folder_form() -> None:
     folder = st.text_input("Dossier contenant les fichiers téléchargés",
                            placeholder=str(Path.home() / "Téléchargements" / "donnees-qpv"),
                            help="Tous les fichiers du dossier et de ses sous-dossiers sont examinés, archives "
-                           "zip comprises.")
+                           "zip comprises (les liens symboliques ne sont pas suivis).")
     if st.button("Importer le dossier", type="primary", disabled=not folder.strip()):
         try:
             sources = collect_folder(folder.strip())
@@ -65,6 +66,16 @@ with folder_tab:
                 frame.show_error(DQError(f"Aucun fichier dans « {folder.strip()} »."))
             else:
                 run_import(sources)
+
+
+# On a shared server (DQ_SHARED_SERVER) nothing reads a path typed in the browser: upload only.
+if workspace.shared_server():
+    upload_tab, online_tab = st.tabs(["Envoyer des fichiers", "Mettre à jour en ligne"])
+else:
+    folder_tab, upload_tab, online_tab = st.tabs(["Depuis un dossier", "Envoyer des fichiers",
+                                                  "Mettre à jour en ligne"])
+    with folder_tab:
+        import_folder_form()
 with upload_tab:
     uploads = st.file_uploader("Fichiers (CSV, Excel, GeoJSON, zip, ou les fichiers d'un shapefile)",
                                accept_multiple_files=True, key="official_uploads")
@@ -79,7 +90,7 @@ with online_tab:
     st.markdown("Télécharge les fichiers à jour chez leurs producteurs (connexion internet nécessaire), "
                 "puis les importe. Adresses utilisées (modifiables dans `data/official_sources.toml`) :")
     for source in configured:
-        st.markdown(f"- {source.name}")
+        st.markdown(f"- {plain(source.name)}")
     if st.button("Télécharger et importer", disabled=not configured):
         import tempfile
 
@@ -87,7 +98,7 @@ with online_tab:
         with tempfile.TemporaryDirectory(prefix="dq-officiel-") as tmp, state.cursor() as cur:
             try:
                 report = fetch_official(cur, Path(tmp), progress=lambda d, t, n: bar.progress(
-                    d / t if t else 1.0, text=n or "Terminé."))
+                    d / t if t else 1.0, text=plain(n) if n else "Terminé."))
             except DQError as exc:
                 frame.show_error(exc)
             else:

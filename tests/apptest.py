@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from ui.render.text import WORD_JOINER
+
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a Markdown text escaped by `ui.render.text.plain` (escapes and joiners gone)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def open_app(page: str | None = None, *, timeout: float = 60, **query_params: str) -> AppTest:

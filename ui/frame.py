@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import duckdb
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from dq_core.errors import DQError
+from dq_core.store import failures
 from ui import cache, state
+from ui.render.text import plain
 
 QUARTIER_KEY = "quartier"
 
@@ -38,7 +43,7 @@ def choose_quartier() -> str | None:
     if wanted and wanted in labels and wanted != st.session_state.get(QUARTIER_KEY):
         st.session_state[QUARTIER_KEY] = wanted            # a shared link, or the back button
     elif wanted and wanted not in labels:
-        st.sidebar.info(f"Le quartier « {wanted} » n'existe pas dans cette base : choisissez-en un.")
+        st.sidebar.info(f"Le quartier « {plain(wanted)} » n'existe pas dans cette base : choisissez-en un.")
     if st.session_state.get(QUARTIER_KEY) not in labels:
         st.session_state[QUARTIER_KEY] = quartiers[0].code
     code = st.sidebar.selectbox(
@@ -56,7 +61,6 @@ def _sync_url() -> None:
 
 def choose_workspace() -> None:
     """Which workspace is open, and switching to another or creating one (kept for the session)."""
-    from pathlib import Path
 
     from dq_core.store import workspace
 
@@ -81,13 +85,20 @@ def choose_workspace() -> None:
                 open_workspace(workspace.create_workspace(name))
             except DQError as exc:
                 show_error(exc)
-        other = st.text_input("Ou ouvrir une base existante (chemin du fichier .duckdb)", key="other_workspace")
-        if st.button("Ouvrir", key="open_workspace") and other.strip():
-            target = Path(other.strip()).expanduser()
-            if target.suffix != ".duckdb" or not target.is_file():
-                show_error(DQError(f"« {target} » n'est pas un fichier .duckdb existant."))
-            else:
-                open_workspace(target.resolve())
+        if not workspace.shared_server():        # on a shared server, no path typed in the browser is read
+            open_other_file()
+
+
+def open_other_file() -> None:
+    from pathlib import Path
+
+    other = st.text_input("Ou ouvrir une base existante (chemin du fichier .duckdb)", key="other_workspace")
+    if st.button("Ouvrir", key="open_workspace") and other.strip():
+        target = Path(other.strip()).expanduser()
+        if target.suffix != ".duckdb" or not target.is_file():
+            show_error(DQError(f"« {target} » n'est pas un fichier .duckdb existant."))
+        else:
+            open_workspace(target.resolve())
 
 
 def open_workspace(path) -> None:
@@ -104,15 +115,27 @@ def demo_notice() -> None:
 
 
 def show_error(exc: DQError) -> None:
-    st.error(exc.message, icon=":material/error:")
+    st.error(plain(exc.message), icon=":material/error:")
 
 
 def workspace_ready() -> bool:
     """Open the workspace (building the demo on first start); a French message if it cannot."""
+    return guarded(state.data_key)
+
+
+def guarded(run: Callable[[], object]) -> bool:
+    """Run a part of the page; a damaged or foreign base, a full disk give their French message instead
+    of a crash, so that the rest of the frame (the workspace chooser) is still drawn. False on failure."""
     try:
-        state.data_key()
+        run()
     except DQError as exc:
         show_error(exc)
+        return False
+    except duckdb.Error as exc:
+        explained = failures.explain(exc, state.workspace_path())
+        if explained is None:
+            raise                                  # a bug: Streamlit logs it
+        show_error(explained)
         return False
     return True
 

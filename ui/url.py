@@ -12,9 +12,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dq_core import french
+from dq_core import fmt, french
+from ui.render.text import plain
 
 LINK_OFF = ":material/link_off:"
+# A link's parameters are short (a code, a list of 50 indicator ids fits in 2 000 characters); a longer
+# one is someone's mistake or trap and would take seconds to parse and draw: dropped before anyone reads it.
+MAX_PARAM_LENGTH = 2_000
+MAX_PARAM_NAME = 40
+MAX_PARAMS = 30
 
 
 def _text(value: object) -> str | None:
@@ -123,11 +129,27 @@ def write(*states: UrlState) -> None:
         state.write()
 
 
+def limit_params() -> None:
+    """First thing of every run (app.py): drop the parameters a link has too many of or too long, and say so."""
+    dropped: list[str] = []
+    for number, name in enumerate(list(st.query_params.keys())):
+        values = st.query_params.get_all(name)
+        if number >= MAX_PARAMS or len(name) > MAX_PARAM_NAME or any(len(v) > MAX_PARAM_LENGTH for v in values):
+            dropped.append(name if len(name) <= MAX_PARAM_NAME else name[:MAX_PARAM_NAME] + "…")
+            del st.query_params[name]
+    if dropped:
+        names = ", ".join(f"« {plain(name)} »" for name in dropped[:5]) + (" …" if len(dropped) > 5 else "")
+        st.warning(f"Lien trop long : {'le paramètre' if len(dropped) == 1 else 'les paramètres'} {names} "
+                   f"{'a été ignoré' if len(dropped) == 1 else 'ont été ignorés'} (au plus "
+                   f"{fmt.number(MAX_PARAM_LENGTH, 0)} caractères chacun, {MAX_PARAMS} paramètres). Vérifiez le lien "
+                   "reçu.", icon=LINK_OFF)
+
+
 def say_rejected(kind: french.Noun, values: list[str]) -> None:
     if values:
         n = len(values)
         st.info(f"{french.capitalised(kind.form(n))} {kind.adjective('inconnu', n)} dans le lien, "
-                f"{kind.adjective('ignoré', n)} : {', '.join(values)}.", icon=LINK_OFF)
+                f"{kind.adjective('ignoré', n)} : {plain(', '.join(values))}.", icon=LINK_OFF)
 
 
 def _write_param(param: str, text: str | None) -> None:

@@ -9,12 +9,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
+
 from dq_core import flags, fmt
 from dq_core.cli import addresses, explore
 from dq_core.errors import DQError
 from dq_core.explore.fiche import Fiche, build_fiche
 from dq_core.files.status import BatchStatus, ImportStatus
-from dq_core.store import db, territories, workspace
+from dq_core.store import db, failures, territories, workspace
 from dq_core.store.territories import REFERENCE_KEYS, REFERENCE_LABELS, list_quartiers
 
 # argparse speaks English; people using this tool read French.
@@ -48,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args) or 0
     except DQError as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)
+        return 1
+    except duckdb.Error as exc:          # a damaged file or a full disk met while working
+        explained = failures.explain(exc, workspace.resolve(getattr(args, "db", None)))
+        if explained is None:
+            raise
+        print(f"Erreur : {explained.message}", file=sys.stderr)
         return 1
     except BrokenPipeError:               # `… | head` closed the pipe: the rest was not wanted
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's own flush error

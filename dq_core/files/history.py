@@ -21,7 +21,7 @@ from dq_core.files import journal
 from dq_core.files.official_write import EDITION_MODE, mark_series_breaks
 from dq_core.files.sql import first as _first
 from dq_core.files.status import BatchStatus
-from dq_core.store import catalogue, db
+from dq_core.store import catalogue, db, failures
 from dq_core.store.catalogue import Indicator
 
 
@@ -76,7 +76,12 @@ def write_import(cur: duckdb.DuckDBPyConnection, *, source: str, file_name: str,
     try:
         return _write(cur, source, file_name, file_hash, comment, partner, mode, rows_read, new_indicators,
                       sums, protect_stored, progress, fault)
-    except duckdb.TransactionException as exc:
+    except duckdb.Error as exc:
+        explained = failures.explain(exc, db.workspace_file(cur))
+        if explained is not None:             # a full disk or temp folder, a damaged file
+            raise explained from exc
+        if not isinstance(exc, duckdb.TransactionException):
+            raise
         raise DQError("Une autre écriture dans la base a eu lieu en même temps (un autre import ?) : rien n'a "
                       "été enregistré. Recommencez l'import.") from exc
 

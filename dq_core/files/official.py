@@ -11,6 +11,7 @@ the others; a file already imported (same bytes) is skipped; a newer edition add
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -23,7 +24,7 @@ from dq_core.files.kinds import qpv_geography as geography
 from dq_core.files.read import archive
 from dq_core.files.read.source import FileSource, sniff_kind
 from dq_core.files.status import FileStatus
-from dq_core.store import db
+from dq_core.store import db, failures
 
 log = logging.getLogger(__name__)
 SOURCE = "officiel"
@@ -95,13 +96,24 @@ def _count(n: int, singular: str, plural: str) -> str:
 # --- collecting files ---------------------------------------------------------------------------
 
 def collect_folder(folder: str | Path) -> list[FileSource]:
-    """Every file under `folder` (recursively), shapefile sets grouped, zip archives opened."""
+    """Every file under `folder` (recursively), shapefile sets grouped, zip archives opened.
+
+    Symbolic links are never followed, to a file or to a folder: a folder of downloads holds files, and
+    a link could lead anywhere on the machine."""
     root = Path(folder).expanduser()
+    if root.is_symlink():
+        raise DQError(f"« {root} » est un lien symbolique : indiquez le dossier lui-même.")
     if not root.is_dir():
         raise DQError(f"Le dossier « {root} » n'existe pas ou n'est pas un dossier.")
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
-    items = [(str(p.relative_to(root)), p) for p in files]
-    return _group(items)
+    return _group([(str(p.relative_to(root)), p) for p in _folder_files(root)])
+
+
+def _folder_files(root: Path) -> list[Path]:
+    found = []
+    for parent, folders, names in os.walk(root, followlinks=False):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(Path(parent) / name for name in names if not name.startswith("."))
+    return sorted(p for p in found if not p.is_symlink() and p.is_file())
 
 
 def collect_uploads(uploads: Iterable[tuple[str, bytes]]) -> list[FileSource]:
@@ -245,6 +257,9 @@ def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource, only: set[str
     except DQError as exc:
         return FileOutcome(source.name, FileStatus.FAILED, exc.message, kind.name)
     except Exception as exc:  # noqa: BLE001 - rolled back; reported, the next files go on
+        explained = failures.explain(exc, db.workspace_file(cur))      # a full disk, a damaged base
+        if explained is not None:
+            return FileOutcome(source.name, FileStatus.FAILED, explained.message, kind.name)
         log.exception("writing %s", source.name)
         return FileOutcome(source.name, FileStatus.FAILED, f"Import annulé, la base est inchangée "
                            f"({exc.__class__.__name__}).", kind.name)

@@ -33,6 +33,7 @@ from dq_core.files.report import CHOICE, WARNING, ImportReport, Problem
 from dq_core.files.sql import first as _first
 from dq_core.files.sql import register
 from dq_core.files.status import ImportStatus
+from dq_core.store import db
 from dq_core.store.catalogue import Indicator, load_indicators
 
 STATUS_WORDS = {
@@ -78,7 +79,7 @@ def split_uploads(sources: list[FileSource]) -> tuple[FileSource | None, FileSou
     for source in sources:
         is_declarations = False
         if source.size < 2_000_000 and sniff_kind(source) in ("csv", "xlsx"):
-            con = duckdb.connect()
+            con = db.open_duckdb()
             try:
                 cur = con.cursor()
                 install_macros(cur)

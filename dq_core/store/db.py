@@ -6,11 +6,13 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 
 from dq_core.errors import DQError
+from dq_core.store import failures
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEMO_DB_PATH = PROJECT_DIR / "data" / "demo.duckdb"
@@ -197,43 +199,97 @@ def default_db_path() -> Path:
     return Path(env).expanduser() if env else DEMO_DB_PATH
 
 
+# No connection installs or loads an extension on its own: opening a file that is not a DuckDB database
+# (a SQLite file renamed .duckdb) would otherwise make DuckDB download one from the internet.
+OFFLINE_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def open_duckdb(path: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
+    """Every DuckDB connection of the application, in memory or on a file: offline by configuration."""
+    return duckdb.connect(str(path), config=dict(OFFLINE_CONFIG))
+
+
 def connect(path: str | Path, *, target_version: int = SCHEMA_VERSION) -> duckdb.DuckDBPyConnection:
     """Open (creating and migrating as needed) a workspace file and return its connection.
 
-    Keep one connection per process and take a `cursor()` per thread or operation (DuckDB 2 refuses
-    concurrent calls on one connection).
+    A file that is not a Data & Quartiers database (empty, SQLite, damaged, another schema) is refused
+    with a French message and left untouched. Keep one connection per process and take a `cursor()`
+    per thread or operation (DuckDB 2 refuses concurrent calls on one connection).
     """
     path = Path(path) if str(path) != ":memory:" else path
     if isinstance(path, Path):
+        failures.check_file(path)
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path))
-    except duckdb.IOException as exc:
-        raise DQError(_lock_message(path, exc)) from exc
+        con = open_duckdb(path)
     except duckdb.Error as exc:
-        raise DQError(f"Impossible d'ouvrir la base de données « {path} » : ce fichier n'est pas une "
-                      f"base Data & Quartiers lisible ({exc.__class__.__name__}).") from exc
-    migrate(con, target_version)
+        raise (_lock_error(path, exc) or failures.explain(exc, path) or failures.damaged(path)) from exc
+    try:
+        migrate(con, target_version)
+        check_schema(con, path, target_version)
+    except DQError:
+        con.close()
+        raise
+    except duckdb.Error as exc:
+        con.close()
+        raise (failures.explain(exc, path) or failures.damaged(path)) from exc
     return con
 
 
-def _lock_message(path: str | Path, exc: Exception) -> str:
+def _lock_error(path: str | Path, exc: Exception) -> DQError | None:
     text = str(exc)
-    if "lock" in text.lower():
-        pid = re.search(r"PID (\d+)", text)
-        holder = f" (processus {pid.group(1)})" if pid else ""
-        return (f"La base « {path} » est déjà ouverte par un autre programme{holder}, probablement "
-                "l'application Data & Quartiers. Fermez-la, ou travaillez sur une autre base avec --db.")
-    return f"Impossible d'ouvrir la base de données « {path} » : {text}"
+    if "could not set lock" not in text.lower() and "conflicting lock" not in text.lower():
+        return None
+    pid = re.search(r"PID (\d+)", text)
+    holder = f" (processus {pid.group(1)})" if pid else ""
+    return DQError(f"La base « {path} » est déjà ouverte par un autre programme{holder}, probablement "
+                   "l'application Data & Quartiers. Fermez-la, ou travaillez sur une autre base avec --db.")
 
 
 def schema_version(cur: duckdb.DuckDBPyConnection) -> int:
     has_meta = cur.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
     if not has_meta:
+        others = cur.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0]
+        if others:               # someone else's DuckDB file: never create our tables inside it
+            raise failures.foreign_schema(None, "pas de table « meta »")
         return 0
     row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    if row is None:
+        return 0
+    if not str(row[0]).isdigit():
+        raise failures.foreign_schema(None, "version de schéma illisible")
+    return int(row[0])
+
+
+def check_schema(cur: duckdb.DuckDBPyConnection, path: str | Path | None = None,
+                 version: int = SCHEMA_VERSION) -> None:
+    """Refuse a file whose tables or columns are not those of `version` (one dropped by another program)."""
+    found: dict[str, set[str]] = {}
+    for table, column in cur.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                     "WHERE table_schema = 'main'").fetchall():
+        found.setdefault(table, set()).add(column)
+    for table, columns in _expected_schema(version).items():
+        if table not in found:
+            raise failures.foreign_schema(path, f"table manquante : {table}")
+        missing = sorted(columns - found[table])
+        if missing:
+            raise failures.foreign_schema(path, f"colonne manquante dans {table} : {', '.join(missing)}")
+
+
+@lru_cache(maxsize=4)
+def _expected_schema(version: int) -> dict[str, frozenset[str]]:
+    con = open_duckdb()
+    try:
+        migrate(con, version)
+        rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                           "WHERE table_schema = 'main'").fetchall()
+    finally:
+        con.close()
+    tables: dict[str, set[str]] = {}
+    for table, column in rows:
+        tables.setdefault(table, set()).add(column)
+    return {table: frozenset(columns) for table, columns in tables.items()}
 
 
 def migrate(con: duckdb.DuckDBPyConnection, target_version: int = SCHEMA_VERSION) -> int:
@@ -296,3 +352,12 @@ def new_batch(cur: duckdb.DuckDBPyConnection, source: str, *, file_name: str | N
         "INSERT INTO import_batch (id, source, file_name, file_hash, comment) "
         "VALUES (nextval('batch_id_seq'), ?, ?, ?, ?) RETURNING id",
         [source, file_name, file_hash, comment]).fetchone()[0]
+
+
+def workspace_file(cur: duckdb.DuckDBPyConnection) -> Path | None:
+    """The file the connection works on (None in memory), for messages about it."""
+    try:
+        row = cur.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    except duckdb.Error:
+        return None
+    return Path(row[0]) if row and row[0] else None

@@ -13,9 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import duckdb
 import pandas as pd
 
+from dq_core.store import db
 from dq_core.store.db import PROJECT_DIR
 
 REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
@@ -54,7 +54,7 @@ class Reference:
 
 @lru_cache(maxsize=1)
 def load_reference() -> Reference:
-    con = duckdb.connect()
+    con = db.open_duckdb()
     try:
         frame = con.execute("SELECT * FROM read_parquet(?)", [str(COG_PATH)]).df()
     finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from dq_core.errors import DQError
-from dq_core.store import db
+from dq_core.store import db, failures
 
 
 def resolve(path: str | Path | None = None) -> Path:
@@ -54,6 +54,12 @@ def open_cursor(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConne
         con.close()
 
 
+def shared_server() -> bool:
+    """`DQ_SHARED_SERVER=1`: several people use one server (a training room). Then nothing reads a path
+    typed in the browser — no folder to import, no other file to open: files come by upload only."""
+    return os.environ.get("DQ_SHARED_SERVER", "").strip().lower() in ("1", "true", "oui", "yes")
+
+
 DEMO_NAME = "Démonstration (données fictives)"
 
 
@@ -76,9 +82,10 @@ def stored_name(path: Path) -> str | None:
     if not path.is_file():
         return None
     try:
+        failures.check_file(path)          # an empty or SQLite file is never handed to DuckDB
         # Same configuration as `db.connect`: inside this process DuckDB then shares the open database.
-        con = duckdb.connect(str(path))
-    except duckdb.Error:
+        con = db.open_duckdb(path)
+    except (DQError, duckdb.Error):
         return None
     try:
         row = con.execute("SELECT value FROM meta WHERE key = 'workspace_name'").fetchone()

@@ -72,5 +72,5 @@ def test_a_file_locked_by_another_process_gives_a_french_message(tmp_path):
 def test_not_a_database_is_a_french_error(tmp_path):
     path = tmp_path / "notes.duckdb"
     path.write_text("ceci n'est pas une base")
-    with pytest.raises(DQError, match="Impossible d'ouvrir"):
+    with pytest.raises(DQError, match="pas une base Data & Quartiers"):
         db.connect(path)

@@ -64,9 +64,9 @@ def why_not_recognised(sample: Sample) -> str:
     companion = insee_sources.companion_message(header)
     if companion:
         return companion
-    shown = ", ".join(header[:5]) + ("…" if len(header) > 5 else "")
-    return (f"En-tête non reconnu ({shown}) : ni base thématique de l'Insee, ni liste ou contours de quartiers, "
-            "ni table de correspondance, ni tableau de partenaire.")
+    # Never quote the file: it may be anything on the machine (a folder's stray file, /etc/passwd).
+    return (f"En-tête non reconnu ({len(header)} colonne{'s' if len(header) > 1 else ''}) : ni base thématique "
+            "de l'Insee, ni liste ou contours de quartiers, ni table de correspondance, ni tableau de partenaire.")
 
 
 __all__ = ["BY_NAME", "KINDS", "FileKind", "NotRecognised", "Reading", "Sample", "recognise", "why_not_recognised"]

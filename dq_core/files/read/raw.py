@@ -22,6 +22,7 @@ from dq_core.files.read.source import FileSource
 from dq_core.files.read.text import TextFile, csv_error, normalise_text, scan_from, sniff_delimiter, to_utf8
 from dq_core.files.read.xlsx import formulas_without_value, open_workbook, sheet_rows
 from dq_core.files.sql import first as _first
+from dq_core.store import db
 
 BATCH_ROWS = 200_000
 HEADER_SEARCH_ROWS = 30
@@ -64,7 +65,7 @@ def read_raw(cur: duckdb.DuckDBPyConnection, source: FileSource, kind: str,
 
 def read_rows(source: FileSource, kind: str, known: KnownCell) -> tuple[list[str], list[dict]]:
     """A small table (a companion file of indicator declarations) as header + list of row dicts."""
-    con = duckdb.connect()
+    con = db.open_duckdb()
     try:
         cur = con.cursor()
         raw = read_raw(cur, source, kind, known)
