@@ -35,6 +35,7 @@ def test_a_list_of_addresses_is_counted_per_quartier_in_chromium(tmp_path):
         if SHOTS:
             Path(SHOTS).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(Path(SHOTS) / "adresses.png"), full_page=True)
+        page.get_by_test_id("stMetricValue").nth(2).wait_for(timeout=30_000)
         values = [" ".join(t.split()) for t in page.get_by_test_id("stMetricValue").all_inner_texts()]
         assert values == ["10", "8", "6 (75,0 %)"], values               # 6 of the 8 addresses located
         assert page_problems(page) == [] and page.outside_requests == []
