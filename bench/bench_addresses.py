@@ -47,7 +47,7 @@ def street_names(n: int, rng: random.Random) -> list[tuple[str, str]]:
     out, seen = [], set()
     while len(out) < n:
         kind, short = rng.choice(TYPES)
-        name = f"{rng.choice(NAMES)} {rng.randint(1, 999)}" if len(seen) > len(TYPES) * len(NAMES) else rng.choice(NAMES)
+        name = f"{rng.choice(NAMES)} {rng.randint(1, 999)}" if len(seen) >= len(TYPES) * len(NAMES) // 2 else rng.choice(NAMES)
         official = f"{kind} {name}"
         if official in seen:
             continue
