@@ -105,3 +105,12 @@ def build_tiny_workspace(path: str | Path, *, demo: bool = True) -> Path:
         insert_observations(cur, tiny_observations(), batch)
     con.close()
     return Path(path)
+
+
+def user_workspace(path):
+    """(connection, cursor) on a new or existing workspace marked as the user's own (official imports go there)."""
+    con = db.connect(path)
+    cur = con.cursor()
+    with db.transaction(cur):
+        db.set_meta(cur, "workspace_kind", "user")
+    return con, cur

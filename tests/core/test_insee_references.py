@@ -18,20 +18,13 @@ from dq_core.files.history import undo_import
 from dq_core.files.kinds import caf_iris, insee_references
 from dq_core.files.official import import_sources, read_file
 from dq_core.files.read.source import FileSource
-from dq_core.store import db, reference
+from dq_core.store import reference
 from tests.core.test_official_readers import MALAKOFF_DEMO_2022, demo_csv
+from tests.factories import user_workspace
 from tests.reference_fixtures import caf_csv, caf_row, disp_csv, disp_row
 
 NANTES, SAINT_HERBLAIN, NANTES_METROPOLE = "44109", "44162", "244400404"
 FORMER_COMMUNE = "44004"            # Anetz, a commune déléguée of Vair-sur-Loire (44163) since 2016
-
-
-def user_workspace(path):
-    con = db.connect(path)
-    cur = con.cursor()
-    with db.transaction(cur):
-        db.set_meta(cur, "workspace_kind", "user")
-    return con, cur
 
 
 def _read(name: str, data: bytes):

@@ -15,16 +15,8 @@ from dq_core.files.kinds.insee_editions import data_year
 from dq_core.files.official import import_sources
 from dq_core.files.read.source import FileSource
 from dq_core.files.read.tables import read_csv_text
-from dq_core.store import db
+from tests.factories import user_workspace
 from tests.official_fixtures import NATIONAL, OFFICIAL, require_official
-
-
-def user_workspace(path):
-    con = db.connect(path)
-    cur = con.cursor()
-    with db.transaction(cur):
-        db.set_meta(cur, "workspace_kind", "user")
-    return con, cur
 
 
 def test_the_edition_dictionary_gives_each_column_its_data_year():

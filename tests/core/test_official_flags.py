@@ -16,16 +16,9 @@ from dq_core.files.official import import_sources
 from dq_core.files.read.source import FileSource
 from dq_core.files.read.tables import read_csv_text
 from dq_core.store import db
+from tests.factories import user_workspace
 from tests.import_files import HEADER, csv_bytes
 from tests.official_fixtures import REGIONAL, require_official
-
-
-def user_workspace(path):
-    con = db.connect(path)
-    cur = con.cursor()
-    with db.transaction(cur):
-        db.set_meta(cur, "workspace_kind", "user")
-    return con, cur
 
 
 def test_brev_is_the_low_declared_income_rate_not_the_poverty_rate():

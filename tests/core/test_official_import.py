@@ -15,18 +15,10 @@ from dq_core.files.read.source import FileSource
 from dq_core.privacy import Relation, recoverable_cells
 from dq_core.store import db
 from dq_core.store.territories import get_quartier
-from tests.factories import build_tiny_workspace
+from tests.factories import build_tiny_workspace, user_workspace
 from tests.official_fixtures import NATIONAL, OFFICIAL, QPV2024, REGIONAL, require_official
 
 pytestmark = pytest.mark.official
-
-
-def user_workspace(path):
-    con = db.connect(path)
-    cur = con.cursor()
-    with db.transaction(cur):
-        db.set_meta(cur, "workspace_kind", "user")
-    return con, cur
 
 
 @pytest.fixture(scope="module")
