@@ -8,14 +8,8 @@ from dq_core.files.official import import_sources
 from dq_core.files.read.source import FileSource
 from dq_core.store import db
 from dq_core.store.geography import linked_series, perimeter_notice, predecessors, quartier_notice, successors
+from tests.linked_fixtures import revn
 from tests.official_fixtures import correspondence_csv
-
-REVN_HEADER = "CODGEO;LIBGEO;PMIMP;TP60;DISP_Q2;NOTE_FILO;A;APPA;ARSAS;AAAH;NOTE_CNAF"
-
-
-def revn(*rows: str) -> bytes:
-    return ("\ufeff" + "\r\n".join([REVN_HEADER, *rows]) + "\r\n").encode("utf-8")
-
 
 LIST_2024 = ("\ufeffcode_qp;lib_qp;insee_reg;lib_reg;insee_dep;lib_dep;insee_com;lib_com;siren_epci;lib_epci;;;\n"
              "QN04413M;Malakoff;52;Pays de la Loire;44;Loire-Atlantique;44109;Nantes;244400404;Nantes Métropole;;;\n"
