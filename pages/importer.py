@@ -24,7 +24,7 @@ from dq_core.files.partner.layouts import LAYOUT_ROLES, partner_threshold, set_p
 from dq_core.files.read.periods import parse_period
 from dq_core.files.refused import refused_file_name, refused_workbook
 from dq_core.files.status import BatchStatus, ImportStatus
-from ui import cache, first_steps, frame, state
+from ui import cache, first_steps, frame, room, state
 from ui.render.text import plain
 
 frame.require_app()
@@ -53,8 +53,15 @@ LAYOUT_LABELS = {"long": "Format long (une ligne par territoire, indicateur et p
 NONE = "—"
 
 key = state.data_key()
-in_demo = cache.is_demo(key)
-if in_demo:
+# In a training room, the trainer may open imports in each participant's own copy of the demo.
+in_demo = cache.is_demo(key) and not (room.active() and room.imports_allowed())
+if room.read_only(state.workspace_path()):
+    st.info("Cet espace de travail est offert **en lecture seule** pendant la formation : vous pouvez y vérifier "
+            "un fichier ; pour importer, ouvrez votre copie de la démonstration.", icon=":material/lock:")
+elif in_demo and room.active():
+    st.info("Pendant la formation, l'import dans votre copie de la démonstration est ouvert par la personne qui "
+            "anime la formation. En attendant, vous pouvez vérifier un fichier.", icon=":material/science:")
+elif in_demo:
     st.info("La base ouverte est la **démonstration** : ses données sont fictives et le restent. Vous pouvez "
             "y vérifier un fichier pour vous exercer ; pour l'importer, créez d'abord votre propre espace de "
             "travail (le fichier déposé ci-dessous y reste prêt).", icon=":material/science:")
@@ -187,7 +194,8 @@ if uploads:
         buttons = st.columns([1, 1, 3])
         check = buttons[0].button("Vérifier seulement", icon=":material/fact_check:", key="import_check")
         confirm = buttons[1].button("Importer", type="primary", icon=":material/upload:", key="import_confirm",
-                                    disabled=in_demo, help="La démonstration reste fictive : créez votre espace de "
+                                    disabled=in_demo or room.read_only(state.workspace_path()),
+                                    help="La démonstration reste fictive : créez votre espace de "
                                     "travail (en haut de la page) pour importer." if in_demo else None)
         if check or confirm:
             bar = st.progress(0.0, text="Lecture du fichier…")

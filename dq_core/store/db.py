@@ -236,6 +236,25 @@ def connect(path: str | Path, *, target_version: int = SCHEMA_VERSION) -> duckdb
     return con
 
 
+def connect_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open a workspace file that is already at the current schema, read-only: several processes may
+    hold it at once (a training room's server processes sharing its reference workspaces)."""
+    path = Path(path)
+    failures.check_file(path)
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=dict(OFFLINE_CONFIG))
+    except duckdb.Error as exc:
+        raise (_lock_error(path, exc) or failures.explain(exc, path) or failures.damaged(path)) from exc
+    try:
+        if schema_version(con) != SCHEMA_VERSION:
+            raise failures.foreign_schema(path, "version de schéma différente")
+        check_schema(con, path)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def _lock_error(path: str | Path, exc: Exception) -> DQError | None:
     text = str(exc)
     if "could not set lock" not in text.lower() and "conflicting lock" not in text.lower():
