@@ -34,7 +34,8 @@ PAGES = {
 if room.active():                          # a training room: nothing without the code; the trainer's page
     room.require_identity()
     if room.is_trainer():
-        PAGES["Formation"] = [st.Page("pages/salle.py", title="Salle de formation", icon=":material/groups:")]
+        PAGES["Formation"] = [st.Page("ui/room_page.py", title="Salle de formation", icon=":material/groups:",
+                                      url_path="salle")]
 
 page = st.navigation(PAGES)
 

@@ -43,8 +43,9 @@ def pool() -> ConnectionPool:
 
 
 def identity() -> Identity | None:
-    token = st.context.cookies.get(COOKIE) or st.session_state.get(TOKEN_KEY)
-    return room().identity(token)
+    cookie = st.context.cookies.get(COOKIE)
+    token = cookie if isinstance(cookie, str) else None      # (AppTest's stand-in client is no string)
+    return room().identity(token or st.session_state.get(TOKEN_KEY))
 
 
 def require_identity() -> Identity:

@@ -146,7 +146,7 @@ async def _read_body(receive, limit: int) -> bytes:
 
 
 SECURITY_HEADERS = [(b"cache-control", b"no-store"), (b"x-frame-options", b"DENY"),
-                    (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+                    (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
                     (b"content-security-policy", b"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")]
 
 
