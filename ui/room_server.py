@@ -35,6 +35,11 @@ def config(room: Room) -> dict:
 
 
 def main() -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+
+    # Thirty participants open their links at once, right after the start: every first request must run
+    # through app.py (st.navigation), none in Streamlit's old "pages folder" mode (see frame.py).
+    PagesManager.uses_pages_directory = False
     room = Room(Path(os.environ["DQ_ROOM_DIR"]))
     gate = Middleware(RoomGate, room_dir=room.folder, behind_proxy=os.environ.get("DQ_ROOM_BEHIND_PROXY") == "1")
     st.App(ROOT / "app.py", middleware=[gate]).run(config=config(room))
