@@ -155,13 +155,24 @@ def enter_code(base: str) -> str:
     raise RuntimeError("le code n'a pas ouvert la salle")
 
 
-async def participant(base: str, quartiers: list[str], n: int, switches: int, results: Results) -> None:
+@dataclass(frozen=True)
+class Plan:
+    participants: int
+    switches: int
+    pause: float          # seconds a person reads before the next click (0: clicks back to back)
+    arrivals: float       # participants arrive over this many seconds (0: all at once)
+
+
+async def participant(base: str, quartiers: list[str], n: int, plan: Plan, results: Results) -> None:
     async def timed(step: str, work):
         start = time.perf_counter()
         value = await work
         results.times[step].append(time.perf_counter() - start)
+        await asyncio.sleep(plan.pause)
         return value
 
+    switches = plan.switches
+    await asyncio.sleep(plan.arrivals * n / max(1, plan.participants))
     try:
         cookie = await timed("code", asyncio.to_thread(enter_code, base))
         first = quartiers[n % len(quartiers)]
@@ -203,6 +214,17 @@ def server_pids(launcher: int) -> list[int]:
     return found
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (all their threads), from /proc."""
+    total = 0
+    for pid in pids:
+        stat = Path(f"/proc/{pid}/stat")
+        if stat.exists():
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def peak_mb(pids: list[int]) -> float:
     total = 0
     for pid in pids:
@@ -223,29 +245,36 @@ def start_room(processes: int, port: int) -> subprocess.Popen:
     raise RuntimeError("la salle n'a pas démarré")
 
 
-def measure(processes: int, participants: int, switches: int, quartiers: list[str]) -> None:
+def measure(processes: int, plan: Plan, quartiers: list[str]) -> None:
     port = free_port()
     room = start_room(processes, port)
     base = f"http://127.0.0.1:{port}"
     results = Results()
     try:
         pids = server_pids(room.pid)
+        cpu_before, client_before, load = cpu_seconds(pids), time.process_time(), os.getloadavg()[0]
         start = time.perf_counter()
 
         async def everyone():
-            await asyncio.gather(*(participant(base, quartiers, n, switches, results) for n in range(participants)))
+            await asyncio.gather(*(participant(base, quartiers, n, plan, results) for n in range(plan.participants)))
         asyncio.run(everyone())
         elapsed = time.perf_counter() - start
-        memory = peak_mb(pids)
+        memory, cpu = peak_mb(pids), cpu_seconds(pids) - cpu_before
+        client_cpu, load = time.process_time() - client_before, max(load, os.getloadavg()[0])
     finally:
         room.send_signal(2)
         room.wait(30)
-    report(processes, participants, elapsed, memory, results)
-
-
-def report(processes: int, participants: int, elapsed: float, memory: float, results: Results) -> None:
     setup = "1 processus Streamlit" if processes == 1 else f"{processes} processus Streamlit derrière nginx"
-    print(f"\n== {setup}, {participants} participants simultanés ({elapsed:.1f} s en tout) ==")
+    rhythm = "clics enchaînés sans pause" if not plan.pause else f"{plan.pause:g} s de lecture entre deux clics"
+    print(f"\n== {setup}, {plan.participants} participants simultanés, {rhythm}, arrivées sur "
+          f"{plan.arrivals:g} s ({elapsed:.1f} s en tout ; charge de la machine jusqu'à {load:.1f}) ==")
+    clicks = sum(len(v) for v in results.times.values())
+    print(f"temps de calcul du serveur : {cpu:.1f} s ({1000 * cpu / max(1, clicks):.0f} ms par action) ; "
+          f"des participants simulés (même machine) : {client_cpu:.1f} s")
+    report(memory, results)
+
+
+def report(memory: float, results: Results) -> None:
     print(f"{'étape':<12}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}")
     for step, values in results.times.items():
         if values:
@@ -263,13 +292,17 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=30)
     parser.add_argument("--processus", type=int, nargs="+", default=[1, 3])
     parser.add_argument("--switches", type=int, default=5)
+    parser.add_argument("--pause", type=float, nargs="+", default=[0.0],
+                        help="secondes de lecture entre deux clics (plusieurs valeurs : une mesure chacune)")
+    parser.add_argument("--arrivees", type=float, default=0.0, help="les participants arrivent sur N secondes")
     args = parser.parse_args()
     with workspace.open_cursor() as cur:                    # builds the demo if it is missing
         quartiers = [q.code for q in list_quartiers(cur)]
     print(f"Démonstration : {len(quartiers)} quartiers ; machine : {os.cpu_count()} cœurs, "
           f"charge {os.getloadavg()[0]:.1f} au départ.")
-    for processes in args.processus:
-        measure(processes, args.participants, args.switches, quartiers)
+    for pause in args.pause:
+        for processes in args.processus:
+            measure(processes, Plan(args.participants, args.switches, pause, args.arrivees), quartiers)
 
 
 if __name__ == "__main__":

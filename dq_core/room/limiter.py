@@ -14,6 +14,7 @@ LOCK_AFTER = 6             # failures in a row before a lock-out
 LOCK_SECONDS = 300.0       # first lock-out; doubles with each new one (at most LONGEST_LOCK)
 LONGEST_LOCK = 3600.0
 ROOM_FAILURES_PER_MINUTE = 30   # beyond this, every client waits (a distributed guess)
+MAX_CLIENTS = 10_000       # clients remembered; past it, those not locked out are forgotten
 
 
 @dataclass
@@ -66,6 +67,8 @@ class AttemptLimiter:
         """Record a wrong code; returns the lock-out it causes, if any."""
         now = self.clock()
         with self._lock:
+            if len(self._clients) >= MAX_CLIENTS:
+                self._clients = {k: v for k, v in self._clients.items() if v.locked_until > now}
             state = self._clients.setdefault(client, _Client())
             state.failures += 1
             self._room_failures.append(now)
