@@ -53,7 +53,9 @@ TIMEOUT = 60.0
 @dataclass
 class Results:
     times: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STEPS})
+    cpu: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STEPS})
     errors: list[str] = field(default_factory=list)
+    server_pids: list[int] = field(default_factory=list)
 
 
 class Session:
@@ -165,9 +167,11 @@ class Plan:
 
 async def participant(base: str, quartiers: list[str], n: int, plan: Plan, results: Results) -> None:
     async def timed(step: str, work):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds(results.server_pids)
         value = await work
         results.times[step].append(time.perf_counter() - start)
+        if plan.participants == 1:          # alone: the server's CPU time is this step's own
+            results.cpu[step].append(cpu_seconds(results.server_pids) - cpu)
         await asyncio.sleep(plan.pause)
         return value
 
@@ -251,7 +255,7 @@ def measure(processes: int, plan: Plan, quartiers: list[str]) -> None:
     base = f"http://127.0.0.1:{port}"
     results = Results()
     try:
-        pids = server_pids(room.pid)
+        pids = results.server_pids = server_pids(room.pid)
         cpu_before, client_before, load = cpu_seconds(pids), time.process_time(), os.getloadavg()[0]
         start = time.perf_counter()
 
@@ -275,12 +279,14 @@ def measure(processes: int, plan: Plan, quartiers: list[str]) -> None:
 
 
 def report(memory: float, results: Results) -> None:
-    print(f"{'étape':<12}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}")
+    alone = any(results.cpu.values())
+    print(f"{'étape':<12}{'n':>5}{'p50':>8}{'p95':>8}{'max':>8}" + (f"{'CPU serveur':>14}" if alone else ""))
     for step, values in results.times.items():
         if values:
             ordered = sorted(values)
             p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-            print(f"{step:<12}{len(values):>5}{statistics.median(values):>8.2f}{p95:>8.2f}{ordered[-1]:>8.2f}")
+            cpu = f"{statistics.median(results.cpu[step]):>14.2f}" if alone else ""
+            print(f"{step:<12}{len(values):>5}{statistics.median(values):>8.2f}{p95:>8.2f}{ordered[-1]:>8.2f}{cpu}")
     print(f"erreurs : {len(results.errors)}")
     for error in results.errors[:10]:
         print(f"  {error}")

@@ -62,8 +62,12 @@ def require_identity() -> Identity:
 def own_copy() -> Path:
     """This participant's copy of the demo (made at the first visit, made anew after a reset)."""
     who = require_identity()
-    drop_stale_copies(room(), pool(), who.id)
-    return room().ensure_copy(who.id)
+    path = room().copy_path(who.id)
+    if pool().current_copy.get(who.id) != path or not path.exists():    # first visit, or after a reset
+        drop_stale_copies(room(), pool(), who.id)
+        room().ensure_copy(who.id)
+        pool().current_copy[who.id] = path
+    return path
 
 
 def workspace_path(chosen: str | None) -> Path:
@@ -97,7 +101,7 @@ def workspace_choices() -> dict[str, str]:
     """What a participant may open: their own copy, then each workspace offered read-only."""
     who = require_identity()
     mine = "Ma copie de la démonstration" + ("" if who.is_trainer else f" (participant n° {who.number})")
-    choices = {str(own_copy().resolve()): mine}
+    choices = {str(own_copy().resolve()): mine}      # resolved, as ui.state compares them
     choices.update({str(o.path.resolve()): o.name for o in room().offered})
     return choices
 

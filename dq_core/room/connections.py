@@ -22,6 +22,7 @@ class ConnectionPool:
     def __init__(self) -> None:
         self._connections: dict[str, duckdb.DuckDBPyConnection] = {}
         self._lock = threading.Lock()
+        self.current_copy: dict[str, Path] = {}      # participant id → the copy this process last served
 
     def get(self, room: Room, path: str | Path) -> duckdb.DuckDBPyConnection:
         key = str(Path(path).resolve())

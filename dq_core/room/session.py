@@ -58,7 +58,7 @@ class Room:
     """A training session; cheap to build (each page run makes one from the folder)."""
 
     def __init__(self, folder: Path):
-        self.folder = Path(folder)
+        self.folder = Path(os.path.abspath(folder))
         config = json.loads((self.folder / "room.json").read_text(encoding="utf-8"))
         self._secret = bytes.fromhex(config["secret"])
         self.code: str = config["code"]
@@ -66,6 +66,10 @@ class Room:
         self.upload_mb: int = config.get("upload_mb", 20)
         self.reference = self.folder / "reference" / "demo.duckdb"
         self.offered = [Offered(o["name"], self.folder / "reference" / o["file"]) for o in config["offered"]]
+        self._settings: dict = {}
+        self._settings_stamp: tuple | None = None
+        self._reference_dir = os.path.abspath(self.folder / "reference")
+        self._offered_paths = {os.path.abspath(o.path) for o in self.offered}
 
     # --- who is who ------------------------------------------------------------------------------
 
@@ -135,8 +139,14 @@ class Room:
     # --- the trainer's settings ------------------------------------------------------------------
 
     def settings(self) -> dict:
+        """The trainer's settings as on disk (read again only when the file changed: every page run asks)."""
+        path = self.folder / "settings.json"
         try:
-            return json.loads((self.folder / "settings.json").read_text(encoding="utf-8"))
+            stamp = path.stat()
+            stamp = (stamp.st_mtime_ns, stamp.st_size, stamp.st_ino)
+            if stamp != self._settings_stamp:
+                self._settings, self._settings_stamp = json.loads(path.read_text(encoding="utf-8")), stamp
+            return self._settings
         except (OSError, ValueError):
             return {"imports_allowed": False, "generation": 0, "resets": {}}
 
@@ -186,14 +196,15 @@ class Room:
         current = self.copy_path(participant_id)
         return [p for p in (self.folder / "copies").glob(f"{participant_id}-*.duckdb") if p != current]
 
+    # Plain string comparisons of absolute paths (no file system call): every page run asks many times.
     def is_reference(self, path: Path) -> bool:
         """Whether `path` is one of the read-only workspaces shared by every participant."""
-        return Path(path).resolve().parent == (self.folder / "reference").resolve()
+        return os.path.dirname(os.path.abspath(path)) == self._reference_dir
 
     def owns(self, identity: Identity, path: Path) -> bool:
         """Whether this identity may open `path`: its own copy, or a shared read-only workspace."""
-        path = Path(path).resolve()
-        return path == self.copy_path(identity.id).resolve() or path in {o.path.resolve() for o in self.offered}
+        path = os.path.abspath(path)
+        return path == os.path.abspath(self.copy_path(identity.id)) or path in self._offered_paths
 
 
 def create_room(parent: Path | None = None, *, code: str | None = None, model: Path | None = None,
