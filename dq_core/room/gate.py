@@ -10,6 +10,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
+from dq_core.errors import DQError
 from dq_core.room.limiter import AttemptLimiter, Verdict
 from dq_core.room.session import Identity, Room
 
@@ -68,7 +69,10 @@ class RoomGate:
         if verdict.refused:
             return await _respond(send, 429, code_page(wanted, locked_message(verdict)))
         await self.sleep(verdict.delay)
-        identity = self.room.enter(form.get("code", [""])[0])
+        try:
+            identity = self.room.enter(form.get("code", [""])[0])
+        except DQError as full:
+            return await _respond(send, 503, code_page(wanted, full.message))
         if identity is None:
             after = self.limiter.failed(client)
             message = locked_message(after) if after.refused else ("Ce code n'est pas le bon. Vérifiez-le "

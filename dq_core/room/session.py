@@ -26,6 +26,7 @@ from dq_core.store import db
 
 TRAINER = "formateur"
 PARTICIPANT = "participant"
+MAX_PARTICIPANTS = 200     # each gets a copy on disk: whoever has the code cannot fill the disk
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,9 @@ class Room:
         ident = secrets.token_hex(8)
         number = len(list(folder.glob("*.json"))) + 1
         while True:        # O_EXCL: two processes never give out the same number
+            if number > MAX_PARTICIPANTS:
+                raise DQError(f"La salle est complète ({MAX_PARTICIPANTS} participants) : demandez à la personne "
+                              "qui anime la formation.")
             try:
                 fd = os.open(folder / f"{number}.json", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             except FileExistsError:

@@ -112,6 +112,16 @@ def test_each_participant_has_a_copy_and_resets_give_fresh_ones(room):
     assert not room.owns(b, copy_b)
 
 
+def test_a_full_room_says_so(room, monkeypatch):
+    from dq_core.room import session
+
+    monkeypatch.setattr(session, "MAX_PARTICIPANTS", 2)
+    room.enter(CODE), room.enter(CODE)
+    with pytest.raises(DQError, match="complète"):
+        room.enter(CODE)
+    assert room.enter(room.trainer_code).is_trainer             # the trainer still gets in
+
+
 def test_the_trainer_opens_imports(room):
     assert not room.imports_allowed
     room.allow_imports(True)
