@@ -16,7 +16,7 @@ from dq_core.room.session import Identity, Room
 from dq_core.store import db
 
 # The identity token may also sit in the session state (AppTest cannot send cookies); it is signed,
-# and no widget has this key, so a browser cannot put one there.
+# and no widget has this key (nor IDENTITY_KEY's), so a browser cannot put one there.
 TOKEN_KEY = "room_token"
 
 
@@ -42,10 +42,21 @@ def pool() -> ConnectionPool:
     return _pool(os.environ["DQ_ROOM_DIR"])
 
 
+IDENTITY_KEY = "_room_identity"
+
+
 def identity() -> Identity | None:
+    """Who this session is. A session's websocket carries one cookie for its whole life (the door let
+    it in with it), so the answer is kept in the session, not read again at each of a run's many asks."""
+    known = st.session_state.get(IDENTITY_KEY)
+    if known is not None:
+        return known
     cookie = st.context.cookies.get(COOKIE)
     token = cookie if isinstance(cookie, str) else None      # (AppTest's stand-in client is no string)
-    return room().identity(token or st.session_state.get(TOKEN_KEY))
+    who = room().identity(token or st.session_state.get(TOKEN_KEY))
+    if who is not None:
+        st.session_state[IDENTITY_KEY] = who
+    return who
 
 
 def require_identity() -> Identity:

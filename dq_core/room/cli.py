@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -55,6 +56,7 @@ def main(argv: list[str]) -> int:
         print(exc.message, file=sys.stderr)
         return 1
     servers: list[subprocess.Popen] = []
+    signal.signal(signal.SIGTERM, _interrupt)       # stopped by the system: close the room in order too
     room.set_addresses([network.url(a, args.port) for a in network.reachable_addresses(args.adresse)])
     try:
         servers = start(room, args)
@@ -73,6 +75,10 @@ def main(argv: list[str]) -> int:
         stop(servers)
         remove_room(room)
         print("Salle de formation fermée : les copies des participants sont supprimées.", flush=True)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def backend_ports(args) -> list[int]:
