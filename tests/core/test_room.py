@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import duckdb
 import pytest
 
 from dq_core.errors import DQError
-from dq_core.room import cli, limiter, words
+from dq_core.room import cli, limiter, proxy, words
 from dq_core.room.connections import ConnectionPool, drop_stale_copies
 from dq_core.room.limiter import AttemptLimiter
 from dq_core.room.session import Room, create_room, remove_room
@@ -160,3 +162,17 @@ def test_the_banner_gives_addresses_and_the_access_code_line(room):
     text = cli.banner(room, args)
     assert f"Code d'accès : {CODE}" in text.splitlines()
     assert "http://127.0.0.1:8600" in text and room.trainer_code in text and "█" in text
+
+
+def test_nginx_keeps_each_participant_on_one_process_and_the_code_page_on_the_first(room):
+    config = proxy.nginx_config(room.folder, "192.168.1.20", 8501, [8502, 8503], upload_mb=20)
+    assert "hash $cookie_dq_salle consistent;" in config and "listen 192.168.1.20:8501;" in config
+    assert "server 127.0.0.1:8502 max_fails=0;" in config and "server 127.0.0.1:8503 max_fails=0;" in config
+    entry = config.split("upstream entree {", 1)[1].split("}", 1)[0]
+    assert "8502" in entry and "8503" not in entry
+    assert "client_max_body_size 21m;" in config and "proxy_set_header Upgrade $http_upgrade;" in config
+    if proxy.nginx_path():                              # Debian's nginx, when installed, accepts it
+        path = proxy.write_nginx_config(room.folder, "127.0.0.1", 8501, [8502, 8503], 20)
+        checked = subprocess.run([proxy.nginx_path(), "-t", "-c", str(path), "-p", str(path.parent), "-e",
+                                  str(path.parent / "error.log")], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
