@@ -70,11 +70,11 @@ OFFICIAL_INDICATORS: list[Indicator] = [
     # --- Démographie (recensement)
     _reuse("pop_totale", definition="Population municipale du quartier au recensement : personnes ayant "
            "leur résidence habituelle dans le quartier.", secret_threshold=None, secret_rule=None),
-    _count("pop_quartiers_commune", "Population des quartiers prioritaires de la (des) commune(s)",
+    _count("pop_quartiers_commune", "Population des quartiers prioritaires des communes du quartier",
            "demographie", RP, RP_DS, "Cumul de la population municipale de tous les quartiers prioritaires "
            "de la ou des communes englobant le quartier.", unit="habitants", secret_threshold=None,
            secret_rule=None),
-    _count("pop_commune_englobante", "Population de la (des) commune(s) englobante(s)", "demographie", RP,
+    _count("pop_commune_englobante", "Population des communes englobant le quartier", "demographie", RP,
            RP_DS, "Population municipale de la ou des communes sur lesquelles s'étend le quartier.",
            unit="habitants", secret_threshold=None, secret_rule=None),
     _rate("part_femmes", "Part des femmes", "demographie", RP, RP_DS,
@@ -104,7 +104,7 @@ OFFICIAL_INDICATORS: list[Indicator] = [
            "Allocataires vivant seuls, sans enfant à charge.", unit="allocataires"),
     _count("allocataires_couples_sans_enfant", "Allocataires en couple sans enfant", "demographie", CAF,
            CAF_DS, "Allocataires vivant en couple sans enfant à charge.", unit="allocataires"),
-    _count("allocataires_couples_avec_enfants", "Allocataires en couple avec enfant(s)", "demographie", CAF,
+    _count("allocataires_couples_avec_enfants", "Allocataires en couple avec au moins un enfant", "demographie", CAF,
            CAF_DS, "Allocataires vivant en couple avec au moins un enfant à charge.", unit="allocataires"),
     _count("allocataires_couples_3_enfants", "Allocataires en couple avec 3 enfants ou plus", "demographie",
            CAF, CAF_DS, "Allocataires vivant en couple avec au moins trois enfants à charge.",
