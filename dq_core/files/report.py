@@ -88,6 +88,7 @@ class ImportReport:
     rows_replaced: int = 0
     rows_kept: int = 0
     refused_lines: pd.DataFrame | None = None   # a refused file's lines with their problems (files.refused)
+    detail: str = ""                 # what was read, in French (residence files: residences, quartiers, months)
 
     @property
     def errors(self) -> list[Problem]:
@@ -137,6 +138,8 @@ class ImportReport:
             text = (f"Fichier valide : {french.count(self.rows_valid, 'valeur prête', 'valeurs prêtes')} à être "
                     f"{french.agree(self.rows_valid, 'importée')}. "
                     "Rien n'a été enregistré (vérification seulement).")
+        if self.detail and self.ok:
+            text += f" Lu : {self.detail}."
         secret = self.rows_secret + self.rows_secret_secondary
         if secret and self.ok:
             text += (f" {french.count(secret, 'valeur couverte', 'valeurs couvertes')} par le secret statistique "
@@ -161,4 +164,5 @@ class ImportReport:
 
 
 _LAYOUTS = {"long": "format long", "wide_period": "une colonne par période",
-            "wide_indicator": "une colonne par indicateur", "points": "données ponctuelles"}
+            "wide_indicator": "une colonne par indicateur", "points": "données ponctuelles",
+            "residences": "consommation par résidence"}
