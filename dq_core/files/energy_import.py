@@ -116,7 +116,7 @@ def _by_address(cur, rows: pd.DataFrame, report: ImportReport, sheet) -> tuple[n
                  "Adresse Nationale de votre département (page « Adresses ») ou indiquez le code du quartier.",
                  rows, pd.Series(True, index=rows.index), "adresse", "address", sheet)
         return np.full((len(rows), 2), np.nan), [None] * len(rows)
-    frame = rows.rename(columns={"commune_name": "commune"})[["address", "postcode", "commune"]]
+    frame = rows[["address", "postcode", "commune_name"]].rename(columns={"commune_name": "commune"})
     columns = Columns(address="address", postcode="postcode", commune="commune")
     points = match_addresses(cur, parsed_addresses(frame.reset_index(drop=True), columns, known_communes(cur)))
     ok = points["quality"].isin([EXACT, STREET]).to_numpy()
@@ -186,7 +186,7 @@ def _preview(residences: pd.DataFrame, use: pd.DataFrame, limit: int = 50) -> pd
     return pd.DataFrame({
         "Résidence": head["residence"].map(names["name"]).fillna(head["residence"]),
         "Quartier": head["residence"].map(names["quartier"]).fillna("hors quartier"),
-        "Énergie": head["energy"], "Période": [fmt.period(p) if len(p) == 7 else p for p in head["period"]],
+        "Énergie": head["energy"].map(kind.ENERGY_LABELS), "Période": [fmt.period(p) if len(p) == 7 else p for p in head["period"]],
         "kWh": ["non mesuré" if pd.isna(k) else fmt.number(k, 0) for k in head["kwh"]],
     }).astype("string")
 

@@ -132,7 +132,8 @@ class ImportReport:
         elif self.needs_choice:
             text = (f"Fichier valide, mais {french.count(self.rows_conflicting, 'valeur existe', 'valeurs existent')}"
                     " déjà dans la base "
-                    "(même territoire, indicateur et période) : choisissez de les remplacer ou de garder "
+                    + ("(même résidence, énergie et période)" if self.layout == "residences" else
+                       "(même territoire, indicateur et période)") + " : choisissez de les remplacer ou de garder "
                     "celles de la base. Rien n'a été enregistré.")
         else:
             text = (f"Fichier valide : {french.count(self.rows_valid, 'valeur prête', 'valeurs prêtes')} à être "

@@ -57,6 +57,7 @@ HEATING = {"electrique_individuel": "electrique_individuel", "electrique": "elec
 ENERGY = {"electricite": "electricite", "elec": "electricite", "electrique": "electricite",
           "gaz": "gaz", "gaz_naturel": "gaz", "chaleur": "chaleur", "reseau_de_chaleur": "chaleur",
           "chauffage_urbain": "chaleur"}
+ENERGY_LABELS = {"electricite": "électricité", "gaz": "gaz", "chaleur": "chaleur"}
 ESTIMATED = {"estime", "estimation", "e", "oui", "o", "1", "vrai", "true", "x"}
 SHOWN = 8
 MIN_DWELLINGS = 2            # one dwelling: one household's consumption, refused
@@ -258,8 +259,7 @@ def describe(residences: pd.DataFrame, energy_use: pd.DataFrame) -> str:
         daily = energy_use["period"].str.len().max() > 7
         first, last = energy_use["period_start"].min(), energy_use["period_start"].max()
         label = (lambda d: f"{d:%d/%m/%Y}") if daily else (lambda d: fmt.period(f"{d.year}-{d.month:02d}"))
-        energies = ", ".join(sorted({"electricite": "électricité", "gaz": "gaz", "chaleur": "chaleur"}[e]
-                                    for e in energy_use["energy"].unique()))
+        energies = ", ".join(label for code, label in ENERGY_LABELS.items() if code in set(energy_use["energy"]))
         text += (f" ; {french.count(len(energy_use), 'relevé journalier' if daily else 'relevé mensuel', 'relevés journaliers' if daily else 'relevés mensuels')}, "
                  f"{label(first)} à {label(last)} ({energies})")
     return text
