@@ -197,11 +197,13 @@ def test_export_dju_of_another_usage_or_base_is_refused(changes, words):
 
 
 @pytest.mark.parametrize("name", ["dju_paris_montsouris.xlsx", "dju_paris_montsouris_chauffage_2009_2021.csv"])
-def test_real_export_dju_files_read_alike(name):
-    sample = Sample(FileSource.from_path(shared_file("dju_cegibat_export", name)))
-    frame = dju_export.KIND.read(sample).degree_days.set_index("month")
+def test_real_export_dju_files_are_imported_alike(name, workspace):
+    source = FileSource.from_path(shared_file("dju_cegibat_export", name))
+    frame = dju_export.KIND.read(Sample(source)).degree_days.set_index("month")
     assert len(frame) == 150 and frame.loc[date(2019, 1, 1), "dju"] == 404.9
     assert frame.loc[[m for m in frame.index if m.year == 2020], "dju"].sum() == pytest.approx(1785.9, abs=0.5)
+    outcome = import_sources(workspace, [source]).outcomes[0]
+    assert outcome.status == FileStatus.IMPORTED and outcome.rows == 150, outcome.message
 
 
 def test_meteo_france_daily_uses_the_mean_of_tn_and_tx_and_monthly_mensq_is_refused(workspace):

@@ -135,6 +135,7 @@ class FileKind:
     # (cursor, reading) → reading; a French DQError when the workspace cannot (no address base…).
     place: Callable | None = None
     from_partners: bool = False                 # read whole, but brought by partners: the Importer's way in
+    tabular: bool = True                        # False: a block of key/value lines and a grid, not one table
 
     @property
     def is_partner(self) -> bool:

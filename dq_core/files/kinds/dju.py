@@ -42,13 +42,13 @@ def month_label(month) -> str:
     return fmt.period(f"{month.year}-{month.month:02d}")
 
 
-def describe(monthly: pd.DataFrame) -> str:
+def describe(monthly: pd.DataFrame, zone_word: str = "zone") -> str:
     """« 2 régions (Bretagne, Pays de la Loire), janvier 2016 à novembre 2025, 238 mois ; 4 mois incomplets
     (jours manquants), signalés »."""
     zones = monthly.drop_duplicates("zone")
     names = [n or z for z, n in zip(zones["zone"], zones["zone_name"], strict=True)]
     first, last = min(monthly["month"]), max(monthly["month"])
-    text = (f"{french.count(len(names), 'zone')} ({', '.join(names[:6])}{' …' if len(names) > 6 else ''}), "
+    text = (f"{french.count(len(names), zone_word)} ({', '.join(names[:6])}{' …' if len(names) > 6 else ''}), "
             f"{month_label(first)} à {month_label(last)}, {french.count(len(monthly), 'mois', 'mois')} de "
             "degrés-jours (base 18 °C)")
     incomplete = int((monthly["days_observed"] < monthly["days_in_month"]).sum())

@@ -55,7 +55,7 @@ def _read(sample: Sample) -> Reading:
         raise DQError("Températures hors de l'intervalle −40 °C à 50 °C dans ce fichier : ce ne sont pas des "
                       "températures quotidiennes en degrés Celsius. Rien n'est importé.")
     monthly = dju.monthly_from_daily(daily, SOURCE)
-    detail = dju.describe(monthly)
+    detail = dju.describe(monthly, "région")
     if unreadable.any():
         detail += f" ; {int(unreadable.sum())} lignes sans date ou température lisible, ignorées"
     return Reading("ODRE, températures quotidiennes régionales → degrés-jours mensuels", degree_days=monthly,
