@@ -90,7 +90,8 @@ def test_enedis_addresses_become_quartier_totals_and_the_report_says_what_was_se
     assert (rows.loc["QNX0101M", "numerator"], rows.loc["QNX0101M", "denominator"]) == (85, 50)
     assert rows.loc["QNX0102I", "value"] == pytest.approx(2.0) and rows.loc["QNX0101M", "period"] == "2019"
     assert rows["source"].str.contains("Enedis").all() and not rows["is_secret"].any()
-    assert not indexed.execute("SELECT count(*) FROM observation WHERE territory LIKE '%PAIX%'").fetchone()[0]
+    commune = _observations(indexed, "conso_elec_logement").set_index("territory")
+    assert commune.loc["X0101", "value"] == 3.1 and "29019" not in commune.index   # Brest: not in the workspace
 
 
 def test_enedis_coverage_is_against_the_census_households_and_small_totals_are_secret(indexed):

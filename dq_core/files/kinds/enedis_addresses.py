@@ -31,6 +31,7 @@ from dq_core.store import db
 SECRET_MIN = 10
 SECRET_META = "energie_seuil_secret"
 CONSUMPTION, COVERAGE = "conso_elec_adresse_logement", "couverture_conso_elec_adresse"
+COMMUNE_MEAN = "conso_elec_logement"          # the commune's own average, published on every row
 PRODUCT = "Enedis, consommation annuelle résidentielle par adresse"
 # Column roles → their names (normalised) in the labelled export, the older one and the API's.
 COLUMNS = {
@@ -44,6 +45,7 @@ COLUMNS = {
     "segment": ("segment_de_client",),
     "dwellings": ("nombre_de_logements",),
     "mwh": ("consommation_annuelle_totale_de_l_adresse_mwh",),
+    "commune_mean": ("consommation_annuelle_moyenne_de_la_commune_mwh",),
 }
 REQUIRED = ("year", "street", "commune_code", "dwellings", "mwh")
 # Whose households the coverage is measured against: INSEE shares whose denominator is all households.
@@ -84,6 +86,7 @@ def _read(sample: Sample) -> Reading:
         "segment": text("segment").str.upper(),
         "dwellings": numbers(text("dwellings")),
         "mwh": numbers(text("mwh")),
+        "commune_mean": numbers(text("commune_mean")),
     })
     skipped = []
     other = frame["segment"].ne("") & frame["segment"].ne("RESIDENTIEL")
@@ -101,7 +104,7 @@ def _read(sample: Sample) -> Reading:
     frame["year"] = frame["year"].astype(int)
     years = sorted(frame["year"].unique())
     label = f"{PRODUCT} ({', '.join(str(y) for y in years)})"
-    return Reading(label, to_locate=frame, skipped=skipped, indicators=[CONSUMPTION, COVERAGE])
+    return Reading(label, to_locate=frame, skipped=skipped, indicators=[CONSUMPTION, COVERAGE, COMMUNE_MEAN])
 
 
 def secret_threshold(cur: duckdb.DuckDBPyConnection) -> int:
@@ -136,7 +139,8 @@ def _place(cur: duckdb.DuckDBPyConnection, reading: Reading) -> Reading:
                       f"{vintage} ({_counts_phrase(located)}) : rien n'est importé.")
     threshold = secret_threshold(cur)
     households = _households(cur, list(totals["quartier"].unique()))
-    observations = _observations(totals, households, threshold)
+    observations = pd.concat([_observations(totals, households, threshold), _commune_means(cur, rows)],
+                             ignore_index=True)
     detail = _detail(located, totals, households, threshold, missing, reading.skipped)
     return Reading(reading.label, observations=observations, indicators=reading.indicators, detail=detail)
 
@@ -211,6 +215,22 @@ def _observations(totals: pd.DataFrame, households: pd.DataFrame, threshold: int
         coverage.loc[secret.to_numpy(), "denominator"] = None
         frames.append(coverage[known])
     return pd.concat(frames, ignore_index=True)[OBSERVATION_COLUMNS]
+
+
+def _commune_means(cur, rows: pd.DataFrame) -> pd.DataFrame:
+    """The average per residential point Enedis gives for each commune (a reference beside the quartiers), for
+    the communes the workspace holds."""
+    known = {r[0] for r in cur.execute("SELECT code FROM territory WHERE level = 'commune'").fetchall()}
+    means = (rows[rows["commune_code"].isin(known) & rows["commune_mean"].notna()]
+             .drop_duplicates(["commune_code", "year"]))
+    return pd.DataFrame({
+        "territory": means["commune_code"], "indicator": COMMUNE_MEAN, "period": means["year"].astype(str),
+        "period_start": [date(int(y), 1, 1) for y in means["year"]], "value": means["commune_mean"],
+        "numerator": None, "denominator": None, "is_secret": False, "is_provisional": False,
+        "is_estimated": False, "is_break": False,
+        "note": "Moyenne de la commune publiée par Enedis, sur tous ses points de livraison résidentiels "
+                "(maisons comprises).", "edition": str(int(rows["year"].max())),
+        "source": [f"{PRODUCT}, {y}" for y in means["year"]]})[OBSERVATION_COLUMNS]
 
 
 def _counts_phrase(located: pd.DataFrame) -> str:

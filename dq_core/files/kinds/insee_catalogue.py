@@ -424,6 +424,9 @@ ENEDIS_SECRET = ("Moins de 10 logements couverts dans le quartier : valeur non d
 ENEDIS_CAVEAT = ("Seules les adresses d'au moins 10 logements sont publiées par Enedis : les maisons et petits "
                  "immeubles manquent ; la couverture du quartier dit quelle part de ses logements est comptée.")
 OFFICIAL_INDICATORS += [
+    _reuse("conso_elec_logement", dataset=ENEDIS_DS, secret_threshold=None, secret_rule=None,
+           definition="Électricité résidentielle consommée dans l'année par la commune, rapportée à ses points de "
+                      "livraison résidentiels (moyenne publiée par Enedis)."),
     Indicator("conso_elec_adresse_logement", "Consommation d'électricité par logement (adresses Enedis)",
               "energie", "MWh", "mean", "higher_worse", ENEDIS, ENEDIS_DS,
               "Électricité résidentielle consommée dans l'année par les adresses du quartier publiées par "
