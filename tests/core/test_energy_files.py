@@ -149,22 +149,22 @@ def test_daily_temperatures_give_monthly_degree_days_and_flag_incomplete_months(
     assert "1 mois incomplet" in outcome.message
     rows = workspace.execute("SELECT zone, month, dju, days_observed, days_in_month, method FROM degree_days "
                              "ORDER BY zone, month").fetchall()
-    assert rows == [("52", date(2020, 1, 1), 0.0, 31, 31, "meteo"),          # 20 °C: no heating
-                    ("53", date(2020, 1, 1), 310.0, 31, 31, "meteo"),        # 31 days × (18 − 8)
-                    ("53", date(2020, 2, 1), 270.0, 27, 29, "meteo")]        # 2 days missing: flagged
+    assert rows == [("REG52", date(2020, 1, 1), 0.0, 31, 31, "meteo"),       # 20 °C: no heating
+                    ("REG53", date(2020, 1, 1), 310.0, 31, 31, "meteo"),     # 31 days × (18 − 8)
+                    ("REG53", date(2020, 2, 1), 270.0, 27, 29, "meteo")]     # 2 days missing: flagged
 
 
 def test_a_newer_degree_day_file_replaces_and_undo_puts_the_old_months_back(workspace):
     _import(workspace, "t1.csv", _odre(8.0))
     second = _import(workspace, "t2.csv", _odre(10.0, skip_feb=0))
     assert "lignes déjà enregistrées remplacées" in second.message
-    assert workspace.execute("SELECT dju FROM degree_days WHERE zone = '53' AND month = '2020-02-01'").fetchone()[0] == 232
+    assert workspace.execute("SELECT dju FROM degree_days WHERE zone = 'REG53' AND month = '2020-02-01'").fetchone()[0] == 232
     first_batch, second_batch = (r[0] for r in workspace.execute("SELECT id FROM import_batch ORDER BY id DESC "
                                                                  "LIMIT 2").fetchall()[::-1])
     with pytest.raises(DQError, match="annulez d'abord"):
         undo_import(workspace, first_batch)
     undo_import(workspace, second_batch)
-    assert workspace.execute("SELECT dju, days_observed FROM degree_days WHERE zone = '53' AND month = '2020-02-01'"
+    assert workspace.execute("SELECT dju, days_observed FROM degree_days WHERE zone = 'REG53' AND month = '2020-02-01'"
                              ).fetchone() == (270.0, 27)
     assert workspace.execute("SELECT count(*) FROM replaced_degree_days").fetchone()[0] == 0
 
@@ -175,7 +175,8 @@ def test_real_odre_extract_matches_the_derived_monthly_series():
                           sep=";", dtype=str)
     monthly = odre_temperatures.KIND.read(Sample(FileSource.from_path(path))).degree_days
     derived["month"] = pd.to_datetime(derived["annee"] + "-" + derived["mois"] + "-01").dt.date
-    both = monthly.merge(derived, left_on=["zone", "month"], right_on=["code_region", "month"])
+    derived["zone"] = "REG" + derived["code_region"]
+    both = monthly.merge(derived, on=["zone", "month"])
     assert len(both) == len(monthly) == len(derived)
     assert (both["dju"] - both["dju_chauffage_base18_methode_meteo"].astype(float)).abs().max() <= 0.11
     assert (both["days_observed"] == both["nb_jours_observes"].astype(int)).all()

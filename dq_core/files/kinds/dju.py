@@ -38,6 +38,10 @@ def monthly_from_daily(daily: pd.DataFrame, source: str) -> pd.DataFrame:
     return monthly.assign(method=METHOD_METEO, source=source)[COLUMNS]
 
 
+STATION_NOTE = ("série d'une station météo, gardée sous son nom : les calculs par quartier prennent les "
+                "degrés-jours de la région du quartier (fichier ODRE des températures régionales)")
+
+
 def month_label(month) -> str:
     return fmt.period(f"{month.year}-{month.month:02d}")
 

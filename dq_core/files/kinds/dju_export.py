@@ -133,7 +133,7 @@ def _read(sample: Sample) -> Reading:
     if not records:
         raise DQError("Fichier « Export DJU » sans aucun mois lisible entre sa date de début et sa date de fin.")
     monthly = pd.DataFrame(records, columns=dju.COLUMNS)
-    detail = dju.describe(monthly, "station")
+    detail = dju.describe(monthly, "station") + " ; " + dju.STATION_NOTE
     if end:
         detail += f" ; série arrêtée à la date de fin du fichier ({end:%d/%m/%Y}), les mois suivants (à 0) ignorés"
     return Reading(f"Export DJU, station {station}", degree_days=monthly, detail=detail)

@@ -64,7 +64,7 @@ def _read_daily(sample: Sample) -> Reading:
                       "permet pas de calculer des degrés-jours.")
     monthly = dju.monthly_from_daily(daily, SOURCE)
     return Reading("Météo-France, températures quotidiennes par station → degrés-jours mensuels",
-                   degree_days=monthly, detail=dju.describe(monthly, "station"))
+                   degree_days=monthly, detail=dju.describe(monthly, "station") + " ; " + dju.STATION_NOTE)
 
 
 def _refuse_monthly(sample: Sample) -> Reading:

@@ -1,5 +1,6 @@
 """ODRE « température quotidienne régionale » (RTE, from Météo-France): daily regional means → monthly
-heating degree days (base 18 °C, « méthode Météo ») per region, the climate zone of the quartiers in it.
+heating degree days (base 18 °C, « méthode Météo ») per region, the climate zone of the quartiers in it
+(zone = the region's territory code, `REG53` for Bretagne).
 
 The `ID` column (`2016-01-01T00:00:00-53`) ends with the region's code, not a UTC offset; the date is
 read from its first ten characters (the `Date` column has a two-digit year). Rows come unsorted.
@@ -14,10 +15,17 @@ from dq_core.files.kinds import dju
 from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample
 from dq_core.files.read.numbers import numbers
 from dq_core.files.read.text import normalise_text
+from dq_core.store.reference import territory_code
 
 SOURCE = "ODRE (RTE, Météo-France), température quotidienne régionale ; degrés-jours calculés par l'application"
 COLUMNS = {"id": "id", "region_code": "code_insee_region", "region": "region", "tmin": "tmin_c",
            "tmax": "tmax_c", "tmean": "tmoy_c"}
+
+
+def _zone(region: str) -> str:
+    """The region's territory code in a workspace (`REG53`): a quartier's climate zone is found by following
+    its territory links up to its region."""
+    return territory_code("region", region)
 
 
 def _roles(header: list[str]) -> dict[str, str]:
@@ -42,7 +50,7 @@ def _read(sample: Sample) -> Reading:
     if "tmin" in roles and "tmax" in roles:          # a missing mean is the mean of the day's extremes
         tmean = tmean.fillna((numbers(raw[roles["tmin"]]) + numbers(raw[roles["tmax"]])) / 2)
     daily = pd.DataFrame({
-        "zone": raw[roles["region_code"]].astype("string").str.strip().str.zfill(2),
+        "zone": raw[roles["region_code"]].astype("string").str.strip().str.zfill(2).map(_zone),
         "zone_name": raw[roles["region"]].astype("string").str.strip() if "region" in roles else None,
         "day": pd.to_datetime(ident.str[:10], format="%Y-%m-%d", errors="coerce"),
         "tmean": tmean})
