@@ -119,7 +119,9 @@ class ImportReport:
     def summary(self) -> str:
         """The French verdict in one or two sentences."""
         if self.status == ImportStatus.IMPORTED:
-            text = (f"Import n° {self.batch_id} enregistré : {french.count(self.rows_inserted, 'valeur ajoutée', 'valeurs ajoutées')}"
+            added = ("relevé ajouté", "relevés ajoutés") if self.layout == "residences" else ("valeur ajoutée",
+                                                                                            "valeurs ajoutées")
+            text = (f"Import n° {self.batch_id} enregistré : {french.count(self.rows_inserted, *added)}"
                     + (f", {french.count(self.rows_replaced, 'remplacée', 'remplacées')}" if self.rows_replaced else "")
                     + (f", {french.count(self.rows_kept, 'déjà présente gardée telle quelle', 'déjà présentes gardées telles quelles')}"
                        if self.rows_kept else "")
@@ -136,8 +138,10 @@ class ImportReport:
                        "(même territoire, indicateur et période)") + " : choisissez de les remplacer ou de garder "
                     "celles de la base. Rien n'a été enregistré.")
         else:
-            text = (f"Fichier valide : {french.count(self.rows_valid, 'valeur prête', 'valeurs prêtes')} à être "
-                    f"{french.agree(self.rows_valid, 'importée')}. "
+            ready = (("relevé prêt", "relevés prêts", "importé") if self.layout == "residences" else
+                     ("valeur prête", "valeurs prêtes", "importée"))
+            text = (f"Fichier valide : {french.count(self.rows_valid, ready[0], ready[1])} à être "
+                    f"{french.agree(self.rows_valid, ready[2])}. "
                     "Rien n'a été enregistré (vérification seulement).")
         if self.detail and self.ok:
             text += f" Lu : {self.detail}."
