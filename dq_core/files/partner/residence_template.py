@@ -82,19 +82,22 @@ def residence_template_xlsx(cur: duckdb.DuckDBPyConnection) -> bytes:
     quartiers.set_column(0, 0, 14)
     quartiers.set_column(1, 1, 40)
     notice = book.add_worksheet("mode_d_emploi")
-    notice.set_column(0, 0, 22)
-    notice.set_column(1, 1, 60)
-    notice.set_column(2, 2, 30)
-    row = 0
+    for col, width in enumerate((22, 60, 30)):
+        notice.set_column(col, col, width)
+    row, previous, widths = 0, None, (22, 60, 30)
     for block, cells in instruction_blocks(RESIDENCE_HELP):
         if block == "text":
-            notice.merge_range(row, 0, row, 2, " ".join(c for c in cells if c), wrap)
-            notice.set_row(row, 15 * (1 + len(" ".join(cells)) // 100))
+            row += previous == "row"                     # a blank line after the table
+            text = " ".join(c for c in cells if c)
+            notice.merge_range(row, 0, row, 2, text, wrap)
+            notice.set_row(row, 15 * (1 + len(text) // 100) + 3)
             row += 2
         else:
             for col, text in enumerate(cells[:3]):
                 notice.write_string(row, col, text, head if block == "head" else wrap)
+            notice.set_row(row, 15 * max(1 + len(t) // w for t, w in zip(cells, widths, strict=False)))
             row += 1
+        previous = block
     notice.set_paper(9)
     notice.fit_to_pages(1, 0)
     book.close()
