@@ -94,12 +94,12 @@ def test_enedis_addresses_become_quartier_totals_and_the_report_says_what_was_se
     assert commune.loc["X0101", "value"] == 3.1 and "29019" not in commune.index   # Brest: not in the workspace
 
 
-def test_enedis_coverage_is_against_the_census_households_and_small_totals_are_secret(indexed):
+def test_enedis_coverage_is_against_the_quartier_households_and_small_totals_are_secret(indexed):
     insert_observations(indexed, [{"territory": "QNX0101M", "indicator": "part_menages_1pers", "period": "2020",
                                    "period_start": date(2020, 1, 1), "value": 40.0, "numerator": 80.0,
                                    "denominator": 200.0, "is_secret": False}], 1)
     indexed.execute("INSERT INTO indicator SELECT * REPLACE ('part_menages_1pers' AS id, 'Part des ménages d''une "
-                    "personne' AS label) FROM indicator WHERE id = 'taux_pauvrete'")
+                    "personne' AS label, 'ménages' AS denominator_label) FROM indicator WHERE id = 'taux_pauvrete'")
     with db.transaction(indexed):
         db.set_meta(indexed, enedis_addresses.SECRET_META, "20")
     outcome = _import(indexed, "conso.csv", enedis_csv())

@@ -3,7 +3,7 @@ address base (`addresses.match`), placed in its quartier, and only the quartier'
 
 Per quartier and year: `conso_elec_adresse_logement` (MWh per dwelling: numerator MWh, denominator
 dwellings) and `couverture_conso_elec_adresse` (the dwellings the file covers against the quartier's
-households at the census, from the denominator of an INSEE household share). Secrecy: a quartier total
+households, from the denominator of a stored share of households — which one is said in its note). Secrecy: a quartier total
 of fewer than 10 dwellings (workspace setting `energie_seuil_secret`) is stored as secret. Enedis only
 publishes addresses of 10 dwellings or more, each of them public, so a quartier total of one address
 reveals nothing Enedis has not published: the rule counts dwellings, not addresses.
@@ -48,8 +48,8 @@ COLUMNS = {
     "commune_mean": ("consommation_annuelle_moyenne_de_la_commune_mwh",),
 }
 REQUIRED = ("year", "street", "commune_code", "dwellings", "mwh")
-# Whose households the coverage is measured against: INSEE shares whose denominator is all households.
-HOUSEHOLD_SOURCES = ("part_menages_1pers", "part_locataires", "part_grands_menages")
+# What the coverage is measured against: the denominator of a share of all households, in this order.
+HOUSEHOLD_DENOMINATORS = ("ménages", "résidences principales", "ménages fiscaux")
 
 
 def _roles(header: list[str]) -> dict[str, str]:
@@ -175,15 +175,17 @@ def _totals(inside: pd.DataFrame) -> pd.DataFrame:
 
 
 def _households(cur, quartiers: list[str]) -> pd.DataFrame:
-    """Each quartier's households: the newest denominator of an INSEE household share (with where from)."""
+    """Each quartier's households: the newest denominator of a share of households (census households
+    first, then principal residences, then tax households), with where it comes from."""
     rows = cur.execute("""
         SELECT o.territory AS quartier, o.denominator AS households, o.period, i.label
         FROM observation o JOIN indicator i ON i.id = o.indicator
-        WHERE o.indicator IN (SELECT unnest(?::VARCHAR[])) AND o.denominator > 0
+        WHERE i.denominator_label IN (SELECT unnest(?::VARCHAR[])) AND o.denominator > 0 AND NOT o.is_secret
+          AND o.indicator <> ?
           AND o.territory IN (SELECT unnest(?::VARCHAR[]))
-        QUALIFY row_number() OVER (PARTITION BY o.territory
-                                   ORDER BY o.period DESC, list_position(?::VARCHAR[], o.indicator)) = 1""",
-                       [list(HOUSEHOLD_SOURCES), quartiers, list(HOUSEHOLD_SOURCES)]).df()
+        QUALIFY row_number() OVER (PARTITION BY o.territory ORDER BY
+                                   list_position(?::VARCHAR[], i.denominator_label), o.period DESC, o.indicator) = 1""",
+                       [list(HOUSEHOLD_DENOMINATORS), COVERAGE, quartiers, list(HOUSEHOLD_DENOMINATORS)]).df()
     return rows.set_index("quartier") if not rows.empty else rows
 
 
@@ -209,7 +211,7 @@ def _observations(totals: pd.DataFrame, households: pd.DataFrame, threshold: int
         coverage = base.assign(
             indicator=COVERAGE, numerator=totals["dwellings"].where(~secret).to_numpy(),
             denominator=counts["households"].to_numpy(),
-            note=[note if s else f"Ménages : Insee, « {lbl} », {fmt.period(p)}."
+            note=[note if s else f"Ménages : dénominateur de « {lbl} », {fmt.period(p)}."
                   for s, lbl, p in zip(secret, counts["label"], counts["period"], strict=True)])
         coverage["value"] = 100.0 * coverage["numerator"] / coverage["denominator"]
         coverage.loc[secret.to_numpy(), "denominator"] = None
@@ -262,7 +264,7 @@ def _detail(located, totals, households, threshold, missing, skipped) -> str:
     covered = households.index.isin(totals["quartier"]).sum() if not households.empty else 0
     if covered < quartiers:
         parts.append(f"couverture non calculée pour {french.count(quartiers - covered, 'quartier')} (aucun nombre "
-                     "de ménages du recensement dans la base : importez la base « Démographie » de l'Insee)")
+                     "de ménages du quartier dans la base, c'est-à-dire aucune part de ménages avec son dénominateur)")
     return " ; ".join(parts)
 
 

@@ -436,8 +436,9 @@ OFFICIAL_INDICATORS += [
     Indicator("couverture_conso_elec_adresse", "Part des logements couverts par les adresses Enedis",
               "energie", "%", "rate", "neutral", ENEDIS, ENEDIS_DS,
               "Logements des adresses du quartier publiées par Enedis, rapportés aux ménages (résidences "
-              "principales) du quartier selon le recensement de l'Insee.", scale=100.0,
-              numerator_label="logements des adresses Enedis", denominator_label="ménages (recensement)",
+              "principales) du quartier, tels que la base les connaît (dénominateur d'une part de ménages, "
+              "précisé dans la note).", scale=100.0,
+              numerator_label="logements des adresses Enedis", denominator_label="ménages",
               secret_threshold=10, secret_rule=ENEDIS_SECRET,
               caveat="Peut dépasser 100 % : Enedis compte les logements (vacants compris), le recensement "
                      "les ménages. " + ENEDIS_CAVEAT, decimals=0),
