@@ -179,7 +179,11 @@ def read_file(source: FileSource, only: set[str] | None = None) -> tuple[kinds.F
     if kind.personal:
         raise kinds.NotRecognised(f"Ce fichier ressemble à une {kind.label} : les adresses de personnes ne "
                                   "sont jamais importées ; la page « Adresses » les localise sans les garder.")
-    if kind.is_partner or kind.from_partners:
+    if kind.from_partners:
+        raise kinds.NotRecognised(f"Ce fichier est un {kind.label} : importez-le depuis la page « Importer » "
+                                  "(ou `python -m dq_core import`), qui le vérifie et rattache chaque résidence "
+                                  "à son quartier.")
+    if kind.is_partner:
         raise kinds.NotRecognised(f"Ce fichier ressemble à un {kind.label} : importez-le depuis la page "
                                   "« Importer » (ou `python -m dq_core import`), qui demande la correspondance "
                                   "de ses colonnes.")
