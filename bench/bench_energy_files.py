@@ -28,7 +28,7 @@ from dq_core.files.official import import_one  # noqa: E402
 from dq_core.files.read.source import FileSource  # noqa: E402
 from dq_core.store import db  # noqa: E402
 from tests.addresses_fixtures import BAN_HEADER  # noqa: E402
-from tests.energy_fixtures import ENEDIS_HEADER  # noqa: E402
+from tests.energy_file_fixtures import ENEDIS_HEADER  # noqa: E402
 from tests.factories import build_tiny_workspace  # noqa: E402
 
 WORDS = ["Pasteur", "Jean Jaurès", "Victor Hugo", "des Lilas", "du Moulin", "de la Gare", "des Écoles", "Voltaire"]

@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dq_core.store import db
-from tests.energy_fixtures import residence_rows, residences_csv
+from tests.energy_file_fixtures import residence_rows, residences_csv
 from tests.factories import build_tiny_workspace
 from tests.import_files import HEADER, csv_bytes
 

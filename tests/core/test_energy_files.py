@@ -23,7 +23,7 @@ from dq_core.files.status import FileStatus, ImportStatus
 from dq_core.store import db
 from tests.addresses_fixtures import ban_gz
 from tests.core.test_import_refusals import database_checksum
-from tests.energy_fixtures import (
+from tests.energy_file_fixtures import (
     daily_csv,
     dju_export_csv,
     enedis_csv,

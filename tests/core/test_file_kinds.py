@@ -23,7 +23,7 @@ from tests.core.test_geography import LIST_2024, revn
 from tests.core.test_import_refusals import database_checksum
 from tests.core.test_insee_sources import FILO24, FILO24_ENSEMBLE
 from tests.core.test_official_readers import MALAKOFF_DEMO_2022, demo_csv
-from tests.energy_fixtures import (
+from tests.energy_file_fixtures import (
     daily_csv,
     dju_export_csv,
     enedis_csv,
