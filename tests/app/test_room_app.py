@@ -115,3 +115,14 @@ def test_a_participant_has_no_trainer_page(room):
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("ui/room_page.py")                  # not in a participant's navigation at all
     assert room.trainer_code not in texts(at) and room.code not in texts(at)
+
+
+def test_the_room_server_listens_where_told_and_sends_nothing_outside(room, monkeypatch):
+    from ui import room_server
+
+    monkeypatch.setenv("DQ_ROOM_ADDRESS", "192.168.1.20")
+    monkeypatch.setenv("DQ_ROOM_PORT", "8501")
+    config = room_server.config(room)
+    assert (config["server.address"], config["server.port"]) == ("192.168.1.20", 8501)
+    assert config["server.enableXsrfProtection"] is True and config["browser.gatherUsageStats"] is False
+    assert config["server.maxUploadSize"] == room.upload_mb == 20
