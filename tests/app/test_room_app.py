@@ -126,3 +126,22 @@ def test_the_room_server_listens_where_told_and_sends_nothing_outside(room, monk
     assert (config["server.address"], config["server.port"]) == ("192.168.1.20", 8501)
     assert config["server.enableXsrfProtection"] is True and config["browser.gatherUsageStats"] is False
     assert config["server.maxUploadSize"] == room.upload_mb == 20
+
+
+def test_an_import_and_its_undo_stay_in_the_participants_own_copy(room):
+    from tests.import_files import HEADER, csv_bytes
+
+    room.allow_imports(True)
+    alice, bruno = participant_token(room), participant_token(room)
+    at = visit(alice, "pages/importer.py")
+    at.file_uploader(key="import_files").set_value([("bailleur.csv", csv_bytes(HEADER, "QNX0101M;pop_totale;2024;3 200"),
+                                                     "text/csv")]).run()
+    at.button(key="import_confirm").click().run()
+    assert not at.exception and any("enregistré" in s.value for s in at.success)
+    assert [b for b in at.button if b.key == "undo_button"]                       # Alice can undo it
+    other = visit(bruno, "pages/importer.py")
+    assert "Aucun import dans cette base pour l'instant." in texts(other)         # Bruno's copy: nothing
+    at.selectbox(key="undo_choice").select(at.selectbox(key="undo_choice").options[0]).run()
+    at.button(key="undo_button").click().run()
+    assert not at.exception and any("annulé" in s.value for s in at.success)
+    assert "Aucun import dans cette base pour l'instant." in texts(visit(bruno, "pages/importer.py"))
