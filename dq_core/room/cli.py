@@ -116,6 +116,8 @@ NOISE = ("You can now view your Streamlit app", "URL:", "Stopping...", "Collecti
 
 def _relay(stream) -> None:
     for line in stream:
+        if "is already in use" in line and "Port" in line:
+            line = "Ce port est déjà utilisé (une autre salle, ou l'application ?) : choisissez-en un autre avec --port.\n"
         if line.strip() and not any(marker in line for marker in NOISE):
             sys.stderr.write(line)
             sys.stderr.flush()
