@@ -147,7 +147,7 @@ def energy_text(v: QuartierEnergy, months: int = 12, demo: bool = False) -> str:
         for p in shown:
             raw = "s" if p.is_secret else _kwh(p.raw)
             corrected = "s" if p.is_secret else _kwh(p.corrected)
-            flags = (" (estimé)" if p.is_estimated else "") + ("" if p.is_complete else " (mois incomplet)")
+            flags = (" (provisoire ou estimé)" if p.is_estimated else "") + ("" if p.is_complete else " (mois incomplet)")
             lines.append(f"  {fmt.period(p.period)}\t{raw}\t{corrected}\t{fmt.number(p.dju, 0)}{flags}")
     if v.secrecy_note:
         lines += ["", v.secrecy_note]
