@@ -230,7 +230,8 @@ def scenario_text(sc: scenario.Scenario, limit: int = 20) -> str:
         rows = sc.lines_of(kind)
         if not rows:
             continue
-        out += ["", f"{title} (les {min(limit, len(rows))} premières sur {len(rows)}) :",
+        first = "premiers" if kind == "quartier" else "premières"
+        out += ["", f"{title} (les {min(limit, len(rows))} {first} sur {len(rows)}) :",
                 "  nom\tquartier\tlogements\tfacture avant → après\tfranchissant 8 %\tfranchissant 10 %"]
         for x in rows[:limit]:
             out.append(f"  {x.name}\t{x.quartier_name or ''}\t{fmt.number(x.dwellings, 0)}\t"
