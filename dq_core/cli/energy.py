@@ -10,7 +10,7 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.energy import alerts, prices, scenario, settings, targeting
 from dq_core.energy.alerts import Alert
 from dq_core.energy.burden import Burden, Estimate
@@ -18,6 +18,8 @@ from dq_core.energy.climate import Thermo
 from dq_core.energy.view import EnergySeries, QuartierEnergy, quartier_energy
 from dq_core.errors import DQError
 from dq_core.store import db, workspace
+
+SCOPE_WORDS = {"residence": "résidence", "quartier": "quartier"}
 
 
 def add_commands(command: Callable) -> None:
@@ -186,10 +188,10 @@ def _alertes(args) -> int:
     if not found:
         print("Aucune alerte.")
         return 0
-    print(f"{len(found)} alerte(s), de la plus récente à la plus ancienne :")
+    print(f"{french.count(len(found), 'alerte')}, de la plus récente à la plus ancienne :")
     for a in found:
         where = a.quartier if a.scope == "residence" else ""
-        print(f"{fmt.period(a.period)}\t{a.scope}\t{a.code}\t{where}\t{a.reason}")
+        print(f"{fmt.period(a.period)}\t{SCOPE_WORDS.get(a.scope, a.scope)}\t{a.code}\t{where}\t{a.reason}")
     return 0
 
 
