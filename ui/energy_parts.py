@@ -1,0 +1,277 @@
+"""Streamlit glue of the page « Énergie »: its sections, drawn from dq_core's answers (`ui.cache`).
+
+Every figure comes from `dq_core.energy` (secrecy already applied) and its French tables from
+`dq_core.energy.display`; these functions only choose widgets and lay them out.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dq_core import fmt, french
+from dq_core.energy import display, prices, settings
+from dq_core.energy.scenario import Scenario
+from dq_core.energy.targeting import score_text
+from dq_core.energy.view import QuartierEnergy
+from dq_core.errors import DQError
+from dq_core.export import XLSX_MIME
+from dq_core.export import energy_workbook as workbook
+from ui import cache, state
+from ui.render import tables
+from ui.render.text import plain
+
+RISES = list(range(0, 105, 5))
+DEFAULT_RISE = 15
+MEASURE_CHOICES = {"both": "corrigée et mesurée", "corrected": "corrigée du climat", "raw": "mesurée"}
+MEASURES_OF = {"both": ("corrected", "raw"), "corrected": ("corrected",), "raw": ("raw",)}
+SPANS = {"3": "3 dernières années", "5": "5 dernières années", "all": "toute la période"}
+MAX_ALERTS_LISTED = 12
+IMPORT_PAGE = "pages/importer.py"
+
+
+def view_with_data(key, code: str, energy: str | None) -> QuartierEnergy:
+    """The quartier's view for `energy`, or for its first energy with data when that one has none."""
+    view = cache.energy_view(key, code, energy or "electricite")
+    if view.energies and view.energy not in view.energies:
+        view = cache.energy_view(key, code, view.energies[0])
+    return view
+
+
+def intro(view: QuartierEnergy) -> str:
+    climate = (f"degrés-jours de la zone « {view.zone_name or view.zone} », consommation corrigée ramenée à "
+               f"l'{view.reference_label}" if view.zone else "pas de correction climatique (pas de degrés-jours)")
+    last = f" ; dernier mois mesuré : {display.month_label(view.last_month)}" if view.last_month else ""
+    return plain(f"{view.name} ({view.code}) : consommation d'énergie par logement du quartier, de ses "
+                 f"résidences et de ses références, mois par mois ; {climate}{last}.")
+
+
+def no_energy_data(view: QuartierEnergy) -> None:
+    st.info(f"Pas de consommation d'énergie pour {plain(french.of(view.name))} dans cet espace de travail. "
+            "Elle vient des fichiers des bailleurs ou des distributeurs (consommation mensuelle par résidence, "
+            "avec le modèle de la page Importer) et, pour le quartier, des consommations mensuelles "
+            "d'électricité et de gaz ; les degrés-jours (températures de l'ODRE, fichier « Export DJU ») "
+            "permettent la correction du climat.", icon=":material/bolt:")
+    st.page_link(IMPORT_PAGE, label="Importer un fichier de résidences", icon=":material/upload_file:")
+
+
+# --- the chart ---------------------------------------------------------------------------------------
+
+def series_choices(view: QuartierEnergy) -> dict[str, str]:
+    """Series a person may draw (never a masked one), keyed by their label."""
+    out = {}
+    for s in view.series:
+        if s.is_masked or not any(p.raw is not None for p in s.points):
+            continue
+        kind = {"residence": "résidence", "autres": "résidences regroupées", "reference": "référence"}.get(s.kind)
+        out[s.label] = f"{s.label} ({kind})" if kind else f"{s.label} (quartier)"
+    return out
+
+
+def default_series(view: QuartierEnergy) -> list[str]:
+    choices = series_choices(view)
+    return [s.label for s in view.series if s.kind in ("quartier", "reference") and s.label in choices]
+
+
+def since(view: QuartierEnergy, span: str | None) -> date | None:
+    if view.last_month is None or span in (None, "all"):
+        return None
+    years = int(span)
+    last = view.last_month
+    return date(last.year - years + (last.month == 12), last.month % 12 + 1, 1)
+
+
+def chart_key(view: QuartierEnergy, wanted: tuple[str, ...]) -> str:
+    parts = []
+    if len(wanted) > 1:
+        parts.append("Trait plein : consommation corrigée du climat ; tirets : consommation mesurée")
+    parts.append("kWh par logement (résidences) ou par point de livraison (quartier, références) et par mois ; "
+                 "un mois secret ou non mesuré laisse un trou")
+    if view.sources:
+        parts.append("Sources : " + " ; ".join(view.sources))
+    return plain(". ".join(parts) + ".")
+
+
+# --- residences ------------------------------------------------------------------------------------
+
+def residences_section(view: QuartierEnergy) -> None:
+    table = display.residence_table(view)
+    if table.empty:
+        st.info("Aucune résidence de bailleur enregistrée dans ce quartier.")
+    else:
+        st.dataframe(tables.styled(table, display.RESIDENCE_DECIMALS), hide_index=True, width="stretch",
+                     placeholder=tables.MISSING, key="energie_residences")
+    notes = [f"{display.energy_label(view.energy)}, 12 derniers mois mesurés ; facture et taux d'effort : toutes "
+             "énergies, estimation (voir « Méthodes »)."]
+    if view.secrecy_note:
+        notes.append(view.secrecy_note)
+    notes.append(view.texts.get("secret", ""))
+    st.caption(plain(" ".join(n for n in notes if n)))
+
+
+# --- alerts --------------------------------------------------------------------------------------------
+
+def alerts_section(view: QuartierEnergy, key, quartiers: dict) -> None:
+    everywhere = st.toggle("Alertes de tous les quartiers de l'espace de travail", key="energie_alertes_tous")
+    found = list(cache.energy_alerts(key)) if everywhere else list(view.alerts)
+    where = "l'espace de travail" if everywhere else french.of(view.name)
+    if not found:
+        st.success(f"Aucune alerte pour {plain(where)} : aucune consommation corrigée du climat ne s'écarte de "
+                   "ce que son histoire rend normal.", icon=":material/check_circle:")
+        return
+    st.caption(plain(f"{french.count(len(found), 'alerte')} pour {where}, de la plus récente à la plus ancienne "
+                     f"(règle en bas de page, « Méthodes »)."))
+    items = "".join(f"<li>{tables.escape(a.reason)}</li>" for a in found[:MAX_ALERTS_LISTED])
+    st.html(f"<ul style='font-size:0.9rem;margin-bottom:0.3rem'>{items}</ul>")
+    if len(found) > MAX_ALERTS_LISTED:
+        st.caption(f"Et {french.count(len(found) - MAX_ALERTS_LISTED, 'autre alerte')} : toutes sont dans le "
+                   "classeur Excel de la liste de ciblage.")
+
+
+# --- burden and scenario ---------------------------------------------------------------------------
+
+def burden_section(view: QuartierEnergy) -> None:
+    b = view.burden
+    if b is None or b.bill is None:
+        st.info("Pas de facture estimée pour ce quartier : il faut 12 mois de consommation et un prix par énergie "
+                "(tableau des prix en bas de page).")
+        return
+    figures = [("Facture moyenne par logement", f"{fmt.number(b.bill, 0)}\u00a0€ par an",
+                f"Toutes énergies, {b.period or '12 mois'}, prix du tableau des prix.")]
+    if b.effort_median is not None:
+        figures.append(("Taux d'effort du ménage médian", f"{fmt.number(b.effort_median * 100, 1)}\u00a0%",
+                        "Facture moyenne / revenu disponible d'un ménage au revenu médian du quartier."))
+    for threshold, est in sorted(b.above.items()):
+        figures.append((f"Ménages au-dessus de {round(threshold * 100)} % (estimation)", est.text(),
+                        "Part estimée des ménages du quartier dont le taux d'effort dépasse ce seuil, avec sa "
+                        "fourchette : une estimation, jamais un compte de ménages identifiés."))
+    if b.tee_3d is not None:
+        figures.append(("TEE_3D (estimation)", b.tee_3d.text(), "Ménages des trois premiers déciles de revenu "
+                        "par unité de consommation dont le taux d'effort dépasse 8 % (ONPE)."))
+    for column, (label, value, help_text) in zip(st.columns(len(figures)), figures, strict=True):
+        column.metric(label, value, help=help_text)
+    income = f"Revenus : {b.income.source}. " if b.income else ""
+    st.caption(plain(income + " ".join(b.notes)))
+
+
+def scenario_section(scenario: Scenario, view: QuartierEnergy) -> None:
+    mine = [line for line in scenario.lines if line.quartier == view.code]
+    for sentence in display.scenario_summary(scenario, mine, f"ce quartier ({view.name})"):
+        st.markdown(f"- {plain(sentence)}")
+    if mine:
+        table = display.scenario_table(mine)
+        st.dataframe(tables.styled(table, display.SCENARIO_DECIMALS), hide_index=True, width="stretch",
+                     placeholder=tables.MISSING, key="energie_scenario")
+    everywhere = display.scenario_summary(scenario, list(scenario.lines), "l'ensemble des résidences")
+    st.caption(plain(" ".join(everywhere[:1] + everywhere[-1:]) + " " + " ".join(scenario.notes)))
+
+
+# --- targeting list ----------------------------------------------------------------------------------
+
+def targeting_section(view: QuartierEnergy, key, everywhere: bool, scenario: Scenario, quartiers: dict) -> None:
+    targets = [t for t in cache.energy_targets(key) if everywhere or t.quartier == view.code]
+    table = display.targeting_table(targets)
+    if table.empty:
+        st.info("Aucune résidence à classer ici (résidences de moins de "
+                f"{view.secret_min} logements regroupées, ou pas de données).")
+    else:
+        st.dataframe(tables.styled(table, display.TARGETING_DECIMALS), hide_index=True, width="stretch",
+                     placeholder=tables.MISSING, key="energie_ciblage",
+                     column_config={"Raisons": st.column_config.TextColumn(width="large")})
+    scope = "tous les quartiers" if everywhere else f"{view.name} ({view.code})"
+    alerts = list(cache.energy_alerts(key)) if everywhere else list(view.alerts)
+    lines = list(scenario.lines) if everywhere else [line for line in scenario.lines if line.quartier == view.code]
+    demo = cache.is_demo(key)
+    names = {c: q.name for c, q in quartiers.items()}
+    texts = method_texts(view, scenario)
+    built: list[bytes] = []
+
+    def made() -> bytes:
+        if not built:
+            built.append(workbook.build_export(scope, targets, alerts, scenario, lines, texts, view.sources,
+                                               names, demo=demo).xlsx())
+        return built[0]
+
+    st.download_button("Télécharger la liste de ciblage et les alertes (Excel)", data=made, on_click="ignore",
+                       key="energie_export", file_name=workbook.filename("tous-les-quartiers" if everywhere else
+                                                                         f"{view.name}-{view.code}", demo=demo),
+                       mime=XLSX_MIME, icon=":material/download:",
+                       help="Un classeur Excel : la liste de ciblage avec ses raisons, les alertes, le scénario de "
+                       "prix choisi, les méthodes et les sources ; secret statistique appliqué.")
+
+
+# --- prices ----------------------------------------------------------------------------------------
+
+def prices_section(key) -> None:
+    table = cache.energy_prices(key)
+    demo = cache.is_demo(key)
+    with st.expander("Tableau des prix de l'énergie", icon=":material/euro:",
+                     expanded=bool(st.session_state.get("energie_prix_message"))):
+        st.caption("Prix du kWh et abonnement annuel, toutes taxes comprises, à partir d'une date : chaque facture "
+                   "utilise le prix en vigueur au dernier mois de ses 12 mois. Modifier le tableau crée un import "
+                   "annulable (page Importer, historique).")
+        message = st.session_state.pop("energie_prix_message", None)
+        if message:
+            (st.error if message[0] == "error" else st.success)(plain(message[1]))
+        edited = st.data_editor(
+            display.price_frame(table), key="energie_prix", hide_index=True, width="stretch",
+            num_rows="fixed" if demo else "dynamic", disabled=demo, column_config=_price_columns())
+        if demo:
+            st.caption("Dans la démonstration, le tableau des prix se lit sans se modifier : créez votre espace de "
+                       "travail pour y mettre vos prix. Le curseur du scénario simule une hausse.")
+        elif st.button("Enregistrer le tableau des prix", key="energie_prix_enregistrer", icon=":material/save:"):
+            _save_prices(edited)
+
+
+def _price_columns() -> dict:
+    labels = display.PRICE_COLUMNS
+    return {
+        "energy": st.column_config.SelectboxColumn(labels["energy"], options=list(settings.ENERGIES), required=True,
+                                                   format_func=display.energy_label),
+        "valid_from": st.column_config.DateColumn(labels["valid_from"], format="DD/MM/YYYY", required=True),
+        "eur_per_kwh": st.column_config.NumberColumn(labels["eur_per_kwh"], min_value=0.0, max_value=5.0,
+                                                     step=0.0001, format="%.4f", required=True),
+        "eur_per_year": st.column_config.NumberColumn(labels["eur_per_year"], min_value=0.0, step=0.01,
+                                                      format="%.2f"),
+        "label": st.column_config.TextColumn(labels["label"]),
+        "source": st.column_config.TextColumn(labels["source"], width="large"),
+    }
+
+
+def _save_prices(edited: pd.DataFrame) -> None:
+    try:
+        with state.cursor() as cur:
+            batch = prices.replace_prices(cur, display.prices_from_frame(edited))
+    except DQError as exc:
+        st.session_state["energie_prix_message"] = ("error", exc.message)
+    else:
+        st.session_state["energie_prix_message"] = (
+            "success", f"Tableau des prix enregistré (import n° {batch}, annulable depuis l'historique des imports).")
+    st.rerun()
+
+
+# --- methods ---------------------------------------------------------------------------------------
+
+def method_texts(view: QuartierEnergy, scenario: Scenario | None = None) -> list[tuple[str, str]]:
+    """(subject, French text) of every method behind the page's figures."""
+    texts = [("Correction climatique", view.texts.get("climat", "")),
+             ("Règle des alertes", view.texts.get("alertes", "")),
+             ("Précarité énergétique", view.texts.get("precarite", ""))]
+    if scenario is not None and scenario.method:
+        texts.append(("Scénario de prix", scenario.method))
+    texts += [("Score de ciblage", score_text()), ("Secret statistique", view.texts.get("secret", ""))]
+    if view.prices:
+        texts.append(("Prix de l'énergie", " ; ".join(
+            p.text + (f" ({p.source})" if p.source else "") for p in view.prices) + "."))
+    return [(subject, text) for subject, text in texts if text]
+
+
+def methods_section(view: QuartierEnergy, key, scenario: Scenario | None = None) -> None:
+    with st.expander("Méthodes : correction climatique, alertes, précarité énergétique, secret statistique",
+                     icon=":material/menu_book:"):
+        for subject, text in method_texts(view, scenario):
+            st.markdown(f"**{plain(subject)}.** {plain(text)}")
+        if view.sources:
+            st.markdown("**Sources.** " + plain(" ; ".join(view.sources) + "."))
