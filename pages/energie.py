@@ -14,7 +14,6 @@ from ui.render.text import plain
 frame.require_app()
 key = state.data_key()
 code = first_steps.quartier_or_stop(st.session_state.get(frame.QUARTIER_KEY))
-quartiers = {q.code: q for q in cache.quartiers(key)}
 st.title("Énergie")
 
 ENERGY = url.UrlState("energie_energie", "energie", settings.ENERGIES, "electricite",
@@ -41,10 +40,10 @@ if view.energy != ENERGY.value:                  # the link's energy has no data
 controls = st.columns([2, 2, 2], vertical_alignment="bottom")
 controls[0].segmented_control("Énergie", list(view.energies), key=ENERGY.key, required=True,
                               format_func=display.energy_label, on_change=ENERGY.write)
-measures = controls[1].segmented_control("Consommation", list(energy_parts.MEASURE_CHOICES), key="energie_mesure",
+measures = controls[1].segmented_control("Consommation par logement", list(energy_parts.MEASURE_CHOICES), key="energie_mesure",
                                          default="both", required=True, format_func=energy_parts.MEASURE_CHOICES.get,
-                                         help="Corrigée du climat : ramenée aux degrés-jours de l'année de référence "
-                                         "(voir « Méthodes » en bas de page).")
+                                         help="Mesurée, ou corrigée du climat : ramenée aux degrés-jours de l'année de "
+                                         "référence (voir « Méthodes » en bas de page).")
 span = controls[2].selectbox("Période affichée", list(energy_parts.SPANS), key="energie_periode",
                              format_func=energy_parts.SPANS.get)
 url.write(ENERGY, RISE)
@@ -87,7 +86,7 @@ energy_parts.residences_section(view)
 
 # --- alerts --------------------------------------------------------------------------------------------
 st.subheader("Alertes", anchor="alertes")
-energy_parts.alerts_section(view, key, quartiers)
+energy_parts.alerts_section(view, key)
 
 # --- burden and scenario ---------------------------------------------------------------------------
 st.subheader("Précarité énergétique et scénario de prix", anchor="precarite")
@@ -104,7 +103,7 @@ st.subheader("Liste de ciblage", anchor="ciblage")
 st.caption(plain(score_text()))
 everywhere = st.toggle("Toutes les résidences de l'espace de travail (pas seulement ce quartier)",
                        key="energie_ciblage_tous")
-energy_parts.targeting_section(view, key, everywhere, scenario, quartiers)
+energy_parts.targeting_section(view, key, everywhere, scenario)
 
 st.divider()
 energy_parts.prices_section(key)

@@ -14,7 +14,6 @@ import streamlit as st
 from dq_core import fmt, french
 from dq_core.energy import display, prices, settings
 from dq_core.energy.scenario import Scenario
-from dq_core.energy.targeting import score_text
 from dq_core.energy.view import QuartierEnergy
 from dq_core.errors import DQError
 from dq_core.export import XLSX_MIME
@@ -25,7 +24,7 @@ from ui.render.text import plain
 
 RISES = list(range(0, 105, 5))
 DEFAULT_RISE = 15
-MEASURE_CHOICES = {"both": "corrigée et mesurée", "corrected": "corrigée du climat", "raw": "mesurée"}
+MEASURE_CHOICES = {"both": "les deux", "corrected": "corrigée", "raw": "mesurée"}
 MEASURES_OF = {"both": ("corrected", "raw"), "corrected": ("corrected",), "raw": ("raw",)}
 SPANS = {"3": "3 dernières années", "5": "5 dernières années", "all": "toute la période"}
 MAX_ALERTS_LISTED = 12
@@ -70,9 +69,14 @@ def series_choices(view: QuartierEnergy) -> dict[str, str]:
     return out
 
 
-def default_series(view: QuartierEnergy) -> list[str]:
+def default_series(view: QuartierEnergy, most_alerted: int = 2) -> list[str]:
+    """The quartier, its references, and its residences in alert for this energy (the most recent first)."""
     choices = series_choices(view)
-    return [s.label for s in view.series if s.kind in ("quartier", "reference") and s.label in choices]
+    alerted = [run.latest.name for run in display.alert_runs(view.alerts)
+               if run.latest.scope == "residence" and run.latest.energy == view.energy]
+    chosen = [s.label for s in view.series if s.kind in ("quartier", "reference")]
+    chosen += list(dict.fromkeys(alerted))[:most_alerted]
+    return [label for label in chosen if label in choices]
 
 
 def since(view: QuartierEnergy, span: str | None) -> date | None:
@@ -105,15 +109,14 @@ def residences_section(view: QuartierEnergy) -> None:
                      placeholder=tables.MISSING, key="energie_residences")
     notes = [f"{display.energy_label(view.energy)}, 12 derniers mois mesurés ; facture et taux d'effort : toutes "
              "énergies, estimation (voir « Méthodes »)."]
-    if view.secrecy_note:
-        notes.append(view.secrecy_note)
-    notes.append(view.texts.get("secret", ""))
+    notes.append(view.secrecy_note or f"Secret statistique : aucune résidence de moins de {view.secret_min} "
+                 "logements n'est montrée seule (règle en bas de page, « Méthodes »).")
     st.caption(plain(" ".join(n for n in notes if n)))
 
 
 # --- alerts --------------------------------------------------------------------------------------------
 
-def alerts_section(view: QuartierEnergy, key, quartiers: dict) -> None:
+def alerts_section(view: QuartierEnergy, key) -> None:
     everywhere = st.toggle("Alertes de tous les quartiers de l'espace de travail", key="energie_alertes_tous")
     found = list(cache.energy_alerts(key)) if everywhere else list(view.alerts)
     where = "l'espace de travail" if everywhere else french.of(view.name)
@@ -121,13 +124,22 @@ def alerts_section(view: QuartierEnergy, key, quartiers: dict) -> None:
         st.success(f"Aucune alerte pour {plain(where)} : aucune consommation corrigée du climat ne s'écarte de "
                    "ce que son histoire rend normal.", icon=":material/check_circle:")
         return
-    st.caption(plain(f"{french.count(len(found), 'alerte')} pour {where}, de la plus récente à la plus ancienne "
-                     f"(règle en bas de page, « Méthodes »)."))
-    items = "".join(f"<li>{tables.escape(a.reason)}</li>" for a in found[:MAX_ALERTS_LISTED])
+    runs = display.alert_runs(found)
+    st.caption(plain(f"{french.count(len(runs), 'résidence ou quartier', 'résidences ou quartiers')} en alerte pour "
+                     f"{where} ({french.count(len(found), 'mois', 'mois')} en alerte au total), de la plus récente à la "
+                     "plus ancienne (règle en bas de page, « Méthodes »)."))
+    items = "".join(f"<li>{tables.escape(run.text)}</li>" for run in runs[:MAX_ALERTS_LISTED])
     st.html(f"<ul style='font-size:0.9rem;margin-bottom:0.3rem'>{items}</ul>")
-    if len(found) > MAX_ALERTS_LISTED:
-        st.caption(f"Et {french.count(len(found) - MAX_ALERTS_LISTED, 'autre alerte')} : toutes sont dans le "
-                   "classeur Excel de la liste de ciblage.")
+    if len(runs) > MAX_ALERTS_LISTED:
+        st.caption(f"Et {french.count(len(runs) - MAX_ALERTS_LISTED, 'autre')} : toutes sont dans le classeur Excel "
+                   "de la liste de ciblage.")
+    with st.expander(f"Toutes les alertes, mois par mois ({fmt.number(len(found), 0)})"):
+        st.dataframe(tables.styled(display.alert_table(found, _names(key)), display.ALERT_DECIMALS), hide_index=True,
+                     width="stretch", placeholder=tables.MISSING, key="energie_alertes_table")
+
+
+def _names(key) -> dict[str, str]:
+    return {q.code: q.name for q in cache.quartiers(key)}
 
 
 # --- burden and scenario ---------------------------------------------------------------------------
@@ -138,39 +150,49 @@ def burden_section(view: QuartierEnergy) -> None:
         st.info("Pas de facture estimée pour ce quartier : il faut 12 mois de consommation et un prix par énergie "
                 "(tableau des prix en bas de page).")
         return
-    figures = [("Facture moyenne par logement", f"{fmt.number(b.bill, 0)}\u00a0€ par an",
-                f"Toutes énergies, {b.period or '12 mois'}, prix du tableau des prix.")]
+    figures = [("Facture par an", f"{fmt.number(b.bill, 0)}\u00a0€",
+                f"Estimation, toutes énergies, {b.period or '12 mois'}, prix du tableau des prix.")]
     if b.effort_median is not None:
-        figures.append(("Taux d'effort du ménage médian", f"{fmt.number(b.effort_median * 100, 1)}\u00a0%",
-                        "Facture moyenne / revenu disponible d'un ménage au revenu médian du quartier."))
+        figures.append(("Effort médian", f"{fmt.number(b.effort_median * 100, 1)}\u00a0%",
+                        "Taux d'effort du ménage médian : facture moyenne / revenu disponible d'un ménage au revenu "
+                        "médian du quartier."))
+    ranges = []
     for threshold, est in sorted(b.above.items()):
-        figures.append((f"Ménages au-dessus de {round(threshold * 100)} % (estimation)", est.text(),
-                        "Part estimée des ménages du quartier dont le taux d'effort dépasse ce seuil, avec sa "
-                        "fourchette : une estimation, jamais un compte de ménages identifiés."))
+        label = f"Effort > {round(threshold * 100)} %"
+        figures.append((label, f"{fmt.number(est.central * 100, 0)}\u00a0%", "Part estimée des ménages du quartier "
+                        "dont le taux d'effort dépasse ce seuil : une estimation, jamais un compte de ménages."))
+        ranges.append(f"au-dessus de {round(threshold * 100)} % : {est.text()}")
     if b.tee_3d is not None:
-        figures.append(("TEE_3D (estimation)", b.tee_3d.text(), "Ménages des trois premiers déciles de revenu "
-                        "par unité de consommation dont le taux d'effort dépasse 8 % (ONPE)."))
+        figures.append(("TEE_3D", f"{fmt.number(b.tee_3d.central * 100, 0)}\u00a0%", "Part estimée des ménages des "
+                        "trois premiers déciles de revenu par unité de consommation dont le taux d'effort dépasse "
+                        "8 % (ONPE)."))
+        ranges.append(f"TEE_3D : {b.tee_3d.text()}")
     for column, (label, value, help_text) in zip(st.columns(len(figures)), figures, strict=True):
         column.metric(label, value, help=help_text)
-    income = f"Revenus : {b.income.source}. " if b.income else ""
-    st.caption(plain(income + " ".join(b.notes)))
+    words = [f"Estimations du quartier, avec leur fourchette : {' ; '.join(ranges)}." if ranges else ""]
+    if b.income:
+        words.append(f"Revenus : {b.income.source}.")
+    st.caption(plain(" ".join([*words, *b.notes]).strip()))
 
 
 def scenario_section(scenario: Scenario, view: QuartierEnergy) -> None:
     mine = [line for line in scenario.lines if line.quartier == view.code]
-    for sentence in display.scenario_summary(scenario, mine, f"ce quartier ({view.name})"):
+    where = (f"des résidences suivies {french.of(view.name)}" if any(line.scope != "quartier" for line in mine)
+             else french.of(view.name))
+    for sentence in display.scenario_summary(scenario, mine, where):
         st.markdown(f"- {plain(sentence)}")
     if mine:
         table = display.scenario_table(mine)
         st.dataframe(tables.styled(table, display.SCENARIO_DECIMALS), hide_index=True, width="stretch",
-                     placeholder=tables.MISSING, key="energie_scenario")
-    everywhere = display.scenario_summary(scenario, list(scenario.lines), "l'ensemble des résidences")
+                     placeholder=tables.MISSING, key="energie_scenario",
+                     column_order=[c for c in table.columns if c != "Quartier" and not c.endswith(("(bas)", "(haut)"))])
+    everywhere = display.scenario_summary(scenario, list(scenario.lines), "de l'ensemble des résidences suivies")
     st.caption(plain(" ".join(everywhere[:1] + everywhere[-1:]) + " " + " ".join(scenario.notes)))
 
 
 # --- targeting list ----------------------------------------------------------------------------------
 
-def targeting_section(view: QuartierEnergy, key, everywhere: bool, scenario: Scenario, quartiers: dict) -> None:
+def targeting_section(view: QuartierEnergy, key, everywhere: bool, scenario: Scenario) -> None:
     targets = [t for t in cache.energy_targets(key) if everywhere or t.quartier == view.code]
     table = display.targeting_table(targets)
     if table.empty:
@@ -180,11 +202,13 @@ def targeting_section(view: QuartierEnergy, key, everywhere: bool, scenario: Sce
         st.dataframe(tables.styled(table, display.TARGETING_DECIMALS), hide_index=True, width="stretch",
                      placeholder=tables.MISSING, key="energie_ciblage",
                      column_config={"Raisons": st.column_config.TextColumn(width="large")})
+        st.caption("Rang parmi toutes les résidences de l'espace de travail. Une raison se lit en entier au survol, "
+                   "ou dans le classeur Excel.")
     scope = "tous les quartiers" if everywhere else f"{view.name} ({view.code})"
     alerts = list(cache.energy_alerts(key)) if everywhere else list(view.alerts)
     lines = list(scenario.lines) if everywhere else [line for line in scenario.lines if line.quartier == view.code]
     demo = cache.is_demo(key)
-    names = {c: q.name for c, q in quartiers.items()}
+    names = _names(key)
     texts = method_texts(view, scenario)
     built: list[bytes] = []
 
@@ -255,17 +279,7 @@ def _save_prices(edited: pd.DataFrame) -> None:
 # --- methods ---------------------------------------------------------------------------------------
 
 def method_texts(view: QuartierEnergy, scenario: Scenario | None = None) -> list[tuple[str, str]]:
-    """(subject, French text) of every method behind the page's figures."""
-    texts = [("Correction climatique", view.texts.get("climat", "")),
-             ("Règle des alertes", view.texts.get("alertes", "")),
-             ("Précarité énergétique", view.texts.get("precarite", ""))]
-    if scenario is not None and scenario.method:
-        texts.append(("Scénario de prix", scenario.method))
-    texts += [("Score de ciblage", score_text()), ("Secret statistique", view.texts.get("secret", ""))]
-    if view.prices:
-        texts.append(("Prix de l'énergie", " ; ".join(
-            p.text + (f" ({p.source})" if p.source else "") for p in view.prices) + "."))
-    return [(subject, text) for subject, text in texts if text]
+    return workbook.method_texts(view.texts, scenario, view.prices, view.secret_min)
 
 
 def methods_section(view: QuartierEnergy, key, scenario: Scenario | None = None) -> None:

@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.energy import bills, settings
 from dq_core.energy.alerts import Alert
 from dq_core.energy.burden import Burden
@@ -83,7 +83,7 @@ def headlines(view: QuartierEnergy) -> list[Headline]:
     fig = year_figures(quartier)
     where = f"{view.name}, {settings.ENERGY_LABELS.get(view.energy, view.energy)}"
     span = _span(fig.last_month)
-    out = [Headline("Consommation par logement, 12 derniers mois", _kwh(fig.kwh), None,
+    out = [Headline("12 derniers mois", _kwh(fig.kwh), None,
                     f"{where} : kWh mesurés par logement (point de livraison), {span}.")]
     if view.zone is not None:
         out.append(Headline("Corrigée du climat", _kwh(fig.corrected),
@@ -94,17 +94,17 @@ def headlines(view: QuartierEnergy) -> list[Headline]:
         delta = None
         if fig.last_year_value:
             delta = f"{fmt.number((fig.last_value / fig.last_year_value - 1) * 100, 0, sign=True)} % sur un an"
-        out.append(Headline(f"Dernier mois ({month_label(fig.last_month)})", _kwh(fig.last_value), delta,
+        out.append(Headline(french.capitalised(month_label(fig.last_month)), _kwh(fig.last_value), delta,
                             "kWh mesurés par logement, comparés au même mois de l'année précédente (sans "
                             "correction du climat)."))
     b = view.burden
     if b is not None and b.bill is not None:
-        out.append(Headline("Facture moyenne estimée", f"{fmt.number(b.bill, 0)}\u00a0€ par an",
+        out.append(Headline("Facture par an (estimée)", f"{fmt.number(b.bill, 0)}\u00a0€",
                             None, f"Par logement, toutes énergies, {b.period or 'sur 12 mois'} × prix du "
                             "tableau des prix (estimation)."))
     thermo = quartier.thermo
     if thermo is not None and thermo.applied:
-        out.append(Headline("Thermosensibilité", f"{fmt.number(thermo.per_dju, 2)} kWh par DJU", None,
+        out.append(Headline("kWh par degré-jour", fmt.number(thermo.per_dju, 2), None,
                             thermo.method))
     return out
 
@@ -163,20 +163,47 @@ def _burden_cells(b: Burden | None) -> dict:
 
 # --- alerts ---------------------------------------------------------------------------------------
 
-ALERT_DECIMALS = {"Consommation corrigée (kWh par logement)": 0, "Normale (kWh par logement)": 0,
-                  "Écart (%)": 0, "Écart robuste z": 1}
+ALERT_DECIMALS = {"Corrigée du climat (kWh par logement)": 0, "Normale du mois (kWh par logement)": 0,
+                  "Écart à la normale (%)": 0, "Écart robuste z": 1, "Mesurée (kWh par logement)": 0,
+                  "Mesurée un an plus tôt (kWh par logement)": 0}
 
 
 def alert_table(alerts: Iterable[Alert], quartier_names: dict[str, str] | None = None) -> pd.DataFrame:
-    """The alerts as listed (newest first), each with its reason."""
+    """The alerts month by month, as listed (newest first): the figures each reason is made of."""
     names = quartier_names or {}
-    rows = [{"Mois": month_label(a.month), "Portée": SCOPE_LABELS.get(a.scope, a.scope), "Nom": a.name,
-             "Bailleur": a.landlord or "", "Quartier": names.get(a.quartier or "", a.quartier or ""),
-             "Énergie": energy_label(a.energy), "Consommation corrigée (kWh par logement)": a.value,
-             "Normale (kWh par logement)": a.expected, "Écart (%)": a.change_pct, "Écart robuste z": a.score,
-             "Raison": a.reason} for a in alerts]
-    return pd.DataFrame(rows, columns=["Mois", "Portée", "Nom", "Bailleur", "Quartier", "Énergie",
-                                       *ALERT_DECIMALS, "Raison"])
+    rows = [{"Nom": a.name, "Mois": month_label(a.month), "Portée": SCOPE_LABELS.get(a.scope, a.scope),
+             "Énergie": energy_label(a.energy), "Corrigée du climat (kWh par logement)": a.value,
+             "Normale du mois (kWh par logement)": a.expected, "Écart à la normale (%)": a.change_pct,
+             "Écart robuste z": a.score, "Mesurée (kWh par logement)": a.raw,
+             "Mesurée un an plus tôt (kWh par logement)": a.last_year, "Bailleur": a.landlord or "",
+             "Quartier": names.get(a.quartier or "", a.quartier or "")} for a in alerts]
+    return pd.DataFrame(rows, columns=["Nom", "Mois", "Portée", "Énergie", *ALERT_DECIMALS, "Bailleur", "Quartier"])
+
+
+@dataclass(frozen=True)
+class AlertRun:
+    """The alerts of one series (a residence or quartier, an energy): its latest, and how long it lasts."""
+    latest: Alert
+    months: int                                 # months in alert listed
+    first: date
+
+    @property
+    def text(self) -> str:
+        if self.months == 1:
+            return self.latest.reason
+        return (f"{self.latest.reason} En alerte {self.months} mois depuis {month_label(self.first)} "
+                f"(liste complète dans le classeur).")
+
+
+def alert_runs(alerts: Iterable[Alert]) -> list[AlertRun]:
+    """One entry per series in alert, the most recent first (then the strongest): a persisting anomaly
+    reads once, with its duration, instead of once a month."""
+    runs: dict[tuple[str, str, str], list[Alert]] = {}
+    for a in alerts:
+        runs.setdefault((a.scope, a.code, a.energy), []).append(a)
+    out = [AlertRun(max(found, key=lambda a: a.month), len(found), min(a.month for a in found))
+           for found in runs.values()]
+    return sorted(out, key=lambda r: (r.latest.month, abs(r.latest.score)), reverse=True)
 
 
 # --- prices ---------------------------------------------------------------------------------------
@@ -222,24 +249,24 @@ def _text(value) -> str | None:
 
 TARGETING_DECIMALS = {"Rang": 0, "Logements": 0, "Score (sur 100)": 0, EFFORT_COLUMN: 0,
                       "Facture estimée (€ par logement et par an)": 0, "Évolution corrigée sur un an (%)": 1}
-TARGETING_NOTES = ("Ménages au-dessus de 8 % : part estimée des ménages dont le taux d'effort énergétique "
-                   "dépasse 8 % (une estimation à partir des revenus du quartier, jamais un compte de ménages "
-                   "identifiés).",)
+TARGETING_NOTES = ("Ménages au-dessus de 8 % : part estimée, jamais un compte de ménages identifiés.",
+                   "Rang parmi toutes les résidences de l'espace de travail.")
 
 
 def targeting_table(targets: Iterable[Target]) -> pd.DataFrame:
-    """The targeting list as ranked, with the reasons of each score."""
-    rows = [{"Rang": t.rank, "Résidence": t.name, "Bailleur": t.landlord or "",
-             "Quartier": t.quartier_name or t.quartier or "", "Logements": t.dwellings,
+    """The targeting list as ranked (rank among every residence of the workspace), with the reasons of each
+    score next to it: printed, the first page holds residence, rank, score and reasons."""
+    rows = [{"Résidence": t.name, "Rang": t.rank, "Score (sur 100)": t.score, "Raisons": _reasons(t.reasons),
+             "Bailleur": t.landlord or "", "Quartier": t.quartier_name or t.quartier or "", "Logements": t.dwellings,
              "Chauffage": settings.HEATING_LABELS.get(t.heating or "", t.heating or ""), "DPE": t.dpe or "",
-             "Score (sur 100)": t.score, EFFORT_COLUMN: None if t.share_above is None else 100 * t.share_above,
+             EFFORT_COLUMN: None if t.share_above is None else 100 * t.share_above,
              "Facture estimée (€ par logement et par an)": t.bill,
              "Évolution corrigée sur un an (%)": t.change_pct,
-             "Données jusqu'à": fmt.period(t.last_month) if t.last_month else "",
-             "Raisons": _reasons(t.reasons)} for t in targets]
-    return pd.DataFrame(rows, columns=["Rang", "Résidence", "Bailleur", "Quartier", "Logements", "Chauffage", "DPE",
-                                       "Score (sur 100)", EFFORT_COLUMN, "Facture estimée (€ par logement et par an)",
-                                       "Évolution corrigée sur un an (%)", "Données jusqu'à", "Raisons"])
+             "Données jusqu'à": fmt.period(t.last_month) if t.last_month else ""} for t in targets]
+    return pd.DataFrame(rows, columns=["Résidence", "Rang", "Score (sur 100)", "Raisons", "Bailleur", "Quartier",
+                                       "Logements", "Chauffage", "DPE", EFFORT_COLUMN,
+                                       "Facture estimée (€ par logement et par an)", "Évolution corrigée sur un an (%)",
+                                       "Données jusqu'à"])
 
 
 def _reasons(reasons: Sequence[str]) -> str:
@@ -259,9 +286,7 @@ SCENARIO_DECIMALS = {"Logements": 0, "Facture actuelle (€ par an)": 0, "Factur
                      "Hausse (€ par an)": 0,
                      **{f"Logements franchissant {_pct(t)}{suffix}": 0
                         for t in settings.EFFORT_THRESHOLDS for suffix in ("", " (bas)", " (haut)")}}
-SCENARIO_NOTES = ("Logements franchissant un seuil : estimation (et sa fourchette, bas – haut) du nombre de "
-                  "logements dont le ménage passerait au-dessus de ce taux d'effort avec la hausse ; jamais "
-                  "une liste de ménages.",
+SCENARIO_NOTES = ("Logements franchissant un seuil de taux d'effort : estimation (bas – haut), jamais une liste.",
                   "Factures par logement et par an, toutes énergies, toutes taxes comprises.")
 
 
@@ -283,26 +308,35 @@ def scenario_table(lines: Iterable[ScenarioLine]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Portée", "Nom", "Quartier", "Bailleur", *SCENARIO_DECIMALS])
 
 
+def _rise_words(rise_pct: float) -> str:
+    if rise_pct > 0:
+        return f"Avec une hausse des prix de {fmt.number(rise_pct, 0)} %"
+    if rise_pct < 0:
+        return f"Avec une baisse des prix de {fmt.number(-rise_pct, 0)} %"
+    return "Aux prix actuels"
+
+
 def scenario_summary(scenario: Scenario, lines: Sequence[ScenarioLine], where: str) -> list[str]:
-    """French sentences: how many dwellings of `where` would cross each threshold, how much bills grow."""
+    """French sentences: how many dwellings `where` (« des résidences suivies du Haut-Pont ») would cross
+    each threshold with the scenario's rise, and how much the average bill would grow."""
     if not lines:
-        return [f"Pas d'estimation pour {where} : il faut 12 mois de consommation, un prix et le revenu "
-                "médian du quartier (Filosofi)."]
+        return [f"Pas d'estimation {where} : il faut 12 mois de consommation, un prix et le revenu médian "
+                "du quartier (Filosofi)."]
     residences = [line for line in lines if line.scope != "quartier"]
     counted = residences or list(lines)
     out = []
-    rise = fmt.number(scenario.rise_pct, 0, sign=True)
+    rise = _rise_words(scenario.rise_pct)
     for t in settings.EFFORT_THRESHOLDS:
         central = sum(line.crossing[t].central for line in counted)
         low = sum(line.crossing[t].low for line in counted)
         high = sum(line.crossing[t].high for line in counted)
-        out.append(f"Avec des prix à {rise} %, environ {fmt.number(central, 0)} logements (entre "
-                   f"{fmt.number(low, 0)} et {fmt.number(high, 0)}) de {where} passeraient au-dessus de "
-                   f"{_pct(t)} de taux d'effort énergétique.")
+        out.append(f"{rise}, environ {fmt.number(central, 0)} logements (entre {fmt.number(low, 0)} et "
+                   f"{fmt.number(high, 0)}) {where} passeraient au-dessus de {_pct(t)} de taux d'effort "
+                   "énergétique.")
     weight = sum(line.dwellings for line in counted)
     if weight:
         before = sum(line.bill_before * line.dwellings for line in counted) / weight
         after = sum(line.bill_after * line.dwellings for line in counted) / weight
-        out.append(f"La facture moyenne par logement passerait de {fmt.number(before, 0)} € à "
-                   f"{fmt.number(after, 0)} € par an (+{fmt.number(after - before, 0)} €).")
+        out.append(f"La facture moyenne par logement {where} passerait de {fmt.number(before, 0)} € à "
+                   f"{fmt.number(after, 0)} € par an ({fmt.number(after - before, 0, sign=True)} €).")
     return out

@@ -53,7 +53,7 @@ def consumption_chart(drawn: pd.DataFrame, series: Sequence[str], energy_label: 
     tooltip = [alt.Tooltip("series:N", title="Série"), alt.Tooltip("measure:N", title="Consommation"),
                alt.Tooltip("period_label:N", title="Mois"), alt.Tooltip("shown:N", title="Par logement")]
     base = alt.Chart(drawn)
-    lines = base.mark_line(strokeWidth=2, interpolate="monotone").encode(
+    lines = base.mark_line(strokeWidth=2).encode(
         x=x, y=y, color=colour, strokeDash=dash, detail="who:N")
     hover = base.mark_point(size=40, opacity=0, filled=True).encode(x=x, y=y, color=alt.Color(
         "series:N", scale=alt.Scale(domain=labels, range=(COLOURS * 3)[:len(labels)]), legend=None), tooltip=tooltip)
