@@ -48,7 +48,7 @@ def intro(view: QuartierEnergy) -> str:
 
 
 def no_energy_data(view: QuartierEnergy) -> None:
-    st.info(f"Pas de consommation d'énergie pour {plain(french.of(view.name))} dans cet espace de travail. "
+    st.info(f"Pas de consommation d'énergie pour le quartier {plain(view.name)} dans cet espace de travail. "
             "Elle vient des fichiers des bailleurs ou des distributeurs (consommation mensuelle par résidence, "
             "avec le modèle de la page Importer) et, pour le quartier, des consommations mensuelles "
             "d'électricité et de gaz ; les degrés-jours (températures de l'ODRE, fichier « Export DJU ») "
@@ -119,13 +119,13 @@ def residences_section(view: QuartierEnergy) -> None:
 def alerts_section(view: QuartierEnergy, key) -> None:
     everywhere = st.toggle("Alertes de tous les quartiers de l'espace de travail", key="energie_alertes_tous")
     found = list(cache.energy_alerts(key)) if everywhere else list(view.alerts)
-    where = "l'espace de travail" if everywhere else french.of(view.name)
+    where = "dans l'espace de travail" if everywhere else f"dans le quartier {view.name}"
     if not found:
-        st.success(f"Aucune alerte pour {plain(where)} : aucune consommation corrigée du climat ne s'écarte de "
+        st.success(f"Aucune alerte {plain(where)} : aucune consommation corrigée du climat ne s'écarte de "
                    "ce que son histoire rend normal.", icon=":material/check_circle:")
         return
     runs = display.alert_runs(found)
-    st.caption(plain(f"{french.count(len(runs), 'résidence ou quartier', 'résidences ou quartiers')} en alerte pour "
+    st.caption(plain(f"{french.count(len(runs), 'résidence ou quartier', 'résidences ou quartiers')} en alerte "
                      f"{where} ({french.count(len(found), 'mois', 'mois')} en alerte au total), de la plus récente à la "
                      "plus ancienne (règle en bas de page, « Méthodes »)."))
     items = "".join(f"<li>{tables.escape(run.text)}</li>" for run in runs[:MAX_ALERTS_LISTED])
@@ -178,7 +178,7 @@ def burden_section(view: QuartierEnergy) -> None:
 def scenario_section(scenario: Scenario, view: QuartierEnergy) -> None:
     mine = [line for line in scenario.lines if line.quartier == view.code]
     where = (f"des résidences suivies {french.of(view.name)}" if any(line.scope != "quartier" for line in mine)
-             else french.of(view.name))
+             else f"du quartier {view.name}")
     for sentence in display.scenario_summary(scenario, mine, where):
         st.markdown(f"- {plain(sentence)}")
     if mine:

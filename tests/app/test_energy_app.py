@@ -1,0 +1,145 @@
+"""The page « Énergie » through app.py (AppTest): the quartier's chart, residences under secrecy, alerts,
+burden, the price scenario's slider, the targeting list and its download, the price table."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from dq_core.energy import prices
+from dq_core.store import db
+from tests.apptest import open_app, shown
+from tests.energy_fixtures import QUARTIER, build_energy_workspace
+from tests.factories import build_tiny_workspace
+
+PAGE = "pages/energie.py"
+SECRET_NAMES = ("Les Trois Maisons", "Résidence des Lilas")
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("energy-app")
+    return {"demo": build_energy_workspace(folder / "demo.duckdb"),
+            "user": build_energy_workspace(folder / "user.duckdb", demo=False),
+            "empty": build_tiny_workspace(folder / "tiny.duckdb")}
+
+
+@pytest.fixture
+def open_page(templates, tmp_path, monkeypatch):
+    def start(kind: str = "demo", **params) -> AppTest:
+        path = shutil.copyfile(templates[kind], tmp_path / f"{kind}.duckdb")
+        monkeypatch.setenv("DQ_DB", str(path))
+        at = open_app(PAGE, quartier=QUARTIER, **params)
+        assert not at.exception, at.exception
+        return at
+    return start
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "subheader", "info", "caption", "markdown", "error", "success", "warning")
+             for e in getattr(at, kind)]
+    parts += [h.proto.body for h in at.get("html")]
+    return shown(" ".join(parts))
+
+
+def _chart_rows(at: AppTest) -> pd.DataFrame:
+    """The rows the first chart draws (Streamlit sends Altair's data as Arrow datasets beside the spec)."""
+    chart = (at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"))[0]
+    assert json.loads(chart.proto.spec)["usermeta"]["embedOptions"]["renderer"] == "svg"
+    return pd.concat([convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets])
+
+
+def test_the_page_shows_the_quartier_its_residences_and_the_planted_alert(open_page):
+    at = open_page()
+    assert at.title[0].value == "Énergie"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["12 derniers mois"].endswith("kWh") and metrics["Facture par an"].endswith("€")
+    assert "kWh par degré-jour" in metrics
+    # The chart: the quartier and, because it is in alert, the planted residence, measured and corrected.
+    rows = _chart_rows(at)
+    assert set(rows["series"]) == {"Les Tilleuls", "Résidence du Parc"}
+    assert set(rows["measure"]) == {"corrigée du climat", "mesurée"}
+    residences = at.dataframe[0].value
+    assert list(residences["Résidence"]) == ["Résidence du Parc", "Autres résidences"]
+    text = _texts(at)
+    assert "Décembre 2024, électricité, la résidence « Résidence du Parc »" in text
+    assert "En alerte 3 mois depuis octobre 2024" in text
+    assert "Autres résidences : 2 résidences, 36 logements" in text
+    assert "Correction climatique" in text and "Règle des alertes" in text and "TEE_3D" in text
+    assert at.get("download_button")[0].proto.label == "Télécharger la liste de ciblage et les alertes (Excel)"
+    for name in SECRET_NAMES:                                   # never on screen, in no table, no chart
+        assert name not in text
+        assert all(name not in df.value.to_string() for df in at.dataframe)
+        assert name not in rows.to_string()
+
+
+def test_the_scenario_follows_the_slider_and_the_link(open_page):
+    at = open_page(hausse="40")
+    assert at.select_slider[0].value == 40
+    assert "Avec une hausse des prix de 40 %" in _texts(at)
+    at.select_slider[0].set_value(0).run()
+    assert "Aux prix actuels, environ 0 logements" in _texts(at)
+    assert at.query_params["hausse"] == "0"                 # the link says what is shown
+
+
+def test_measured_only_and_the_energy_from_a_link(open_page):
+    at = open_page(energie="gaz")                       # no gas here: electricity is shown, the link follows
+    assert at.segmented_control[0].value == "electricite"
+    at.segmented_control(key="energie_mesure").set_value("raw").run()
+    assert set(_chart_rows(at)["measure"]) == {"mesurée"}
+
+
+def test_the_targeting_list_ranks_the_planted_residence_first_with_its_reasons(open_page):
+    at = open_page()
+    targets = next(df.value for df in at.dataframe if "Raisons" in df.value.columns)
+    assert list(targets["Résidence"])[0] == "Résidence du Parc"
+    assert "DPE) F" in targets["Raisons"].iloc[0]
+
+
+def test_a_workspace_without_energy_data_says_where_it_comes_from(open_page):
+    at = open_page("empty")
+    assert not at.error
+    text = _texts(at)
+    assert "Pas de consommation d'énergie pour le quartier Les Tilleuls dans cet espace de travail" in text
+    assert "Correction climatique" in text
+
+
+def test_the_price_table_is_saved_as_an_undoable_import(open_page, tmp_path):
+    at = open_page("user")
+    at.session_state["energie_prix"] = {"edited_rows": {"0": {"eur_per_kwh": 0.3}}, "added_rows": [],
+                                        "deleted_rows": []}
+    at.run()
+    at.button(key="energie_prix_enregistrer").click().run()
+    assert not at.exception
+    assert "Tableau des prix enregistré" in _texts(at)
+    con = db.connect(tmp_path / "user.duckdb")
+    try:
+        saved = prices.read_prices(con.cursor())
+    finally:
+        con.close()
+    assert saved[0].eur_per_kwh == 0.3 and len(saved) == len(prices.DEFAULT_PRICES)
+
+
+def test_a_wrong_price_is_refused_in_french_and_nothing_changes(open_page, tmp_path):
+    at = open_page("user")
+    at.session_state["energie_prix"] = {"edited_rows": {"0": {"eur_per_kwh": 9}}, "added_rows": [],
+                                        "deleted_rows": []}
+    at.run()
+    at.button(key="energie_prix_enregistrer").click().run()
+    assert "le prix par kWh doit être un nombre positif" in " ".join(e.value for e in at.error)
+    con = db.connect(tmp_path / "user.duckdb")
+    try:
+        assert prices.read_prices(con.cursor()) == list(prices.DEFAULT_PRICES)
+    finally:
+        con.close()
+
+
+def test_the_demo_price_table_reads_only(open_page):
+    at = open_page()
+    assert not [b for b in at.button if b.key == "energie_prix_enregistrer"]
+    assert "le tableau des prix se lit sans se modifier" in _texts(at)
