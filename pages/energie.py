@@ -31,7 +31,7 @@ except DQError as exc:
 st.caption(energy_parts.intro(view))
 if not view.energies:
     energy_parts.no_energy_data(view)
-    energy_parts.prices_section(key)
+    energy_parts.prices_section(key, folded=False)
     energy_parts.methods_section(view, key)
     st.stop()
 

@@ -228,11 +228,17 @@ def targeting_section(view: QuartierEnergy, key, everywhere: bool, scenario: Sce
 
 # --- prices ----------------------------------------------------------------------------------------
 
-def prices_section(key) -> None:
+def prices_section(key, *, folded: bool = True) -> None:
+    """The editable price table: in a folded box under the page's figures, or open on a page without any."""
     table = cache.energy_prices(key)
     demo = cache.is_demo(key)
-    with st.expander("Tableau des prix de l'énergie", icon=":material/euro:",
-                     expanded=bool(st.session_state.get("energie_prix_message"))):
+    if folded:
+        box = st.expander("Tableau des prix de l'énergie", icon=":material/euro:",
+                          expanded=bool(st.session_state.get("energie_prix_message")))
+    else:
+        st.subheader("Tableau des prix de l'énergie", anchor="prix")
+        box = st.container()
+    with box:
         st.caption("Prix du kWh et abonnement annuel, toutes taxes comprises, à partir d'une date : chaque facture "
                    "utilise le prix en vigueur au dernier mois de ses 12 mois. Modifier le tableau crée un import "
                    "annulable (page Importer, historique).")

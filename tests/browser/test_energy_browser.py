@@ -1,8 +1,10 @@
 """The page « Énergie » in Chromium: its consumption chart draws the quartier and the residence in alert,
-measured (dashed) and climate-corrected (solid), and redraws when only the corrected figures are asked."""
+measured (dashed) and climate-corrected (solid), redraws when only the corrected figures are asked, and
+the whole page speaks French."""
 
 import pytest
 
+from tests.browser.english import COLLECT_JS, english_in
 from tests.browser.harness import app_server, chromium_page, page_problems, require_browser, wait_for_app
 from tests.energy_fixtures import QUARTIER, build_energy_workspace
 
@@ -48,4 +50,5 @@ def test_the_chart_draws_measured_and_corrected_lines_offline(energy_db):
         wait_for_app(page)
         assert not any(dashed for _, dashed in _lines(page.locator(CHART).first))
         assert page_problems(page) == []
+        assert english_in(page.evaluate(COLLECT_JS)) == {}
         assert page.outside_requests == []
