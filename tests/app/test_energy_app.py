@@ -8,6 +8,7 @@ import shutil
 
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
@@ -76,6 +77,13 @@ def test_the_page_shows_the_quartier_its_residences_and_the_planted_alert(open_p
         assert name not in text
         assert all(name not in df.value.to_string() for df in at.dataframe)
         assert name not in rows.to_string()
+    # The targeting list: the planted residence first, with its reasons.
+    targets = next(df.value for df in at.dataframe if "Raisons" in df.value.columns)
+    assert list(targets["Résidence"])[0] == "Résidence du Parc"
+    assert "DPE) F" in targets["Raisons"].iloc[0]
+    # The demo's price table reads only.
+    assert not [b for b in at.button if b.key == "energie_prix_enregistrer"]
+    assert "le tableau des prix se lit sans se modifier" in text
 
 
 def test_the_scenario_follows_the_slider_and_the_link(open_page):
@@ -94,13 +102,6 @@ def test_measured_only_and_the_energy_from_a_link(open_page):
     assert set(_chart_rows(at)["measure"]) == {"mesurée"}
 
 
-def test_the_targeting_list_ranks_the_planted_residence_first_with_its_reasons(open_page):
-    at = open_page()
-    targets = next(df.value for df in at.dataframe if "Raisons" in df.value.columns)
-    assert list(targets["Résidence"])[0] == "Résidence du Parc"
-    assert "DPE) F" in targets["Raisons"].iloc[0]
-
-
 def test_a_workspace_without_energy_data_says_where_it_comes_from(open_page):
     at = open_page("empty")
     assert not at.error
@@ -109,37 +110,30 @@ def test_a_workspace_without_energy_data_says_where_it_comes_from(open_page):
     assert "Correction climatique" in text
 
 
-def test_the_price_table_is_saved_as_an_undoable_import(open_page, tmp_path):
-    at = open_page("user")
-    at.session_state["energie_prix"] = {"edited_rows": {"0": {"eur_per_kwh": 0.3}}, "added_rows": [],
+def _saved_prices(path) -> list[prices.Price]:
+    con = db.connect(path)
+    try:
+        return prices.read_prices(con.cursor())
+    finally:
+        con.close()
+
+
+def _edit_first_price(at: AppTest, eur_per_kwh: float) -> None:
+    at.session_state["energie_prix"] = {"edited_rows": {"0": {"eur_per_kwh": eur_per_kwh}}, "added_rows": [],
                                         "deleted_rows": []}
     at.run()
     at.button(key="energie_prix_enregistrer").click().run()
     assert not at.exception
-    assert "Tableau des prix enregistré" in _texts(at)
-    con = db.connect(tmp_path / "user.duckdb")
-    try:
-        saved = prices.read_prices(con.cursor())
-    finally:
-        con.close()
-    assert saved[0].eur_per_kwh == 0.3 and len(saved) == len(prices.DEFAULT_PRICES)
 
 
-def test_a_wrong_price_is_refused_in_french_and_nothing_changes(open_page, tmp_path):
+def test_the_price_table_refuses_a_wrong_price_then_saves_an_undoable_import(open_page, tmp_path):
     at = open_page("user")
-    at.session_state["energie_prix"] = {"edited_rows": {"0": {"eur_per_kwh": 9}}, "added_rows": [],
-                                        "deleted_rows": []}
-    at.run()
-    at.button(key="energie_prix_enregistrer").click().run()
+    _edit_first_price(at, 9)
     assert "le prix par kWh doit être un nombre positif" in " ".join(e.value for e in at.error)
-    con = db.connect(tmp_path / "user.duckdb")
-    try:
-        assert prices.read_prices(con.cursor()) == list(prices.DEFAULT_PRICES)
-    finally:
-        con.close()
-
-
-def test_the_demo_price_table_reads_only(open_page):
-    at = open_page()
-    assert not [b for b in at.button if b.key == "energie_prix_enregistrer"]
-    assert "le tableau des prix se lit sans se modifier" in _texts(at)
+    st.cache_resource.clear()                                   # the app's connection: let the test read
+    assert _saved_prices(tmp_path / "user.duckdb") == list(prices.DEFAULT_PRICES)
+    _edit_first_price(at, 0.3)
+    assert "Tableau des prix enregistré" in _texts(at)
+    st.cache_resource.clear()
+    saved = _saved_prices(tmp_path / "user.duckdb")
+    assert saved[0].eur_per_kwh == 0.3 and saved[1:] == list(prices.DEFAULT_PRICES)[1:]

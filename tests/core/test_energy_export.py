@@ -34,6 +34,18 @@ def cur(energy_template, tmp_path):
     con.close()
 
 
+@pytest.fixture(scope="module")
+def quartier_book(energy_template):
+    """The workbook of Les Tilleuls with prices 20 % higher, and its quartier's alerts (read only)."""
+    con = db.connect(energy_template)
+    try:
+        cursor = con.cursor()
+        data = energy_workbook.energy_workbook(cursor, QUARTIER, 20, exported_on=DAY)
+        return _book(data), quartier_energy(cursor, QUARTIER).alerts
+    finally:
+        con.close()
+
+
 def _book(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
@@ -55,8 +67,8 @@ def _all_text(book: openpyxl.Workbook) -> str:
                     if c.value is not None)
 
 
-def test_the_quartier_workbook_ranks_the_planted_residence_first_with_its_reasons(cur):
-    book = _book(energy_workbook.energy_workbook(cur, QUARTIER, 15, exported_on=DAY))
+def test_the_quartier_workbook_ranks_the_planted_residence_first_with_its_reasons(quartier_book):
+    book, _ = quartier_book
     assert book.sheetnames == ["Ciblage", "Alertes", "Scénario de prix", "Méthodes et sources"]
     ciblage = book["Ciblage"]
     assert ciblage["A1"].value == "Liste de ciblage — Les Tilleuls (QNX0101M)"
@@ -77,9 +89,9 @@ def test_the_quartier_workbook_ranks_the_planted_residence_first_with_its_reason
         assert ws.print_title_rows == "$4:$4", ws.title
 
 
-def test_alerts_are_newest_first_and_carry_their_figures(cur):
-    found = quartier_energy(cur, QUARTIER).alerts
-    rows = _rows(_book(energy_workbook.energy_workbook(cur, QUARTIER, exported_on=DAY))["Alertes"])
+def test_alerts_are_newest_first_and_carry_their_figures(quartier_book):
+    book, found = quartier_book
+    rows = _rows(book["Alertes"])
     assert [r["Mois"] for r in rows][:3] == ["décembre 2024", "novembre 2024", "octobre 2024"]
     assert {r["Nom"] for r in rows} == {"Résidence du Parc"}
     assert len(rows) == len(found)
@@ -97,9 +109,8 @@ def test_no_residence_under_the_threshold_reaches_the_workbook(cur):
         assert "Autres résidences" in text
 
 
-def test_the_scenario_sheet_holds_the_scenario_of_the_chosen_rise(cur):
-    book = _book(energy_workbook.energy_workbook(cur, QUARTIER, 20, exported_on=DAY))
-    ws = book["Scénario de prix"]
+def test_the_scenario_sheet_holds_the_scenario_of_the_chosen_rise(quartier_book):
+    ws = quartier_book[0]["Scénario de prix"]
     assert ws["A1"].value == "Scénario : prix de l'énergie en hausse de 20 % — Les Tilleuls (QNX0101M)"
     rows = {r["Nom"]: r for r in _rows(ws)}
     parc = rows["Résidence du Parc"]
@@ -110,8 +121,8 @@ def test_the_scenario_sheet_holds_the_scenario_of_the_chosen_rise(cur):
     assert "Les Tilleuls" in rows                                # the quartier's own line
 
 
-def test_the_methods_sheet_states_every_rule(cur):
-    rows = _rows(_book(energy_workbook.energy_workbook(cur, QUARTIER, exported_on=DAY))["Méthodes et sources"])
+def test_the_methods_sheet_states_every_rule(quartier_book):
+    rows = _rows(quartier_book[0]["Méthodes et sources"])
     subjects = [r["Sujet"] for r in rows if r["Sujet"]]
     assert subjects == ["Correction climatique", "Règle des alertes", "Précarité énergétique", "Scénario de prix",
                         "Score de ciblage", "Secret statistique", "Prix de l'énergie"]
