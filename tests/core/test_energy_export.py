@@ -167,3 +167,17 @@ def test_the_edited_price_table_comes_back_as_prices():
 def test_file_name_says_scope_day_and_demo():
     assert energy_workbook.filename("Les Tilleuls-QNX0101M", demo=True, exported_on=DAY) == \
         "energie_les-tilleuls-qnx0101m_2026-03-12_donnees-fictives.xlsx"
+
+
+def test_the_command_line_writes_the_same_workbook(energy_template, tmp_path, capsys):
+    from dq_core.cli.main import main
+
+    path = shutil.copyfile(energy_template, tmp_path / "energie.duckdb")
+    out = tmp_path / "ciblage.xlsx"
+    assert main(["energie-export", QUARTIER, "--hausse", "20", "--out", str(out), "--db", str(path)]) == 0
+    assert "Classeur du quartier QNX0101M écrit" in capsys.readouterr().out
+    book = _book(out.read_bytes())
+    assert book.sheetnames == ["Ciblage", "Alertes", "Scénario de prix", "Méthodes et sources"]
+    assert "hausse de 20 %" in book["Scénario de prix"]["A1"].value
+    assert main(["energie-export", "--out", str(tmp_path / "x.csv"), "--db", str(path)]) == 1
+    assert "fichier .xlsx" in capsys.readouterr().err
