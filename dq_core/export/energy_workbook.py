@@ -64,7 +64,7 @@ def energy_workbook_bytes(data: EnergyExport, *, exported_on: date | None = None
                             for subject, text in data.methods for i, part in enumerate(_paragraphs(subject, text))],
                            columns=["Sujet", "Explication"])
     sheets.append(TableSheet("Méthodes et sources", f"Méthodes et sources — {data.scope}", methods,
-                             notes=sources))
+                             notes=sources, widths={"Sujet": 16, "Explication": 58}))
     return tables_to_xlsx(f"Énergie — {data.scope}", sheets, demo=data.demo, exported_on=exported_on)
 
 

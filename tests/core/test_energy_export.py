@@ -122,7 +122,9 @@ def test_the_scenario_sheet_holds_the_scenario_of_the_chosen_rise(quartier_book)
 
 
 def test_the_methods_sheet_states_every_rule(quartier_book):
-    rows = _rows(quartier_book[0]["Méthodes et sources"])
+    ws = quartier_book[0]["Méthodes et sources"]
+    assert round(ws.column_dimensions["B"].width) == 59          # a readable column, printed on one page wide
+    rows = _rows(ws)
     subjects = [r["Sujet"] for r in rows if r["Sujet"]]
     assert subjects == ["Correction climatique", "Règle des alertes", "Précarité énergétique", "Scénario de prix",
                         "Score de ciblage", "Secret statistique", "Prix de l'énergie"]
