@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dq_core.energy import prices
 from dq_core.store import db
 from tests.apptest import open_app, shown
-from tests.energy_fixtures import QUARTIER, build_energy_workspace
+from tests.energy_page_fixtures import QUARTIER, build_energy_workspace
 from tests.factories import build_tiny_workspace
 
 PAGE = "pages/energie.py"

@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.english import COLLECT_JS, english_in
 from tests.browser.harness import app_server, chromium_page, page_problems, require_browser, wait_for_app
-from tests.energy_fixtures import QUARTIER, build_energy_workspace
+from tests.energy_page_fixtures import QUARTIER, build_energy_workspace
 
 pytestmark = pytest.mark.browser
 CHART = "[data-testid='stVegaLiteChart'] svg"

@@ -15,7 +15,7 @@ from dq_core.energy import alerts, display, prices
 from dq_core.energy.view import quartier_energy
 from dq_core.export import energy_workbook
 from dq_core.store import db
-from tests.energy_fixtures import PLANTED, PLANTED_FROM, QUARTIER, build_energy_workspace
+from tests.energy_page_fixtures import PLANTED, PLANTED_FROM, QUARTIER, build_energy_workspace
 
 DAY = date(2026, 3, 12)
 MERGED_NAMES = ("Les Trois Maisons", "Résidence des Lilas")      # 6 dwellings, and the one merged to protect it

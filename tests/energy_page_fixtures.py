@@ -58,7 +58,7 @@ def build_energy_workspace(path: str | Path, *, demo: bool = True) -> Path:
     rng = np.random.default_rng(11)
     dju = degree_days()
     with db.transaction(cur):
-        batch = db.new_batch(cur, "demo", file_name="energy_fixtures.py")
+        batch = db.new_batch(cur, "demo", file_name="energy_page_fixtures.py")
         energy_indicator = next(i for i in catalogue.DEMO_CATALOGUE if i.id == "conso_elec_mensuelle")
         catalogue.save_indicators(cur, [catalogue.Indicator(**asdict(energy_indicator))], batch)
         for rid, name, landlord, dwellings, heating, dpe, _, _ in RESIDENCES:
