@@ -42,6 +42,7 @@ controls[0].segmented_control("Énergie", list(view.energies), key=ENERGY.key, r
                               format_func=display.energy_label, on_change=ENERGY.write)
 measures = controls[1].segmented_control("Consommation par logement", list(energy_parts.MEASURE_CHOICES), key="energie_mesure",
                                          default="both", required=True, format_func=energy_parts.MEASURE_CHOICES.get,
+                                         disabled=view.zone is None,
                                          help="Mesurée, ou corrigée du climat : ramenée aux degrés-jours de l'année de "
                                          "référence (voir « Méthodes » en bas de page).")
 span = controls[2].selectbox("Période affichée", list(energy_parts.SPANS), key="energie_periode",

@@ -32,8 +32,10 @@ def templates(tmp_path_factory):
 
 @pytest.fixture
 def open_page(templates, tmp_path, monkeypatch):
-    def start(kind: str = "demo", **params) -> AppTest:
-        path = shutil.copyfile(templates[kind], tmp_path / f"{kind}.duckdb")
+    def start(kind: str = "demo", keep: bool = False, **params) -> AppTest:
+        path = tmp_path / f"{kind}.duckdb"
+        if not keep:                       # keep: the test has prepared its own copy
+            shutil.copyfile(templates[kind], path)
         monkeypatch.setenv("DQ_DB", str(path))
         at = open_app(PAGE, quartier=QUARTIER, **params)
         assert not at.exception, at.exception
@@ -100,6 +102,18 @@ def test_measured_only_and_the_energy_from_a_link(open_page):
     assert at.segmented_control[0].value == "electricite"
     at.segmented_control(key="energie_mesure").set_value("raw").run()
     assert set(_chart_rows(at)["measure"]) == {"mesurée"}
+
+
+def test_without_degree_days_the_page_says_so_and_draws_measured_figures_only(open_page, templates, tmp_path):
+    con = db.connect(shutil.copyfile(templates["demo"], tmp_path / "demo.duckdb"))
+    with db.transaction(con.cursor()) as cur:
+        cur.execute("DELETE FROM degree_days")
+        db.bump_data_version(cur)
+    con.close()
+    at = open_page(keep=True)
+    assert "Pas de degrés-jours pour la région Région Test" in _texts(at)
+    assert set(_chart_rows(at)["measure"]) == {"mesurée"}
+    assert at.segmented_control(key="energie_mesure").disabled
 
 
 def test_a_workspace_without_energy_data_says_where_it_comes_from(open_page):
