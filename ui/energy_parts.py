@@ -247,7 +247,8 @@ def prices_section(key, *, folded: bool = True) -> None:
             (st.error if message[0] == "error" else st.success)(plain(message[1]))
         edited = st.data_editor(
             display.price_frame(table), key="energie_prix", hide_index=True, width="stretch",
-            num_rows="fixed" if demo else "dynamic", disabled=demo, column_config=_price_columns())
+            num_rows="fixed" if demo else "dynamic", disabled=demo, column_config=_price_columns(),
+            placeholder=tables.MISSING)
         if demo:
             st.caption("Dans la démonstration, le tableau des prix se lit sans se modifier : créez votre espace de "
                        "travail pour y mettre vos prix. Le curseur du scénario simule une hausse.")
@@ -262,9 +263,9 @@ def _price_columns() -> dict:
                                                    format_func=display.energy_label),
         "valid_from": st.column_config.DateColumn(labels["valid_from"], format="DD/MM/YYYY", required=True),
         "eur_per_kwh": st.column_config.NumberColumn(labels["eur_per_kwh"], min_value=0.0, max_value=5.0,
-                                                     step=0.0001, format="%.4f", required=True),
+                                                     step=0.0001, format="localized", required=True),
         "eur_per_year": st.column_config.NumberColumn(labels["eur_per_year"], min_value=0.0, step=0.01,
-                                                      format="%.2f"),
+                                                      format="localized"),
         "label": st.column_config.TextColumn(labels["label"]),
         "source": st.column_config.TextColumn(labels["source"], width="large"),
     }

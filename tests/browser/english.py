@@ -14,6 +14,7 @@ ALLOWED = {
     # French words missing from the French word list
     "case", "cases", "export", "exports", "import", "imports", "mo", "ko", "go",
     "an",              # « par an », « sur un an » (English's article, French's year)
+    "log",             # « log-normale », « écart-type logarithmique »
 }
 
 # English interface words that the English word list lacks.
