@@ -123,7 +123,7 @@ def _span(last: date | None) -> str:
 # --- the quartier's residences --------------------------------------------------------------------
 
 RESIDENCE_DECIMALS = {"Logements": 0, "kWh par logement, 12 mois": 0, "Corrigés du climat": 0,
-                      "Évolution corrigée sur un an (%)": 1, "Facture estimée (€ par logement et par an)": 0,
+                      "Évolution corrigée sur un an (%)": 1, "kWh par degré-jour": 2, "Facture estimée (€ par logement et par an)": 0,
                       "Taux d'effort du ménage médian (%)": 1, f"Ménages au-dessus de {round(settings.EFFORT_TEE_3D * 100)} % (%)": 0}
 EFFORT_COLUMN = f"Ménages au-dessus de {round(settings.EFFORT_TEE_3D * 100)} % (%)"
 
@@ -138,6 +138,7 @@ def residence_table(view: QuartierEnergy) -> pd.DataFrame:
                      "DPE": r.dpe or "", "kWh par logement, 12 mois": r.kwh_year,
                      "Corrigés du climat": r.kwh_year_corrected,
                      "Évolution corrigée sur un an (%)": r.change_corrected_pct,
+                     "kWh par degré-jour": r.thermo.per_dju if r.thermo is not None and r.thermo.applied else None,
                      **_burden_cells(r.burden), "Alerte": "oui" if r.code in alerted else ""})
     for s in view.series_of("autres"):
         fig = year_figures(s)
@@ -147,6 +148,7 @@ def residence_table(view: QuartierEnergy) -> pd.DataFrame:
                      "kWh par logement, 12 mois": SECRET if masked else fig.kwh,
                      "Corrigés du climat": SECRET if masked else fig.corrected,
                      "Évolution corrigée sur un an (%)": SECRET if masked else fig.change_pct,
+                     "kWh par degré-jour": SECRET if masked else (s.thermo.per_dju if s.thermo and s.thermo.applied else None),
                      "Facture estimée (€ par logement et par an)": SECRET if masked else None,
                      "Taux d'effort du ménage médian (%)": SECRET if masked else None, EFFORT_COLUMN: SECRET if masked else None,
                      "Alerte": ""})
