@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+import numpy as np
 
 from dq_core import fmt
 from dq_core.energy import scope, settings
+from dq_core.energy.engine import Panel
 
 RULE_TEXT = (
     "Règle des alertes. Pour chaque résidence et chaque quartier, et pour chaque énergie, la consommation "
@@ -48,43 +50,49 @@ class Alert:
         return self.month.strftime("%Y-%m")
 
 
-# The rule itself, on a row of `scored` (shared by the scan and by the quartier's view).
-ALERT_CONDITION = (
-    f"(s.scope IN ('residence', 'quartier') AND s.d IS NOT NULL AND abs(s.z) > {settings.ALERT_Z} "
-    f"AND abs(s.change) >= {settings.ALERT_MIN_CHANGE} "
-    f"AND s.month > s.series_last_month - INTERVAL {settings.ALERT_LOOKBACK_MONTHS} MONTH)")
+def from_panel(cur: duckdb.DuckDBPyConnection, panel: Panel) -> list[Alert]:
+    """The alerts of a computed panel, newest first (then strongest)."""
+    rows, cols = np.nonzero(panel.alert_mask())
+    if len(rows) == 0:
+        return []
+    info = panel.series
+    keys = info["key"].to_numpy()
+    residence_ids = sorted({keys[r] for r in rows if info["scope"].iat[r] == "residence"})
+    quartier_ids = sorted({keys[r] for r in rows if info["scope"].iat[r] == "quartier"})
+    residences = {r[0]: r[1:] for r in cur.execute(
+        "SELECT id, name, quartier, landlord FROM residence WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+        [residence_ids]).fetchall()}
+    names = dict(cur.execute("SELECT code, name FROM territory WHERE code IN (SELECT unnest(?::VARCHAR[]))",
+                             [quartier_ids]).fetchall())
+    out = []
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        kind, key, energy = info["scope"].iat[r], keys[r], info["energy"].iat[r]
+        if kind == "residence":
+            name, quartier, landlord = residences.get(key, (key, None, None))
+        else:
+            name, quartier, landlord = names.get(key, key), key, None
+        raw, last_year = _number(panel.y[r, c]), _number(panel.last_year[r, c])
+        value, expected, change, z = (float(panel.corrected[r, c]), float(panel.expected[r, c]),
+                                      float(panel.change[r, c]), float(panel.z[r, c]))
+        month = panel.months[c]
+        out.append(Alert(kind, key, name, quartier, energy, month, value, expected, 100 * change, z,
+                         reason(kind, name, energy, month, value, expected, change, z, raw, last_year),
+                         raw, last_year, landlord))
+    return sorted(out, key=lambda a: (a.month, abs(a.score), a.code, a.energy), reverse=True)
 
-_FINAL = """
-SELECT s.scope, s.key, coalesce(r.name, t.name, s.key) AS name,
-       CASE WHEN s.scope = 'residence' THEN r.quartier ELSE s.key END AS quartier,
-       s.energy, s.month, s.y_corr, s.expected, s.change, s.z, s.y, s.y_last_year, r.landlord
-FROM scored s
-LEFT JOIN residence r ON s.scope = 'residence' AND r.id = s.key
-LEFT JOIN territory t ON s.scope = 'quartier' AND t.code = s.key
-WHERE {condition}
-ORDER BY s.month DESC, abs(s.z) DESC, s.scope, s.key, s.energy
-"""
 
-
-def _final() -> str:
-    return _FINAL.format(condition=ALERT_CONDITION)
+def _number(x) -> float | None:
+    return None if x is None or np.isnan(x) else float(x)
 
 
 def scan(cur: duckdb.DuckDBPyConnection) -> list[Alert]:
     """Every alert of every residence shown and every quartier, newest first."""
-    return [make_alert(row) for row in scope.run(cur, _final(), scope.everything(cur))]
+    return from_panel(cur, scope.panel(cur, scope.everything(cur)))
 
 
 def for_quartier(cur: duckdb.DuckDBPyConnection, code: str) -> list[Alert]:
     """The alerts of one quartier and of its residences shown, newest first."""
-    return [make_alert(row) for row in scope.run(cur, _final(), scope.quartier(cur, code))]
-
-
-def make_alert(row) -> Alert:
-    kind, key, name, quartier, energy, month, value, expected, change, z, raw, last_year, landlord = row
-    return Alert(kind, key, name, quartier, energy, month, float(value), float(expected), 100 * float(change),
-                 float(z), reason(kind, name, energy, month, value, expected, change, z, raw, last_year),
-                 raw, last_year, landlord)
+    return from_panel(cur, scope.panel(cur, scope.quartier(cur, code)))
 
 
 def reason(kind: str, name: str, energy: str, month: date, value: float, expected: float, change: float,

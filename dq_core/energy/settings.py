@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import duckdb
 
-from dq_core.store import db
-
 ENERGIES = ("electricite", "gaz", "chaleur")
 ENERGY_LABELS = {"electricite": "électricité", "gaz": "gaz", "chaleur": "chaleur (réseau ou chaufferie)"}
 # Quartier-level monthly consumption lives in `observation` (MWh of the month, denominator = delivery points).
@@ -36,14 +34,20 @@ REFERENCE_META_KEY = "energie_annee_reference"   # a year ('2022'); absent: the 
 ALERT_BASELINE_YEARS = 3        # the same calendar month of the 3 previous years
 ALERT_MIN_BASELINE = 2          # at least 2 of them measured
 ALERT_Z = 3.5                   # robust z-score threshold (Iglewicz & Hoaglin)
-ALERT_MIN_CHANGE = 0.15         # and at least ±15 % away from the baseline
+ALERT_MIN_CHANGE = 0.20         # and at least ±20 % away from the baseline
 ALERT_MIN_SCALE = 0.03          # floor of the robust spread (log scale): perfectly flat series exist
 ALERT_LOOKBACK_MONTHS = 24      # the scan lists alerts of the last 24 months of data
 
 
+def _meta(cur: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    # fetchall, not fetchone: a half-read result would block the cursor's next register() (DuckDB 2).
+    rows = cur.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    return rows[0][0] if rows else None
+
+
 def secret_min(cur: duckdb.DuckDBPyConnection) -> int:
     """The workspace's secrecy threshold (meta `energie_seuil_secret`), SECRET_MIN by default."""
-    text = db.get_meta(cur, SECRET_META_KEY)
+    text = _meta(cur, SECRET_META_KEY)
     if text and text.strip().isdigit() and int(text) >= 1:
         return int(text)
     return SECRET_MIN
@@ -51,7 +55,7 @@ def secret_min(cur: duckdb.DuckDBPyConnection) -> int:
 
 def reference_year(cur: duckdb.DuckDBPyConnection) -> int | None:
     """The reference year chosen for the climate correction, None for the average year of the zone."""
-    text = db.get_meta(cur, REFERENCE_META_KEY)
+    text = _meta(cur, REFERENCE_META_KEY)
     return int(text) if text and text.strip().isdigit() else None
 
 # Burden: spread of household bills around a residence's or quartier's mean bill (log scale; an

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from dq_core.energy import alerts as alert_rules
@@ -15,6 +16,7 @@ from dq_core.energy import bills, burden, prices, scope, secrecy, settings
 from dq_core.energy.alerts import Alert
 from dq_core.energy.burden import Burden
 from dq_core.energy.climate import METHOD_TEXT, Thermo, thermo_from
+from dq_core.energy.engine import Panel
 from dq_core.errors import DQError
 
 
@@ -103,17 +105,6 @@ class QuartierEnergy:
         return [s for s in self.series if s.kind == kind]
 
 
-_VIEW_FINAL = f"""
-SELECT s.scope, s.key, s.energy, s.month, s.y, s.y_corr, s.dju, s.dju_ref, s.is_secret, s.estimated, s.complete,
-       s.units, s.slope, s.intercept, s.r2, s.months_used, s.expected, s.z, s.change, s.y_last_year,
-       {alert_rules.ALERT_CONDITION} AS is_alert
-FROM scored s
-ORDER BY s.scope, s.key, s.energy, s.month
-"""
-_COLUMNS = ["scope", "key", "energy", "month", "y", "y_corr", "dju", "dju_ref", "is_secret", "estimated",
-            "complete", "units", "slope", "intercept", "r2", "months_used", "expected", "z", "change",
-            "y_last_year", "is_alert"]
-
 def quartier_energy(cur: duckdb.DuckDBPyConnection, code: str, energy: str = "electricite") -> QuartierEnergy:
     """The quartier's energy view (see the module docstring). Raises DQError for an unknown quartier."""
     if energy not in settings.ENERGIES:
@@ -125,29 +116,30 @@ def quartier_energy(cur: duckdb.DuckDBPyConnection, code: str, energy: str = "el
     name = head[0][0]
     refs = _references(cur, code)
     sc = scope.quartier(cur, code, [c for c, _ in refs])
-    frame = pd.DataFrame(scope.run(cur, _VIEW_FINAL, sc), columns=_COLUMNS)
+    panel = scope.panel(cur, sc)
     residences = _residences(cur, code)
     grouping = sc.groupings[code]
     zone, zone_name, region_name = _zone(cur, code)
     table = prices.read_prices(cur)
+    income = burden.incomes(cur, [code]).get(code)
+    index = panel.index()
     labels = {code: name, **dict(refs)}
-    series = _series(frame, energy, code, labels, residences, grouping)
-    lines = _residence_lines(frame, energy, residences, grouping, table, cur, code)
-    quartier_burden = _quartier_burden(frame, table, cur, code)
-    found = _alerts(frame, residences, code, name)
-    energies = tuple(e for e in settings.ENERGIES if e in set(frame.loc[frame["y"].notna(), "energy"]))
-    last = frame.loc[frame["y"].notna() & (frame["energy"] == energy), "month"].max()
+    series = _series(panel, index, energy, code, labels, residences, grouping)
+    lines = _residence_lines(panel, index, energy, residences, grouping, table, income)
+    energies = tuple(e for e in settings.ENERGIES
+                     if any(k[2] == e and not np.isnan(panel.y[i]).all() for k, i in index.items()))
+    last = max((s.last_month for s in series if s.last_month), default=None)
     note = None
     if zone is None:
         note = (f"Pas de degrés-jours pour la région {region_name or 'de ce quartier'} : seules les consommations "
                 "mesurées sont montrées (aucune région voisine n'est supposée).")
-    ref_year = settings.reference_year(cur)
     texts = {"climat": METHOD_TEXT, "alertes": alert_rules.RULE_TEXT, "precarite": burden.METHOD_TEXT,
              "secret": secrecy.SECRECY_TEXT.format(n=sc.threshold)}
     return QuartierEnergy(
-        code, name, energy, energies, zone, zone_name, note, _reference_label(cur, zone, ref_year),
-        None if pd.isna(last) else last, tuple(series), tuple(lines), quartier_burden, tuple(found),
-        grouping.note, sc.threshold, tuple(table), _sources(cur, code, zone), texts)
+        code, name, energy, energies, zone, zone_name, note, _reference_label(cur, zone, settings.reference_year(cur)),
+        last, tuple(series), tuple(lines), _quartier_burden(panel, index, table, income, code),
+        tuple(alert_rules.from_panel(cur, panel)), grouping.note, sc.threshold, tuple(table), _sources(cur, code, zone),
+        texts)
 
 
 def _references(cur, code: str) -> list[tuple[str, str]]:
@@ -170,12 +162,11 @@ def _zone(cur, code: str) -> tuple[str | None, str | None, str | None]:
     region, region_name = row[0] if row else (None, None)
     if region is None:
         return None, None, None
-    has = cur.execute("SELECT min(zone_name) FROM degree_days WHERE zone = ? AND dju IS NOT NULL",
-                      [region]).fetchall()
-    if not has or has[0][0] is None and not cur.execute(
-            "SELECT count(*) FROM degree_days WHERE zone = ? AND dju IS NOT NULL", [region]).fetchall()[0][0]:
+    found = cur.execute("SELECT count(*), min(zone_name) FROM degree_days WHERE zone = ? AND dju IS NOT NULL",
+                        [region]).fetchall()[0]
+    if not found[0]:
         return None, None, region_name
-    return region, has[0][0] or region_name, region_name
+    return region, found[1] or region_name, region_name
 
 
 def _reference_label(cur, zone: str | None, ref_year: int | None) -> str:
@@ -194,81 +185,86 @@ def _residences(cur, code: str) -> dict[str, dict]:
     return {r[0]: {"name": r[1], "landlord": r[2], "dwellings": r[3], "heating": r[4], "dpe": r[5]} for r in rows}
 
 
-def _thermo(rows: pd.DataFrame) -> Thermo | None:
-    if rows.empty:
-        return None
-    first = rows.iloc[0]
-    fitted = rows[rows["y"].notna() & rows["dju"].notna() & rows["complete"]]
-    return thermo_from(first["slope"], first["intercept"], first["r2"], first["months_used"],
-                       fitted["month"].min() if not fitted.empty else None,
-                       fitted["month"].max() if not fitted.empty else None)
+def thermo_of(panel: Panel, i: int) -> Thermo:
+    """The fitted climate model of series `i` of a computed panel."""
+    first, last = int(panel.first_fit[i]), int(panel.last_fit[i])
+    return thermo_from(panel.slope[i], panel.intercept[i], panel.r2[i], panel.months_used[i],
+                       panel.months[first] if first >= 0 else None, panel.months[last] if last >= 0 else None)
 
 
-def _points(rows: pd.DataFrame, masked: bool = False) -> tuple[SeriesPoint, ...]:
-    out = []
-    for r in rows.itertuples(index=False):
-        secret = bool(r.is_secret) or masked
-        out.append(SeriesPoint(r.month, None if secret or pd.isna(r.y) else float(r.y),
-                               None if secret or pd.isna(r.y_corr) else float(r.y_corr),
-                               None if pd.isna(r.dju) else float(r.dju),
-                               None if pd.isna(r.dju_ref) else float(r.dju_ref),
-                               secret, bool(r.estimated), bool(r.complete)))
-    return tuple(out)
+def _clean(values) -> list:
+    return [None if v != v else float(v) for v in values.tolist()]
 
 
-def _series(frame: pd.DataFrame, energy: str, code: str, labels: dict[str, str], residences: dict,
+def _points(panel: Panel, i: int, masked: bool = False) -> tuple[SeriesPoint, ...]:
+    cols = np.flatnonzero(panel.present[i])
+    raw, corrected = _clean(panel.y[i, cols]), _clean(panel.corrected[i, cols])
+    dju, ref = _clean(panel.dju[i, cols]), _clean(panel.dju_ref[i, cols])
+    secret = (panel.secret[i, cols] | masked).tolist()
+    estimated, complete = panel.estimated[i, cols].tolist(), panel.complete[i, cols].tolist()
+    return tuple(SeriesPoint(panel.months[c], None if s else r, None if s or not k else v, d, f, s, e, k)
+                 for c, r, v, d, f, s, e, k in zip(cols.tolist(), raw, corrected, dju, ref, secret, estimated,
+                                                   complete, strict=True))
+
+
+def _series(panel: Panel, index: dict, energy: str, code: str, labels: dict[str, str], residences: dict,
             grouping: secrecy.Grouping) -> list[EnergySeries]:
     """Quartier first, then its residences shown (by name), « Autres résidences », then the references."""
-    mine = frame[frame["energy"] == energy]
     out = []
     order = [("quartier", code)] + [("residence", r) for r in sorted(grouping.shown, key=lambda r: residences[r]["name"])]
     order += [("autres", code)] + [("reference", c) for c in labels if c != code]
     for kind, key in order:
-        rows = mine[(mine["scope"] == kind) & (mine["key"] == key)]
-        if rows.empty:
+        i = index.get((kind, key, energy))
+        if i is None:
             continue
         masked = kind == "autres" and grouping.group_masked
         label = {"quartier": labels.get(key, key), "residence": residences.get(key, {}).get("name", key),
                  "autres": secrecy.AUTRES_LABEL, "reference": labels.get(key, key)}[kind]
-        units = rows["units"].dropna()
-        out.append(EnergySeries(kind, key, label, energy, None if masked or units.empty else float(units.iloc[-1]),
-                                None if masked else _thermo(rows), _points(rows, masked), masked,
+        units = panel.series["units"].iat[i]
+        out.append(EnergySeries(kind, key, label, energy, None if masked or pd.isna(units) else float(units),
+                                None if masked else thermo_of(panel, i), _points(panel, i, masked), masked,
                                 grouping.note if kind == "autres" else None))
     return out
 
 
-def _year_figures(rows: pd.DataFrame) -> tuple[float | None, float | None, float | None, date | None]:
+def _twelve(values: np.ndarray, end: int) -> float | None:
+    """Sum of the 12 months ending at column `end`, None unless all 12 are there."""
+    if end < 11:
+        return None
+    window = values[end - 11:end + 1]
+    return None if np.isnan(window).any() else float(window.sum())
+
+
+def year_figures(panel: Panel, i: int) -> tuple[float | None, float | None, float | None, date | None]:
     """(kWh of the last 12 months, corrected, corrected change against the 12 before in %, last month)."""
-    raw, last = bills.yearly_kwh(zip(rows["month"], rows["y"].where(rows["complete"]), strict=True))
-    corrected, _ = bills.yearly_kwh(zip(rows["month"], rows["y_corr"], strict=True))
-    change = None
-    if corrected is not None and last is not None:
-        earlier = rows[rows["month"] <= date(last.year - 1, last.month, 1)]
-        before, _ = bills.yearly_kwh(zip(earlier["month"], earlier["y_corr"], strict=True))
-        if before:
-            change = 100 * (corrected / before - 1)
-    return raw, corrected, change, last
+    last = int(panel.last_column[i])
+    if last < 0:
+        return None, None, None, None
+    raw = _twelve(np.where(panel.complete[i], panel.y[i], np.nan), last)
+    corrected = _twelve(panel.corrected[i], last)
+    before = _twelve(panel.corrected[i], last - 12)
+    change = 100 * (corrected / before - 1) if corrected is not None and before else None
+    return raw, corrected, change, panel.months[last]
 
 
-def _residence_lines(frame, energy, residences, grouping, table, cur, code) -> list[ResidenceLine]:
-    incomes = burden.incomes(cur, [code])
+def _residence_lines(panel, index, energy, residences, grouping, table, income) -> list[ResidenceLine]:
     out = []
     for rid in sorted(grouping.shown, key=lambda r: residences[r]["name"]):
         info = residences[rid]
-        rows = frame[(frame["scope"] == "residence") & (frame["key"] == rid)]
-        mine = rows[rows["energy"] == energy]
-        raw, corrected, change, _ = _year_figures(mine) if not mine.empty else (None, None, None, None)
+        parts = {e: i for (kind, key, e), i in index.items() if kind == "residence" and key == rid}
+        mine = parts.get(energy)
+        raw, corrected, change, _ = year_figures(panel, mine) if mine is not None else (None, None, None, None)
         out.append(ResidenceLine(rid, info["name"], info["landlord"], int(info["dwellings"]), info["heating"],
-                                 info["dpe"], raw, corrected, change, _thermo(mine),
-                                 residence_burden(rows, info["heating"], table, incomes.get(code))))
+                                 info["dpe"], raw, corrected, change, None if mine is None else thermo_of(panel, mine),
+                                 residence_burden(panel, parts, info["heating"], table, income)))
     return out
 
 
-def residence_burden(rows: pd.DataFrame, heating: str | None, table, income) -> Burden:
-    """Burden of a residence from its own rows (every energy) and its quartier's incomes."""
+def residence_burden(panel: Panel, parts: dict[str, int], heating: str | None, table, income) -> Burden:
+    """Burden of a residence from its own series (by energy) and its quartier's incomes."""
     kwh, last = {}, None
-    for energy, part in rows.groupby("energy"):
-        amount, month = bills.yearly_kwh(zip(part["month"], part["y"].where(part["complete"]), strict=True))
+    for energy, i in parts.items():
+        amount, _, _, month = year_figures(panel, i)
         if amount is not None:
             kwh[energy] = amount
             last = max(last, month) if last else month
@@ -277,37 +273,23 @@ def residence_burden(rows: pd.DataFrame, heating: str | None, table, income) -> 
     return burden.burden_of(b.total, income, b.by_energy, b.period, b.notes)
 
 
-def _quartier_burden(frame, table, cur, code) -> Burden | None:
-    rows = frame[(frame["scope"] == "quartier") & (frame["key"] == code)]
-    if rows.empty:
+def _quartier_burden(panel, index, table, income, code) -> Burden | None:
+    parts = {e: i for (kind, key, e), i in index.items() if kind == "quartier" and key == code}
+    if not parts:
         return None
     kwh, units, last = {}, {}, None
-    for energy, part in rows.groupby("energy"):
-        amount, month = bills.yearly_kwh(zip(part["month"], part["y"], strict=True))
+    for energy, i in parts.items():
+        amount, _, _, month = year_figures(panel, i)
         if amount is not None:
-            kwh[energy], units[energy] = amount, float(part["units"].dropna().iloc[-1])
+            kwh[energy], units[energy] = amount, float(panel.series["units"].iat[i] or 0)
             last = max(last, month) if last else month
+    subs = None
     if "electricite" in kwh and "gaz" in kwh and units["electricite"] > 0:
         share = units["gaz"] / units["electricite"]     # gas per gas point, spread over every dwelling
         kwh["gaz"] *= share
         subs = {"electricite": 1.0, "gaz": share}
-    else:
-        subs = None
     b = bills.bill(kwh, table, last, subs)
-    return burden.burden_of(b.total, burden.incomes(cur, [code]).get(code), b.by_energy, b.period, b.notes)
-
-
-def _alerts(frame: pd.DataFrame, residences: dict, code: str, name: str) -> list[Alert]:
-    hits = frame[frame["is_alert"].fillna(False).astype(bool)]
-    out = []
-    for r in hits.itertuples(index=False):
-        info = residences.get(r.key, {})
-        label = info.get("name", r.key) if r.scope == "residence" else name
-        out.append(alert_rules.make_alert((r.scope, r.key, label, code, r.energy, r.month, r.y_corr, r.expected,
-                                           r.change, r.z, None if pd.isna(r.y) else r.y,
-                                           None if pd.isna(r.y_last_year) else r.y_last_year,
-                                           info.get("landlord"))))
-    return sorted(out, key=lambda a: (a.month, abs(a.score)), reverse=True)
+    return burden.burden_of(b.total, income, b.by_energy, b.period, b.notes)
 
 
 def _sources(cur, code: str, zone: str | None) -> tuple[str, ...]:
