@@ -28,6 +28,7 @@ MEASURE_CHOICES = {"both": "les deux", "corrected": "corrigée", "raw": "mesuré
 MEASURES_OF = {"both": ("corrected", "raw"), "corrected": ("corrected",), "raw": ("raw",)}
 SPANS = {"3": "3 dernières années", "5": "5 dernières années", "all": "toute la période"}
 MAX_ALERTS_LISTED = 12
+TOP_TARGETS = 5                # the first residences of the targeting list, with their reasons in full
 IMPORT_PAGE = "pages/importer.py"
 
 
@@ -125,7 +126,8 @@ def alerts_section(view: QuartierEnergy, key) -> None:
                    "ce que son histoire rend normal.", icon=":material/check_circle:")
         return
     runs = display.alert_runs(found)
-    st.caption(plain(f"{french.count(len(runs), 'résidence ou quartier', 'résidences ou quartiers')} en alerte "
+    alerted = len({(run.latest.scope, run.latest.code) for run in runs})
+    st.caption(plain(f"{french.count(alerted, 'résidence ou quartier', 'résidences ou quartiers')} en alerte "
                      f"{where} ({french.count(len(found), 'mois', 'mois')} en alerte au total), de la plus récente à la "
                      "plus ancienne (règle en bas de page, « Méthodes »)."))
     items = "".join(f"<li>{tables.escape(run.text)}</li>" for run in runs[:MAX_ALERTS_LISTED])
@@ -202,8 +204,11 @@ def targeting_section(view: QuartierEnergy, key, everywhere: bool, scenario: Sce
         st.dataframe(tables.styled(table, display.TARGETING_DECIMALS), hide_index=True, width="stretch",
                      placeholder=tables.MISSING, key="energie_ciblage",
                      column_config={"Raisons": st.column_config.TextColumn(width="large")})
-        st.caption("Rang parmi toutes les résidences de l'espace de travail. Une raison se lit en entier au survol, "
-                   "ou dans le classeur Excel.")
+        st.caption("Rang parmi toutes les résidences de l'espace de travail. Les raisons se lisent en entier au "
+                   "survol, ci-dessous pour les premières, et dans le classeur Excel.")
+        items = "".join(f"<li><b>{tables.escape(t.name)}</b> (rang {t.rank}, {fmt.number(t.score, 0)} points) : "
+                        f"{tables.escape(display.reasons_text(t.reasons))}</li>" for t in targets[:TOP_TARGETS])
+        st.html(f"<ul style='font-size:0.9rem'>{items}</ul>")
     scope = "tous les quartiers" if everywhere else f"{view.name} ({view.code})"
     alerts = list(cache.energy_alerts(key)) if everywhere else list(view.alerts)
     lines = list(scenario.lines) if everywhere else [line for line in scenario.lines if line.quartier == view.code]

@@ -258,7 +258,7 @@ TARGETING_NOTES = ("Ménages au-dessus de 8 % : part estimée, jamais un compte 
 def targeting_table(targets: Iterable[Target]) -> pd.DataFrame:
     """The targeting list as ranked (rank among every residence of the workspace), with the reasons of each
     score next to it: printed, the first page holds residence, rank, score and reasons."""
-    rows = [{"Résidence": t.name, "Rang": t.rank, "Score (sur 100)": t.score, "Raisons": _reasons(t.reasons),
+    rows = [{"Résidence": t.name, "Rang": t.rank, "Score (sur 100)": t.score, "Raisons": reasons_text(t.reasons),
              "Bailleur": t.landlord or "", "Quartier": t.quartier_name or t.quartier or "", "Logements": t.dwellings,
              "Chauffage": settings.HEATING_LABELS.get(t.heating or "", t.heating or ""), "DPE": t.dpe or "",
              EFFORT_COLUMN: None if t.share_above is None else 100 * t.share_above,
@@ -271,7 +271,8 @@ def targeting_table(targets: Iterable[Target]) -> pd.DataFrame:
                                        "Données jusqu'à"])
 
 
-def _reasons(reasons: Sequence[str]) -> str:
+def reasons_text(reasons: Sequence[str]) -> str:
+    """A target's reasons as one French sentence (or why it scores nothing)."""
     if not reasons:
         return "Aucun point : pas de facture estimée, pas de hausse, pas de DPE E, F ou G."
     text = " ; ".join(reasons)
