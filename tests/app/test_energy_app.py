@@ -83,7 +83,7 @@ def test_the_page_shows_the_quartier_its_residences_and_the_planted_alert(open_p
     targets = next(df.value for df in at.dataframe if "Raisons" in df.value.columns)
     assert list(targets["Résidence"])[0] == "Résidence du Parc"
     assert "DPE) F" in targets["Raisons"].iloc[0]
-    assert "Résidence du Parc (rang 1, " in text and "étiquette énergétique (DPE) F : 15 points" in text
+    assert "Résidence du Parc</b> (rang 1, " in text and "étiquette énergétique (DPE) F : 15 points" in text
     # The demo's price table reads only.
     assert not [b for b in at.button if b.key == "energie_prix_enregistrer"]
     assert "le tableau des prix se lit sans se modifier" in text
