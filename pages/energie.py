@@ -61,7 +61,7 @@ for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):
 st.subheader("Consommation par logement, mois par mois", anchor="consommation")
 chart_frame = view.frame()
 choices = energy_parts.series_choices(view)
-shown = st.multiselect("Courbes", list(choices), default=energy_parts.default_series(view), key=f"energie_courbes_{code}",
+shown = st.multiselect("Courbes", list(choices), default=energy_parts.default_series(view), key=f"energie_courbes_{code}_{view.energy}",
                        format_func=choices.get, placeholder="Choisissez le quartier, ses résidences, ses références",
                        select_all=False)
 since = energy_parts.since(view, span)
