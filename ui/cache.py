@@ -247,6 +247,14 @@ def energy_alerts(key: Key):
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+def energy_sources(key: Key) -> list[str]:
+    from dq_core.export.energy_workbook import workspace_sources
+
+    with _cursor(key) as cur:
+        return workspace_sources(cur)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
 def energy_prices(key: Key):
     from dq_core.energy import prices
 

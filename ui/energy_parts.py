@@ -215,11 +215,12 @@ def targeting_section(view: QuartierEnergy, key, everywhere: bool, scenario: Sce
     demo = cache.is_demo(key)
     names = _names(key)
     texts = method_texts(view, scenario)
+    sources = cache.energy_sources(key) if everywhere else [*view.sources, *display.data_years(view)]
     built: list[bytes] = []
 
     def made() -> bytes:
         if not built:
-            built.append(workbook.build_export(scope, targets, alerts, scenario, lines, texts, view.sources,
+            built.append(workbook.build_export(scope, targets, alerts, scenario, lines, texts, sources,
                                                names, demo=demo).xlsx())
         return built[0]
 

@@ -120,6 +120,21 @@ def _span(last: date | None) -> str:
     return f"de {month_label(first)} à {month_label(last)}"
 
 
+def data_years(view: QuartierEnergy) -> list[str]:
+    """The periods behind the quartier's figures, for a workbook's sources: consumption months, incomes'
+    year, degree days and their reference."""
+    months = sorted({p.month for s in view.series for p in s.points if p.raw is not None})
+    out = []
+    if months:
+        out.append(f"Consommations mensuelles : de {month_label(months[0])} à {month_label(months[-1])}")
+    if view.burden is not None and view.burden.income is not None:
+        out.append(f"Revenus : {view.burden.income.source}")
+    if view.zone is not None:
+        out.append(f"Correction climatique : degrés-jours de la zone « {view.zone_name or view.zone} », "
+                   f"{view.reference_label}")
+    return out
+
+
 # --- the quartier's residences --------------------------------------------------------------------
 
 RESIDENCE_DECIMALS = {"Logements": 0, "kWh par logement, 12 mois": 0, "Corrigés du climat": 0,
@@ -301,14 +316,16 @@ def scenario_table(lines: Iterable[ScenarioLine]) -> pd.DataFrame:
                "Quartier": line.quartier_name or line.quartier or "", "Bailleur": line.landlord or "",
                "Logements": line.dwellings, "Facture actuelle (€ par an)": line.bill_before,
                "Facture après la hausse (€ par an)": line.bill_after,
-               "Hausse (€ par an)": line.bill_after - line.bill_before}
+               "Hausse (€ par an)": line.bill_after - line.bill_before,
+               "Revenus (Filosofi)": line.income_year or ""}
         for t in settings.EFFORT_THRESHOLDS:
             est = line.crossing.get(t)
             row[f"Logements franchissant {_pct(t)}"] = None if est is None else est.central
             row[f"Logements franchissant {_pct(t)} (bas)"] = None if est is None else est.low
             row[f"Logements franchissant {_pct(t)} (haut)"] = None if est is None else est.high
         rows.append(row)
-    return pd.DataFrame(rows, columns=["Portée", "Nom", "Quartier", "Bailleur", *SCENARIO_DECIMALS])
+    return pd.DataFrame(rows, columns=["Portée", "Nom", "Quartier", "Bailleur", *SCENARIO_DECIMALS,
+                                       "Revenus (Filosofi)"])
 
 
 def _rise_words(rise_pct: float) -> str:

@@ -90,16 +90,32 @@ def energy_workbook(cur: duckdb.DuckDBPyConnection, quartier: str | None = None,
     if quartier is None:
         view = None
         scope, found = "tous les quartiers", alert_rules.scan(cur)
-        targets, lines, sources = targeting(cur, units), list(chosen.lines), ()
+        targets, lines, sources = targeting(cur, units), list(chosen.lines), workspace_sources(cur)
     else:
         view = quartier_energy(cur, quartier)
         scope, found = f"{view.name} ({view.code})", list(view.alerts)
         targets = [t for t in targeting(cur, units) if t.quartier == quartier]     # ranks among all, as on the page
         lines = [line for line in chosen.lines if line.quartier == quartier]
-        sources = view.sources
+        sources = (*view.sources, *display.data_years(view))
     texts = method_texts(view.texts if view else {}, chosen, prices.read_prices(cur), settings.secret_min(cur))
     return build_export(scope, targets, found, chosen, lines, texts, sources, names,
                         demo=db.is_demo(cur)).xlsx(exported_on)
+
+
+def workspace_sources(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """Where every quartier's and residence's figures come from (the export of all quartiers)."""
+    out = [f"{producer}, {dataset}" for producer, dataset in cur.execute(
+        "SELECT producer, dataset FROM indicator WHERE id IN (?, ?) ORDER BY id",
+        list(settings.QUARTIER_INDICATORS.values())).fetchall()]
+    out += [f"Résidences : {name}" for (name,) in cur.execute(
+        "SELECT DISTINCT coalesce(b.file_name, b.source) FROM residence r JOIN import_batch b ON b.id = r.batch_id "
+        "ORDER BY 1").fetchall()]
+    out += [f"Degrés-jours : {source}" for (source,) in cur.execute(
+        "SELECT DISTINCT source FROM degree_days WHERE source IS NOT NULL ORDER BY 1").fetchall()]
+    first, last = cur.execute("SELECT min(period_start), max(period_start) FROM energy_use").fetchone()
+    if first is not None:
+        out.append(f"Consommations des résidences : de {display.month_label(first)} à {display.month_label(last)}")
+    return out
 
 
 def method_texts(texts: dict[str, str], scenario: Scenario | None, price_table: Sequence[Price],

@@ -81,8 +81,10 @@ def test_the_quartier_workbook_ranks_the_planted_residence_first_with_its_reason
     assert "en hausse de" in first["Raisons"]          # the planted ×1.8 shows in the corrected change
     # Every figure beside its source: residences, degree days, the quartier's monthly figures.
     text = _all_text(book)
-    for source in ("Source : Degrés-jours : Degrés-jours de test.", "Source : Enedis, Consommation mensuelle"):
-        assert source in text
+    for source in ("Source : Degrés-jours : Degrés-jours de test.", "Source : Enedis, Consommation mensuelle",
+                   "Source : Consommations mensuelles : de janvier 2020 à décembre 2024.",
+                   "Source : Revenus : Filosofi 2021", "Source : Correction climatique : degrés-jours de la zone"):
+        assert source in text, source
     # Print-ready: A4, readable scale, the header row repeated on every page.
     for ws in book.worksheets:
         assert ws.page_setup.paperSize == 9 and (ws.page_setup.scale or 100) >= 85, ws.title
@@ -107,6 +109,7 @@ def test_no_residence_under_the_threshold_reaches_the_workbook(cur):
         for name in MERGED_NAMES:
             assert name not in text, (scope, name)
         assert "Autres résidences" in text
+    assert "Consommations des résidences : de janvier 2020 à décembre 2024." in text     # all quartiers: years too
 
 
 def test_the_scenario_sheet_holds_the_scenario_of_the_chosen_rise(quartier_book):
@@ -119,6 +122,7 @@ def test_the_scenario_sheet_holds_the_scenario_of_the_chosen_rise(quartier_book)
     assert parc["Logements franchissant 8 % (bas)"] <= parc["Logements franchissant 8 %"] <= \
         parc["Logements franchissant 8 % (haut)"]
     assert "Les Tilleuls" in rows                                # the quartier's own line
+    assert parc["Revenus (Filosofi)"] == "2021"
 
 
 def test_the_methods_sheet_states_every_rule(quartier_book):
