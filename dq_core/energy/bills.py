@@ -40,16 +40,31 @@ def yearly_kwh(points: Iterable[tuple[date, float | None]]) -> tuple[float | Non
     return sum(values[m] for m in months), last
 
 
-def bill(kwh: dict[str, float], prices: list[Price], last_month: date | None,
+class PriceBook:
+    """The price table with the price in force per energy and day looked up once (many bills share them)."""
+
+    def __init__(self, prices: Iterable[Price]):
+        self.prices = list(prices)
+        self._cache: dict[tuple[str, date], Price | None] = {}
+
+    def on(self, energy: str, day: date) -> Price | None:
+        key = (energy, day)
+        if key not in self._cache:
+            self._cache[key] = price_table.price_on(self.prices, energy, day)
+        return self._cache[key]
+
+
+def bill(kwh: dict[str, float], prices: list[Price] | PriceBook, last_month: date | None,
          subscriptions: dict[str, float] | None = None) -> Bill:
     """€ per dwelling for `kwh` (per energy, per dwelling and year) at the prices in force on `last_month`.
 
     `subscriptions` gives how many individual subscriptions each energy has per dwelling (1 for an
     individual contract, 0 for a collective boiler, a share for a quartier).
     """
+    book = prices if isinstance(prices, PriceBook) else PriceBook(prices)
     by_energy, notes = {}, []
     for energy, amount in kwh.items():
-        price = price_table.price_on(prices, energy, last_month or date.today())
+        price = book.on(energy, last_month or date.today())
         if price is None:
             notes.append(f"Pas de prix pour l'énergie « {energy} » : elle n'est pas comptée dans la facture.")
             continue

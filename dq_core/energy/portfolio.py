@@ -46,15 +46,16 @@ def units(cur: duckdb.DuckDBPyConnection) -> list[Unit]:
     kwh_12 = engine.twelve_months(measured, last)
     corr_12 = engine.twelve_months(panel.corrected, last)
     corr_prev = engine.twelve_months(panel.corrected, last - 12)
-    table = prices.read_prices(cur)
+    table = bills.PriceBook(prices.read_prices(cur))
     names = dict(cur.execute("SELECT code, name FROM territory WHERE level = 'quartier'").fetchall())
     res = {r[0]: r[1:] for r in cur.execute(
         "SELECT id, name, landlord, quartier, dwellings, heating, dpe FROM residence").fetchall()}
     by_key: dict[tuple[str, str], dict[str, tuple]] = {}
-    for i, (kind, key, energy) in enumerate(zip(info["scope"], info["key"], info["energy"], strict=True)):
-        if kind in ("residence", "autres", "quartier") and last[i] >= 0:
-            by_key.setdefault((kind, key), {})[energy] = (
-                panel.months[last[i]], info["units"].iat[i], kwh_12[i], corr_12[i], corr_prev[i])
+    rows = zip(info["scope"].tolist(), info["key"].tolist(), info["energy"].tolist(), info["units"].tolist(),
+               last.tolist(), kwh_12.tolist(), corr_12.tolist(), corr_prev.tolist(), strict=True)
+    for kind, key, energy, size, end, k12, c12, cprev in rows:
+        if kind in ("residence", "autres", "quartier") and end >= 0:
+            by_key.setdefault((kind, key), {})[energy] = (panel.months[end], size, k12, c12, cprev)
     codes = sorted({k for s, k in by_key if s == "quartier"} | {r[2] for r in res.values() if r[2]})
     incomes = burden.incomes(cur, codes)
     out = [u for (kind, key), energies in by_key.items()
@@ -65,10 +66,10 @@ def units(cur: duckdb.DuckDBPyConnection) -> list[Unit]:
 def _unit(kind, key, energies, res, names, sc, table, incomes) -> Unit | None:
     kwh, change_num, change_den, last, dwellings = {}, 0.0, 0.0, None, 0.0
     for energy, (last_month, n_units, kwh_12, corr_12, corr_prev) in energies.items():
-        if not np.isnan(kwh_12):
+        if kwh_12 == kwh_12:                       # not NaN
             kwh[energy] = float(kwh_12)
             last = max(last, last_month) if last else last_month
-        if not np.isnan(corr_12) and not np.isnan(corr_prev) and corr_prev > 0:
+        if corr_12 == corr_12 and corr_prev == corr_prev and corr_prev > 0:
             change_num, change_den = change_num + corr_12, change_den + corr_prev
         dwellings = max(dwellings, float(n_units or 0))
     change = 100 * (change_num / change_den - 1) if change_den > 0 else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 
 from dq_core import fmt
 from dq_core.energy import burden, portfolio, settings
@@ -51,12 +52,25 @@ def score_text(cur: duckdb.DuckDBPyConnection | None = None) -> str:
                              fp=DPE_POINTS["F"], g=DPE_POINTS["G"], n=n)
 
 
-def score(unit: Unit) -> tuple[float, float | None, tuple[str, ...]]:
-    """(score, share above 8 %, reasons) of one unit."""
-    points, reasons, share = 0.0, [], None
-    if unit.bill.total and unit.income is not None:
-        share = float(burden.share_above(unit.bill.total, unit.income.median, unit.income.sigma,
-                                         settings.EFFORT_TEE_3D))
+def _shares(units: list[Unit]) -> list[float | None]:
+    """Share of households above 8 % for every unit at once (None without a bill or an income)."""
+    ok = [i for i, u in enumerate(units) if u.bill.total and u.income is not None]
+    out: list[float | None] = [None] * len(units)
+    if ok:
+        values = burden.share_above(np.array([units[i].bill.total for i in ok]),
+                                    np.array([units[i].income.median for i in ok]),
+                                    np.array([units[i].income.sigma for i in ok]), settings.EFFORT_TEE_3D)
+        for i, v in zip(ok, values.tolist(), strict=True):
+            out[i] = v
+    return out
+
+
+def score(unit: Unit, share: float | None = None) -> tuple[float, float | None, tuple[str, ...]]:
+    """(score, share above 8 %, reasons) of one unit (`share`: already computed for it)."""
+    points, reasons = 0.0, []
+    if share is None and unit.bill.total and unit.income is not None:
+        share = _shares([unit])[0]
+    if share is not None:
         p = BURDEN_POINTS * share
         points += p
         reasons.append(f"précarité : environ {fmt.number(share * 100, 0)} % des ménages au-dessus de 8 % de taux "
@@ -77,11 +91,10 @@ def targeting(cur: duckdb.DuckDBPyConnection, units: list[Unit] | None = None,
               quartier: str | None = None) -> list[Target]:
     """Residences (and groups of small ones) by decreasing score; optionally those of one quartier."""
     units = portfolio.units(cur) if units is None else units
+    chosen = [u for u in units if u.scope != "quartier" and (quartier is None or u.quartier == quartier)]
     scored = []
-    for u in units:
-        if u.scope == "quartier" or (quartier is not None and u.quartier != quartier):
-            continue
-        points, share, reasons = score(u)
+    for u, share in zip(chosen, _shares(chosen), strict=True):
+        points, share, reasons = score(u, share)
         scored.append((u, points, share, reasons))
     scored.sort(key=lambda x: (-x[1], x[0].name, x[0].code))
     return [Target(i + 1, u.scope, u.code, u.name, u.landlord, u.quartier, u.quartier_name, u.dwellings, u.heating,
