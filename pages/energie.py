@@ -35,20 +35,19 @@ if not view.energies:
     energy_parts.methods_section(view, key)
     st.stop()
 
-if view.energy != ENERGY.value:                  # the link's energy has no data here: say which is shown
+if view.energy != ENERGY.value:                  # no data here for the link's energy: the first one that has
     st.session_state[ENERGY.key] = view.energy
 controls = st.columns([2, 2, 2], vertical_alignment="bottom")
 controls[0].segmented_control("Énergie", list(view.energies), key=ENERGY.key, required=True,
                               format_func=display.energy_label, on_change=ENERGY.write)
-measures = controls[1].segmented_control("Consommation par logement", list(energy_parts.MEASURE_CHOICES), key="energie_mesure",
-                                         default="both", required=True, format_func=energy_parts.MEASURE_CHOICES.get,
+measures = controls[1].segmented_control("Consommation par logement", list(energy_parts.MEASURE_CHOICES),
+                                         key="energie_mesure", default="both", required=True, format_func=energy_parts.MEASURE_CHOICES.get,
                                          disabled=view.zone is None,
                                          help="Mesurée, ou corrigée du climat : ramenée aux degrés-jours de l'année de "
                                          "référence (voir « Méthodes » en bas de page).")
 span = controls[2].selectbox("Période affichée", list(energy_parts.SPANS), key="energie_periode",
                              format_func=energy_parts.SPANS.get)
 url.write(ENERGY, RISE)
-view = energy_parts.view_with_data(key, code, ENERGY.value)
 if view.climate_note:
     st.info(plain(view.climate_note), icon=":material/thermostat:")
 
@@ -61,8 +60,8 @@ for column, line in zip(st.columns(len(headline) or 1), headline, strict=False):
 st.subheader("Consommation par logement, mois par mois", anchor="consommation")
 chart_frame = view.frame()
 choices = energy_parts.series_choices(view)
-shown = st.multiselect("Courbes", list(choices), default=energy_parts.default_series(view), key=f"energie_courbes_{code}_{view.energy}",
-                       format_func=choices.get, placeholder="Choisissez le quartier, ses résidences, ses références",
+shown = st.multiselect("Courbes", list(choices), default=energy_parts.default_series(view),
+                       key=f"energie_courbes_{code}_{view.energy}", format_func=choices.get, placeholder="Choisissez le quartier, ses résidences, ses références",
                        select_all=False)
 since = energy_parts.since(view, span)
 wanted = energy_parts.MEASURES_OF[measures or "both"]
