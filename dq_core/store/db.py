@@ -234,11 +234,24 @@ CREATE TABLE energy_price (
 );
 """
 
+_SCHEMA_V8_ENERGY_UNDO = """
+-- Rows of the energy tables an import replaced (same residence, same residence-energy-period, same zone
+-- and month, same energy and date), kept so that undoing the import puts them back, as for observations.
+CREATE TABLE replaced_residence AS SELECT * FROM residence WITH NO DATA;
+CREATE TABLE replaced_energy_use AS SELECT * FROM energy_use WITH NO DATA;
+CREATE TABLE replaced_degree_days AS SELECT * FROM degree_days WITH NO DATA;
+CREATE TABLE replaced_energy_price AS SELECT * FROM energy_price WITH NO DATA;
+ALTER TABLE replaced_residence ADD COLUMN replaced_by INTEGER;
+ALTER TABLE replaced_energy_use ADD COLUMN replaced_by INTEGER;
+ALTER TABLE replaced_degree_days ADD COLUMN replaced_by INTEGER;
+ALTER TABLE replaced_energy_price ADD COLUMN replaced_by INTEGER;
+"""
+
 # Ordered migrations: MIGRATIONS[i] brings a database from version i to i + 1. Never edit a released
 # entry: add a new one, so that a file made by any earlier version still opens.
 MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     _SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_PARTNER_IMPORTS, _SCHEMA_V4_JOURNAL, _SCHEMA_V5_SOURCE, _SCHEMA_V6_ADDRESSES,
-    _SCHEMA_V7_ENERGY]
+    _SCHEMA_V7_ENERGY, _SCHEMA_V8_ENERGY_UNDO]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -282,6 +295,25 @@ def connect(path: str | Path, *, target_version: int = SCHEMA_VERSION) -> duckdb
     except duckdb.Error as exc:
         con.close()
         raise (failures.explain(exc, path) or failures.damaged(path)) from exc
+    return con
+
+
+def connect_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open a workspace file that is already at the current schema, read-only: several processes may
+    hold it at once (a training room's server processes sharing its reference workspaces)."""
+    path = Path(path)
+    failures.check_file(path)
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=dict(OFFLINE_CONFIG))
+    except duckdb.Error as exc:
+        raise (_lock_error(path, exc) or failures.explain(exc, path) or failures.damaged(path)) from exc
+    try:
+        if schema_version(con) != SCHEMA_VERSION:
+            raise failures.foreign_schema(path, "version de schéma différente")
+        check_schema(con, path)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
