@@ -77,7 +77,8 @@ def default_series(view: QuartierEnergy, most_alerted: int = 2) -> list[str]:
                if run.latest.scope == "residence" and run.latest.energy == view.energy]
     chosen = [s.label for s in view.series if s.kind in ("quartier", "reference")]
     chosen += list(dict.fromkeys(alerted))[:most_alerted]
-    return [label for label in chosen if label in choices]
+    chosen = [label for label in chosen if label in choices]
+    return chosen or list(choices)[:3]          # no quartier figure (residences only): the residences
 
 
 def since(view: QuartierEnergy, span: str | None) -> date | None:
@@ -189,7 +190,7 @@ def scenario_section(scenario: Scenario, view: QuartierEnergy) -> None:
                      placeholder=tables.MISSING, key="energie_scenario",
                      column_order=[c for c in table.columns if c != "Quartier" and not c.endswith(("(bas)", "(haut)"))])
     everywhere = display.scenario_summary(scenario, list(scenario.lines), "de l'ensemble des résidences suivies")
-    st.caption(plain(" ".join(everywhere[:1] + everywhere[-1:]) + " " + " ".join(scenario.notes)))
+    st.caption(plain(" ".join(dict.fromkeys([*everywhere[:1], *everywhere[-1:], *scenario.notes]))))
 
 
 # --- targeting list ----------------------------------------------------------------------------------
@@ -240,7 +241,7 @@ def prices_section(key, *, folded: bool = True) -> None:
     demo = cache.is_demo(key)
     if folded:
         box = st.expander("Tableau des prix de l'énergie", icon=":material/euro:",
-                          expanded=bool(st.session_state.get("energie_prix_message")))
+                          expanded=bool(st.session_state.get("energie_prix_message")) or not table)
     else:
         st.subheader("Tableau des prix de l'énergie", anchor="prix")
         box = st.container()
@@ -258,8 +259,15 @@ def prices_section(key, *, folded: bool = True) -> None:
         if demo:
             st.caption("Dans la démonstration, le tableau des prix se lit sans se modifier : créez votre espace de "
                        "travail pour y mettre vos prix. Le curseur du scénario simule une hausse.")
-        elif st.button("Enregistrer le tableau des prix", key="energie_prix_enregistrer", icon=":material/save:"):
+            return
+        buttons = st.columns([1, 2])
+        if buttons[0].button("Enregistrer le tableau des prix", key="energie_prix_enregistrer", icon=":material/save:"):
             _save_prices(edited)
+        if not table and buttons[1].button("Reprendre les tarifs réglementés publiés", key="energie_prix_defaut",
+                                           icon=":material/restart_alt:",
+                                           help="Tarif Bleu (option Base) et prix repère du gaz de la CRE, avec leur "
+                                           "source : un import annulable, à corriger ensuite si besoin."):
+            _save_prices(display.price_frame(prices.DEFAULT_PRICES))
 
 
 def _price_columns() -> dict:

@@ -152,3 +152,18 @@ def test_the_price_table_refuses_a_wrong_price_then_saves_an_undoable_import(ope
     st.cache_resource.clear()
     saved = _saved_prices(tmp_path / "user.duckdb")
     assert saved[0].eur_per_kwh == 0.3 and saved[1:] == list(prices.DEFAULT_PRICES)[1:]
+
+
+def test_a_workspace_without_prices_takes_the_published_tariffs_in_one_click(open_page, templates, tmp_path):
+    con = db.connect(shutil.copyfile(templates["user"], tmp_path / "user.duckdb"))
+    with db.transaction(con.cursor()) as cur:
+        cur.execute("DELETE FROM energy_price")
+        db.bump_data_version(cur)
+    con.close()
+    at = open_page("user", keep=True)
+    assert "Pas de facture estimée pour ce quartier" in _texts(at)
+    at.button(key="energie_prix_defaut").click().run()
+    assert "Tableau des prix enregistré" in _texts(at)
+    assert "Pas de facture estimée" not in _texts(at)
+    st.cache_resource.clear()
+    assert _saved_prices(tmp_path / "user.duckdb") == list(prices.DEFAULT_PRICES)
