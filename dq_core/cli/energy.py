@@ -147,7 +147,7 @@ def energy_text(v: QuartierEnergy, months: int = 12, demo: bool = False) -> str:
         for p in shown:
             raw = "s" if p.is_secret else _kwh(p.raw)
             corrected = "s" if p.is_secret else _kwh(p.corrected)
-            flags = (" (estimé)" if p.is_estimated else "") + ("" if p.is_complete else " (mois incomplet)")
+            flags = (" (provisoire ou estimé)" if p.is_estimated else "") + ("" if p.is_complete else " (mois incomplet)")
             lines.append(f"  {fmt.period(p.period)}\t{raw}\t{corrected}\t{fmt.number(p.dju, 0)}{flags}")
     if v.secrecy_note:
         lines += ["", v.secrecy_note]
@@ -230,7 +230,8 @@ def scenario_text(sc: scenario.Scenario, limit: int = 20) -> str:
         rows = sc.lines_of(kind)
         if not rows:
             continue
-        out += ["", f"{title} (les {min(limit, len(rows))} premières sur {len(rows)}) :",
+        first = "premiers" if kind == "quartier" else "premières"
+        out += ["", f"{title} (les {min(limit, len(rows))} {first} sur {len(rows)}) :",
                 "  nom\tquartier\tlogements\tfacture avant → après\tfranchissant 8 %\tfranchissant 10 %"]
         for x in rows[:limit]:
             out.append(f"  {x.name}\t{x.quartier_name or ''}\t{fmt.number(x.dwellings, 0)}\t"

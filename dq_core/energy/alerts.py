@@ -9,7 +9,7 @@ from datetime import date
 import duckdb
 import numpy as np
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.energy import scope, settings
 from dq_core.energy.engine import Panel
 
@@ -52,7 +52,7 @@ class Alert:
 
 def from_panel(cur: duckdb.DuckDBPyConnection, panel: Panel) -> list[Alert]:
     """The alerts of a computed panel, newest first (then strongest)."""
-    rows, cols = np.nonzero(panel.alert_mask())
+    rows, cols, crows = panel.alert_cells()
     if len(rows) == 0:
         return []
     info = panel.series
@@ -65,15 +65,15 @@ def from_panel(cur: duckdb.DuckDBPyConnection, panel: Panel) -> list[Alert]:
     names = dict(cur.execute("SELECT code, name FROM territory WHERE code IN (SELECT unnest(?::VARCHAR[]))",
                              [quartier_ids]).fetchall())
     out = []
-    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+    for r, c, k in zip(rows.tolist(), cols.tolist(), crows.tolist(), strict=True):
         kind, key, energy = info["scope"].iat[r], keys[r], info["energy"].iat[r]
         if kind == "residence":
             name, quartier, landlord = residences.get(key, (key, None, None))
         else:
             name, quartier, landlord = names.get(key, key), key, None
-        raw, last_year = _number(panel.y[r, c]), _number(panel.last_year[r, c])
-        value, expected, change, z = (float(panel.corrected[r, c]), float(panel.expected[r, c]),
-                                      float(panel.change[r, c]), float(panel.z[r, c]))
+        raw, last_year = _number(panel.y[r, c]), panel.last_year_at(r, c)
+        value, expected, change, z = (float(panel.corrected[r, c]), float(panel.expected[k, c]),
+                                      float(panel.change[k, c]), float(panel.z[k, c]))
         month = panel.months[c]
         out.append(Alert(kind, key, name, quartier, energy, month, value, expected, 100 * change, z,
                          reason(kind, name, energy, month, value, expected, change, z, raw, last_year),
@@ -103,7 +103,7 @@ def reason(kind: str, name: str, energy: str, month: date, value: float, expecte
     month_name = fmt.MONTHS[month.month - 1]
     text = (f"{fmt.period(month.strftime('%Y-%m')).capitalize()}, {settings.ENERGY_LABELS.get(energy, energy)}, "
             f"{where} : {fmt.number(value, 0)} kWh par logement corrigés du climat, {moved} de "
-            f"{fmt.number(abs(change) * 100, 0)} % par rapport à sa normale d'un mois de {month_name} "
+            f"{fmt.number(abs(change) * 100, 0)} % par rapport à sa normale d'un mois {french.of(month_name)} "
             f"({fmt.number(expected, 0)} kWh, médiane des années précédentes) ; écart robuste z = "
             f"{fmt.number(z, 1, sign=True)} (seuil {fmt.number(settings.ALERT_Z, 1)})")
     if raw is not None and last_year:

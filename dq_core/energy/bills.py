@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from dq_core import fmt
+from dq_core import fmt, french
 from dq_core.energy import prices as price_table
 from dq_core.energy.prices import Price
 
@@ -24,7 +24,7 @@ class Bill:
         if self.last_month is None:
             return None
         first = date(self.last_month.year - 1 + (self.last_month.month == 12), self.last_month.month % 12 + 1, 1)
-        return (f"12 mois de {fmt.period(first.strftime('%Y-%m'))} à "
+        return (f"12 mois {french.of(fmt.period(first.strftime('%Y-%m')))} à "
                 f"{fmt.period(self.last_month.strftime('%Y-%m'))}")
 
 

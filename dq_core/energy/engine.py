@@ -37,24 +37,35 @@ class Panel:
     last_fit: np.ndarray | None = None
     k: np.ndarray | None = None              # slope applied (0: no correction)
     corrected: np.ndarray | None = None
-    expected: np.ndarray | None = None
-    change: np.ndarray | None = None         # corrected / expected − 1
-    z: np.ndarray | None = None
-    last_year: np.ndarray | None = None      # measured, same month a year before
+    # The rule's figures are kept only for the candidate series (a month beyond the change floor in their
+    # alert window): rows `candidates` of the panel, all months.
+    candidates: np.ndarray | None = None
+    expected: np.ndarray | None = None       # (C, M) median of the same month of the previous years
+    change: np.ndarray | None = None         # (C, M) corrected / expected − 1
+    z: np.ndarray | None = None              # (C, M) robust z
     last_column: np.ndarray | None = None    # column of the series' latest measured month
 
     def index(self) -> dict[tuple[str, str, str], int]:
         return {(s, k, e): i for i, (s, k, e) in enumerate(zip(self.series["scope"], self.series["key"],
                                                                self.series["energy"], strict=True))}
 
-    def alert_mask(self) -> np.ndarray:
-        """(S, M) the alert rule: robust z beyond the threshold, a large enough change, recent enough."""
+    def alert_cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(panel rows, months, candidate rows) of the cells the alert rule flags: robust z beyond the
+        threshold, a large enough change, within the series' alert window, residences and quartiers only."""
+        cand = self.candidates
         cols = np.arange(len(self.months))[None, :]
-        recent = cols > (self.last_column[:, None] - settings.ALERT_LOOKBACK_MONTHS)
-        scoped = self.series["scope"].isin(["residence", "quartier"]).to_numpy()[:, None]
+        recent = cols > (self.last_column[cand][:, None] - settings.ALERT_LOOKBACK_MONTHS)
+        scoped = self.series["scope"].isin(["residence", "quartier"]).to_numpy()[cand][:, None]
         with np.errstate(invalid="ignore"):
-            return (scoped & recent & (np.abs(self.z) > settings.ALERT_Z)
-                    & (np.abs(self.change) >= settings.ALERT_MIN_CHANGE))
+            hit = scoped & recent & (np.abs(self.z) > settings.ALERT_Z) & (np.abs(self.change) >= settings.ALERT_MIN_CHANGE)
+        c_rows, c_cols = np.nonzero(hit)
+        return cand[c_rows], c_cols, c_rows
+
+    def last_year_at(self, row: int, col: int) -> float | None:
+        """Measured kWh per dwelling of the same month a year before (complete months only)."""
+        if col < 12 or not self.complete[row, col - 12] or np.isnan(self.y[row, col - 12]):
+            return None
+        return float(self.y[row, col - 12])
 
 
 ENERGY_ORDER = ("electricite", "gaz", "chaleur")     # the codes of sql.ENERGY_CODE
@@ -130,7 +141,7 @@ class _Grid:
     def __init__(self, rows: int, months: int, c0: int):
         shape = (rows, months)
         self.c0 = c0
-        self.y = np.full(shape, np.nan)
+        self.y = np.full(shape, np.nan, dtype=np.float32)      # the SQL sends FLOAT
         self.present = np.zeros(shape, dtype=bool)
         self.estimated = np.zeros(shape, dtype=bool)
         self.incomplete: list[tuple[np.ndarray, np.ndarray]] = []     # few cells: daily months with gaps
@@ -150,14 +161,14 @@ class _Grid:
         """Rows of sql.RESIDENCE_MONTHS: signed cell numbers and values."""
         cell = np.asarray(data["cell"], dtype=np.int64)
         flat = np.abs(cell) - 1
-        self.y.ravel()[flat] = np.asarray(data["y"], dtype=float)
+        self.y.ravel()[flat] = np.asarray(data["y"], dtype=np.float32)
         self.present.ravel()[flat] = True
         self.estimated.ravel()[flat[cell < 0]] = True
 
     def put(self, data: dict, offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
         row = np.asarray(data["code"], dtype=np.int64) + 3 * offset
         col = np.asarray(data["col"], dtype=np.int64) - self.c0
-        self.y[row, col] = np.ma.filled(np.ma.asarray(data["y"], dtype=float), np.nan)
+        self.y[row, col] = np.ma.filled(np.ma.asarray(data["y"], dtype=np.float32), np.nan)
         self.present[row, col] = True
         self.estimated[row, col] = np.asarray(data["estimated"], dtype=bool)
         if "complete" in data:
@@ -395,24 +406,18 @@ def _score(p: Panel) -> None:
     S, M = c.shape
     cols = np.arange(M)
     p.last_column = np.where(~np.isnan(p.y), cols, -1).max(axis=1, initial=-1)
-    p.last_year = _lag(np.where(p.complete, p.y, np.nan), 12)
     window = int(max(0, p.last_column.min(initial=0) - settings.ALERT_LOOKBACK_MONTHS + 1))
-    p.expected = _median_of_previous(c, window)
-    p.change = c / p.expected - 1
-    recent = cols[None, :] > (p.last_column[:, None] - settings.ALERT_LOOKBACK_MONTHS)
-    candidates = np.flatnonzero((recent & (np.abs(p.change) >= settings.ALERT_MIN_CHANGE)).any(axis=1))
-    p.z = np.full(c.shape, np.nan)
-    if len(candidates) == 0:
-        return
-    cc = c[candidates]
-    ee = _median_of_previous(cc)
-    p.expected[candidates] = ee
-    p.change[candidates] = cc / ee - 1
-    d = np.where((cc > 0) & (ee > 0), np.log(cc / ee), np.nan)
+    change = c[:, window:] / _median_of_previous(c, window)[:, window:] - 1
+    recent = cols[None, window:] > (p.last_column[:, None] - settings.ALERT_LOOKBACK_MONTHS)
+    p.candidates = np.flatnonzero((recent & (np.abs(change) >= settings.ALERT_MIN_CHANGE)).any(axis=1))
+    cc = c[p.candidates]
+    p.expected = _median_of_previous(cc)
+    p.change = cc / p.expected - 1
+    d = np.where((cc > 0) & (p.expected > 0), np.log(cc / p.expected), np.nan)
     centre = nanmedian_rows(d, 1)
     spread = nanmedian_rows(np.abs(d - centre[:, None]), 1)
     scale = np.maximum(1.4826 * spread, settings.ALERT_MIN_SCALE)
-    p.z[candidates] = (d - centre[:, None]) / scale[:, None]
+    p.z = (d - centre[:, None]) / scale[:, None]
 
 
 def twelve_months(values: np.ndarray, end: np.ndarray) -> np.ndarray:

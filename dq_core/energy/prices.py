@@ -28,7 +28,13 @@ class Price:
     def text(self) -> str:
         sub = "" if self.eur_per_year is None else f" + {fmt.number(self.eur_per_year, 2)} € par an"
         return (f"{settings.ENERGY_LABELS.get(self.energy, self.energy)} : "
-                f"{fmt.number(self.eur_per_kwh, 4)} € par kWh{sub} depuis {fmt.date_fr(self.valid_from)}")
+                f"{fmt.number(self.eur_per_kwh, 4)} € par kWh{sub} depuis le {first_of(self.valid_from)}")
+
+
+def first_of(day: date) -> str:
+    """`1er février 2025`, `15 mars 2025`: French dates of a tariff's start."""
+    text = fmt.date_fr(day)
+    return "1er" + text[1:] if day.day == 1 else text
 
 
 _TRV = ("Tarif réglementé de vente d'électricité (tarif Bleu), option Base, 6 kVA, TTC — arrêtés tarifaires "
@@ -89,7 +95,7 @@ def check_prices(prices: Iterable[Price]) -> list[Price]:
                           f"en euros, pas « {p.eur_per_year} ».")
         if (p.energy, p.valid_from) in seen:
             raise DQError(f"Ligne {n} du tableau des prix : deux prix pour {p.energy} à partir du "
-                          f"{fmt.date_fr(p.valid_from)}.")
+                          f"{first_of(p.valid_from)}.")
         seen.add((p.energy, p.valid_from))
         out.append(p)
     return out

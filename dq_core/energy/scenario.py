@@ -65,17 +65,21 @@ class Scenario:
 
 
 def _shares(bills: np.ndarray, medians: np.ndarray, sigmas: list[tuple[float, ...]], central: np.ndarray,
-            threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(central, low, high) shares above `threshold` for every unit."""
-    mid = burden.share_above(bills, medians, central, threshold)
-    cases = [mid]
+            threshold: float) -> np.ndarray:
+    """(cases, units) shares above `threshold`: row 0 the central case, then each spread of incomes × each
+    spread of bills (the same cases before and after a rise, so that differences pair up)."""
+    cases = [burden.share_above(bills, medians, central, threshold)]
     widest = max(len(s) for s in sigmas)
     for i in range(widest):
         sig = np.array([s[min(i, len(s) - 1)] for s in sigmas])
         for sd in settings.BILL_LOG_SD_RANGE:
             cases.append(burden.share_above(bills, medians, sig, threshold, sd))
-    stack = np.vstack(cases)
-    return mid, stack.min(axis=0), stack.max(axis=0)
+    return np.vstack(cases)
+
+
+def _triple(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(central, low, high) of the cases."""
+    return stack[0], stack.min(axis=0), stack.max(axis=0)
 
 
 def scenario(cur: duckdb.DuckDBPyConnection, rise_pct: float, units: list[Unit] | None = None) -> Scenario:
@@ -97,8 +101,7 @@ def scenario(cur: duckdb.DuckDBPyConnection, rise_pct: float, units: list[Unit] 
         for t in settings.EFFORT_THRESHOLDS:
             b = _shares(before, medians, sigmas, central, t)
             a = _shares(after, medians, sigmas, central, t)
-            cross = [np.maximum(a[k] - b[k], 0) * dwellings for k in range(3)]
-            per_threshold[t] = (b, a, (cross[0], np.minimum(cross[1], cross[2]), np.maximum(cross[1], cross[2])))
+            per_threshold[t] = (_triple(b), _triple(a), _triple(np.maximum(a - b, 0) * dwellings[None, :]))
         # Plain lists: indexing numpy arrays one value at a time is what makes 50,000 lines slow.
         listed = {t: [[a.tolist() for a in part] for part in v] for t, v in per_threshold.items()}
         before_list, after_list = before.tolist(), after.tolist()

@@ -28,7 +28,7 @@ class SeriesPoint:
     dju: float | None
     dju_reference: float | None
     is_secret: bool = False
-    is_estimated: bool = False
+    is_estimated: bool = False         # estimated by the supplier, or provisional
     is_complete: bool = True            # every day of the month measured
 
     @property

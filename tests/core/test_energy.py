@@ -336,3 +336,18 @@ def test_unknown_quartier_and_energy_are_refused_in_french():
         quartier_energy(con.cursor(), "QX999")
     with pytest.raises(DQError, match="Énergie inconnue"):
         quartier_energy(con.cursor(), "Q1", "fioul")
+
+
+def test_scenario_ranges_hold_their_central_estimate():
+    con = energy_workspace([A, B])
+    sc = scenario.scenario(con.cursor(), 25)
+    for line in sc.lines:
+        for est in (*line.crossing.values(), *line.above_before.values(), *line.above_after.values()):
+            assert est.low <= est.central + 1e-9 and est.central <= est.high + 1e-9
+    for total in (*sc.crossing_residences.values(), *sc.crossing_quartiers.values()):
+        assert total.low <= total.central <= total.high
+
+
+def test_price_text_is_french():
+    p = prices.Price("electricite", date(2025, 8, 1), 0.1952, 185.64)
+    assert p.text == "électricité : 0,1952 € par kWh + 185,64 € par an depuis le 1er août 2025"
