@@ -27,6 +27,8 @@
     "Selected values": "Valeurs choisies",
     "Show/hide columns": "Afficher ou masquer des colonnes",
     "Download as CSV": "Télécharger en CSV",
+    "Add row": "Ajouter une ligne",           // st.data_editor (the price table of the page Énergie)
+    "Delete row(s)": "Supprimer la ou les lignes",
     "Search": "Rechercher",
     "Close Search": "Fermer la recherche",
     "Previous Result": "Résultat précédent",

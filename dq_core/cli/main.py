@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from dq_core import flags, fmt
-from dq_core.cli import addresses, energy, explore
+from dq_core.cli import addresses, energy, energy_export, explore
 from dq_core.errors import DQError
 from dq_core.explore.fiche import Fiche, build_fiche
 from dq_core.files.status import BatchStatus, ImportStatus
@@ -100,6 +100,7 @@ def _build_parser() -> argparse.ArgumentParser:
     explore.add_commands(command)              # groupes, evolution, similaires (dq_core/cli/explore.py)
     addresses.add_commands(command)            # index-adresses, locate (dq_core/cli/addresses.py)
     energy.add_commands(command)               # energie, energie-alertes, energie-scenario… (dq_core/cli/energy.py)
+    energy_export.add_commands(command)        # energie-export (dq_core/cli/energy_export.py)
     return parser
 
 
