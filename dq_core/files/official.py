@@ -263,6 +263,8 @@ def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource, only: set[str
         log.exception("writing %s", source.name)
         return FileOutcome(source.name, FileStatus.FAILED, f"Import annulé, la base est inchangée "
                            f"({exc.__class__.__name__}).", kind.name)
+    if reading.unrecognised:
+        detail += f" ; {kinds.unrecognised_columns(reading.unrecognised)}"
     return FileOutcome(source.name, FileStatus.IMPORTED, f"{reading.label} — {detail}", kind.name, rows)
 
 

@@ -13,6 +13,7 @@ from dq_core.files.official import collect_uploads, import_sources
 from dq_core.files.status import FileStatus
 from dq_core.store import db
 from tests.core.test_import_refusals import database_checksum
+from tests.reference_fixtures import disp_csv, disp_row
 
 HEADER = "CODGEO;LIBGEO;POP_MUN;LIB_COM;TX_F;IND_JEUNE;TX_TOT_0A24"
 ROWS = ["QP044013;Malakoff;3 486;Nantes;51,1;2,0;39,3", "QP044014;Bellevue;5 120;Nantes;52,0;1,5;41,2"]
@@ -54,6 +55,12 @@ CASES = [
      ["Contour hors de France", "QN04405M", "monde entier"]),
     ("contour_en_double", "qp2024.geojson", geojson(feature("QN04405M", SQUARE), feature("QN04405M", TOUCHING)),
      ["QN04405M figure deux fois", "contours différents"]),
+    # A structural column renamed: before, a DISP file without CODGEO was « ignoré » as an unknown header.
+    ("disp_sans_codgeo", "FILO2018_DISP_COM.csv",
+     disp_csv(2018, disp_row(2018, "44109", "Nantes", 22600)).replace(b"CODGEO;", b"CODE;", 1),
+     ["Filosofi DISP sans sa colonne CODGEO", "n'est pas importé"]),
+    ("thematique_sans_codgeo", "DEMO_2022.csv", thematic(*ROWS, header=HEADER.replace("CODGEO", "CODE_COMMUNE")),
+     ["Colonne CODGEO (code du quartier) absente"]),
 ]
 
 
@@ -90,3 +97,20 @@ def test_the_same_files_well_formed_import(workspace):
     assert shape.is_valid and shape.area == pytest.approx(shapely.geometry.shape(
         {"type": "Polygon", "coordinates": TOUCHING}).area, rel=0.01)
     assert shape.contains(shapely.geometry.Point(lon, lat))
+
+
+def test_unknown_insee_columns_are_named_in_the_report_and_known_ones_stay_quiet(workspace):
+    cur = workspace.cursor()
+    renamed = HEADER.replace("TX_TOT_0A24", "TX_TOT_0A24_V2") + ";POP_2023"
+    disp = disp_csv(2018, disp_row(2018, "44109", "Nantes", 22600).replace("Nantes;", "Nantes;12,5;", 1))
+    disp = disp.replace(b"LIBGEO;", b"LIBGEO;TP6018;", 1)
+    report = import_sources(cur, collect_uploads([("DEMO_2022.csv", thematic(*(r + ";1" for r in ROWS), header=renamed)),
+                                                  ("FILO2018_DISP_COM.csv", disp)]))
+    demo, filo = sorted(report.outcomes, key=lambda o: o.name)
+    assert (demo.status, filo.status) == (FileStatus.IMPORTED, FileStatus.IMPORTED), [demo.message, filo.message]
+    assert demo.message.endswith(" ; 2 colonnes non reconnues, ignorées : TX_TOT_0A24_V2, POP_2023"), demo.message
+    assert filo.message.endswith(" ; 1 colonne non reconnue, ignorée : TP6018"), filo.message
+    for known in ("LIBGEO", "LIB_COM", "CODGEO", "Q3_Q1"):
+        assert known not in demo.message + filo.message
+    assert cur.execute("SELECT count(*) FROM observation WHERE indicator = 'part_moins_25'").fetchone() == (0,)
+    assert cur.execute("SELECT count(*) FROM observation WHERE indicator = 'part_femmes'").fetchone() == (2,)
