@@ -13,6 +13,7 @@ from dq_core.files.official import collect_uploads, import_sources
 from dq_core.files.status import FileStatus
 from dq_core.store import db
 from tests.core.test_import_refusals import database_checksum
+from tests.official_fixtures import correspondence_csv
 from tests.reference_fixtures import disp_csv, disp_row
 
 HEADER = "CODGEO;LIBGEO;POP_MUN;LIB_COM;TX_F;IND_JEUNE;TX_TOT_0A24"
@@ -59,6 +60,11 @@ CASES = [
     ("disp_sans_codgeo", "FILO2018_DISP_COM.csv",
      disp_csv(2018, disp_row(2018, "44109", "Nantes", 22600)).replace(b"CODGEO;", b"CODE;", 1),
      ["Filosofi DISP sans sa colonne CODGEO", "n'est pas importé"]),
+    ("correspondance_contradictoire", "liste-correspondance.csv", correspondence_csv([
+        ("QN04405M", "Bellevue", "Modifié", [("QP044005", "Bellevue")]),
+        ("QN04405M", "Bellevue", "Inchangé", [("QP044005", "Bellevue")])]),
+     ["Le lien QN04405M → QP044005 figure deux fois, avec deux statuts : « périmètre modifié » puis « périmètre "
+      "inchangé »", "n'est pas importée"]),
     ("thematique_sans_codgeo", "DEMO_2022.csv", thematic(*ROWS, header=HEADER.replace("CODGEO", "CODE_COMMUNE")),
      ["Colonne CODGEO (code du quartier) absente"]),
 ]
@@ -114,3 +120,15 @@ def test_unknown_insee_columns_are_named_in_the_report_and_known_ones_stay_quiet
         assert known not in demo.message + filo.message
     assert cur.execute("SELECT count(*) FROM observation WHERE indicator = 'part_moins_25'").fetchone() == (0,)
     assert cur.execute("SELECT count(*) FROM observation WHERE indicator = 'part_femmes'").fetchone() == (2,)
+
+
+def test_a_correspondence_link_listed_twice_alike_is_kept_once_and_said(workspace):
+    malakoff = ("QN04413M", "Malakoff", "Modifié", [("QP044013", "Malakoff")])
+    data = correspondence_csv([malakoff, ("QN04405M", "Bellevue", "", [("QP044005", "Bellevue")]), malakoff])
+    cur = workspace.cursor()
+    (outcome,) = import_sources(cur, collect_uploads([("liste-correspondance.csv", data)])).outcomes
+    assert outcome.status == FileStatus.IMPORTED, outcome.message
+    assert outcome.message.endswith("2 quartiers 2024, 2 liens vers un quartier 2015 ; 1 lien en double dans le "
+                                    "fichier, identique, gardé une fois : QN04413M → QP044013"), outcome.message
+    assert cur.execute("SELECT qp2024, qp2015, status FROM correspondence ORDER BY 1").fetchall() == [
+        ("QN04405M", "QP044005", "M"), ("QN04413M", "QP044013", "M")]
