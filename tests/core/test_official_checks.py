@@ -132,3 +132,25 @@ def test_a_correspondence_link_listed_twice_alike_is_kept_once_and_said(workspac
                                     "fichier, identique, gardé une fois : QN04413M → QP044013"), outcome.message
     assert cur.execute("SELECT qp2024, qp2015, status FROM correspondence ORDER BY 1").fetchall() == [
         ("QN04405M", "QP044005", "M"), ("QN04413M", "QP044013", "M")]
+
+
+def test_a_hidden_sheet_of_an_official_workbook_is_never_read(workspace):
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    old = workbook.active
+    old.title = "QP"                      # INSEE's sheet name, read first when visible: an old copy, hidden
+    old.sheet_state = "hidden"
+    visible = workbook.create_sheet("QP 2022")
+    for sheet, population in ((old, "99 999"), (visible, "3 100")):
+        for line in (HEADER, ROWS[0].replace("3 486", population), ROWS[1]):
+            sheet.append(line.split(";"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    cur = workspace.cursor()
+    (outcome,) = import_sources(cur, collect_uploads([("DEMO_2022.xlsx", buffer.getvalue())])).outcomes
+    assert outcome.status == FileStatus.IMPORTED, outcome.message
+    assert cur.execute("SELECT value FROM observation WHERE territory = 'QP044013' AND indicator = 'pop_totale'"
+                       ).fetchall() == [(3100.0,)]

@@ -20,7 +20,7 @@ import pandas as pd
 from dq_core.files.read.periods import parse_period
 from dq_core.files.read.source import FileSource
 from dq_core.files.read.text import TextFile, csv_error, normalise_text, scan_from, sniff_delimiter, to_utf8
-from dq_core.files.read.xlsx import formulas_without_value, open_workbook, sheet_rows
+from dq_core.files.read.xlsx import formulas_without_value, open_workbook, sheet_rows, visible_sheets
 from dq_core.files.sql import first as _first
 from dq_core.store import db
 
@@ -259,8 +259,7 @@ def _read_xlsx(cur: duckdb.DuckDBPyConnection, source: FileSource, known: KnownC
 
 def _read_workbook(cur, workbook, known: KnownCell) -> RawTable:
     data_sheet, declaration_sheet = None, None
-    # A hidden sheet (an old version, a working copy) is never taken for the data the user sees.
-    visible = [s for s in workbook.worksheets if s.sheet_state == "visible"] or workbook.worksheets
+    visible = visible_sheets(workbook)
     for sheet in visible:
         name = normalise_text(sheet.title)
         if name in INDICATOR_SHEETS:

@@ -33,6 +33,12 @@ def open_workbook(source: FileSource):
             workbook.close()
 
 
+def visible_sheets(workbook) -> list:
+    """The sheets a reader may take data from: a hidden sheet (an old version, a working copy) is never taken
+    for the data the user sees, unless every sheet is hidden."""
+    return [s for s in workbook.worksheets if s.sheet_state == "visible"] or list(workbook.worksheets)
+
+
 def sheet_rows(sheet) -> Iterator[list[str | None]]:
     """Each row of a sheet as text cells (None for an empty cell)."""
     sheet.reset_dimensions()          # some producers write a wrong A1:A1 dimension
