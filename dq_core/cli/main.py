@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -41,6 +42,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    _quiet_logging()
     parser = _build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
@@ -63,6 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130
+
+
+def _quiet_logging() -> None:
+    """A bug met while reading a file is logged with its traceback, for developers: shown with DQ_DEBUG=1, never
+    to someone importing a file, who reads the French message (Python would print it on stderr otherwise)."""
+    root = logging.getLogger()
+    if not os.environ.get("DQ_DEBUG") and not root.handlers:
+        root.addHandler(logging.NullHandler())
 
 
 def _build_parser() -> argparse.ArgumentParser:

@@ -157,7 +157,12 @@ def contours_in_france(quartiers: pd.DataFrame) -> pd.DataFrame:
     if not has.any():
         return quartiers
     codes = quartiers["code"].to_numpy()[has]
-    shapes = shapely.from_geojson(quartiers["geometry"].to_numpy()[has])
+    try:
+        shapes = shapely.from_geojson(quartiers["geometry"].to_numpy()[has])
+    except shapely.errors.ShapelyError as exc:
+        raise DQError("Contour mal formé (type de géométrie inconnu, anneau non fermé ou coordonnée manquante) : "
+                      "le fichier n'est pas importé. Vérifiez-le dans un logiciel de cartographie (QGIS : "
+                      "« Vérifier la validité »).") from exc
     outside = [c for c, box in zip(codes, shapely.bounds(shapes), strict=True) if not _in_france(box)]
     if outside:
         raise DQError(f"Contour hors de France pour {_quartiers(outside)} : coordonnées aberrantes, ou un "

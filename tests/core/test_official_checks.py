@@ -4,6 +4,9 @@ cell or the quartier, and the workspace is exactly as before; a contour that can
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import shapely
@@ -13,7 +16,7 @@ from dq_core.files.official import collect_uploads, import_sources
 from dq_core.files.status import FileStatus
 from dq_core.store import db
 from tests.core.test_import_refusals import database_checksum
-from tests.official_fixtures import correspondence_csv
+from tests.official_fixtures import correspondence_csv, lambert_shapefile_zip
 from tests.reference_fixtures import disp_csv, disp_row
 
 HEADER = "CODGEO;LIBGEO;POP_MUN;LIB_COM;TX_F;IND_JEUNE;TX_TOT_0A24"
@@ -154,3 +157,40 @@ def test_a_hidden_sheet_of_an_official_workbook_is_never_read(workspace):
     assert outcome.status == FileStatus.IMPORTED, outcome.message
     assert cur.execute("SELECT value FROM observation WHERE territory = 'QP044013' AND indicator = 'pop_totale'"
                        ).fetchall() == [(3100.0,)]
+
+
+WGS84_PRJ = ('GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],'
+             'PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')
+
+
+def test_a_wgs84_shapefile_imports(workspace):
+    """Before, any shapefile not in Lambert-93 failed with « Fichier illisible (TypeError) »."""
+    ring = [(-1.60, 47.20), (-1.60, 47.21), (-1.59, 47.21), (-1.59, 47.20), (-1.60, 47.20)]
+    data = lambert_shapefile_zip([({"CODE_QP": "QN04405M", "NOM_QP": "Bellevue", "COMMUNE_QP": "Nantes"}, ring)],
+                                 prj=WGS84_PRJ)
+    cur = workspace.cursor()
+    (outcome,) = import_sources(cur, collect_uploads([("QP_WGS84.zip", data)])).outcomes
+    assert outcome.status == FileStatus.IMPORTED, outcome.message
+    lon, lat = cur.execute("SELECT lon, lat FROM territory WHERE code = 'QN04405M'").fetchone()
+    assert -1.60 < lon < -1.59 and 47.20 < lat < 47.21
+
+
+def test_malformed_official_files_get_french_reasons_on_the_cli_without_traceback(tmp_path):
+    """Before: « Fichier illisible (GEOSException) », « (RecursionError) », « (error) » and a traceback on stderr."""
+    folder = tmp_path / "officiel"
+    folder.mkdir()
+    nan_ring = json.loads(geojson(feature("QN04405M", SQUARE)).decode())
+    nan_ring["features"][0]["geometry"]["coordinates"][0][0][0] = float("nan")
+    (folder / "nan.geojson").write_text(json.dumps(nan_ring), encoding="utf-8")
+    (folder / "profond.geojson").write_text('{"type": "FeatureCollection", "features": [' + "[" * 100_000
+                                            + "]" * 100_000 + "]}", encoding="utf-8")
+    (folder / "entites.geojson").write_text('{"type": "FeatureCollection", "features": [1, 2]}', encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "dq_core", "import-official", str(folder), "--db",
+                          str(tmp_path / "w.duckdb")], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                         text=True, timeout=120)
+    said = run.stdout + run.stderr
+    assert run.returncode == 1 and "0 fichier importé, 3 en erreur." in said, said
+    assert "Traceback" not in said and "Error" not in said and "Exception" not in said, said
+    assert "Entité n° 1 du GeoJSON mal formée" in said                             # entites.geojson
+    assert "Contour mal formé pour le quartier QN04405M" in said                   # nan.geojson
+    assert "Fichier illisible (structure imbriquée trop profondément)" in said     # profond.geojson

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from xml.etree import ElementTree
 
-from dq_core.errors import DQError
+from dq_core.errors import DQError, unexpected
 from dq_core.files.read.numbers import number_to_text
 from dq_core.files.read.source import KIND_MESSAGES, FileSource
 
@@ -25,7 +25,7 @@ def open_workbook(source: FileSource):
         except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
             raise DQError(KIND_MESSAGES["broken_xlsx"]) from exc
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors on damaged files
-            raise DQError("Ce classeur Excel n'a pas pu être lu (" + exc.__class__.__name__ + "). "
+            raise DQError(f"Ce classeur Excel n'a pas pu être lu ({unexpected(exc)}). "
                           "Enregistrez-le à nouveau depuis Excel ou LibreOffice, ou envoyez-le en CSV.") from exc
         try:
             yield workbook
