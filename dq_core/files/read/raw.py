@@ -227,14 +227,17 @@ def _set_aside_notes(cur, raw: RawTable) -> None:
     """Drop rows with no value at all; set aside the rows below the data that hold one cell only
     (notes, sources)."""
     width = len(raw.headers)
-    filled = " + ".join(f"(CASE WHEN trim(coalesce(c{i}, '')) <> '' THEN 1 ELSE 0 END)" for i in range(width))
-    empty_row = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(width))
+    # List functions, not a chain of `+` or `||` over the columns: DuckDB refuses an expression deeper than
+    # 1 000 levels, which a wide table (one column per month over decades) would reach.
+    cells = f"[{', '.join(f'c{i}' for i in range(width))}]"
+    filled = f"len(list_filter({cells}, lambda x: trim(coalesce(x, '')) <> ''))"
+    empty_row = f"len(list_filter({cells}, lambda x: coalesce(x, '') <> '')) = 0"
     total, last_line, empty = _first(cur.execute(
         f"SELECT count(*), max(line), count(*) FILTER (WHERE {empty_row}) FROM dq_raw"))
     if empty:
         cur.execute(f"DELETE FROM dq_raw WHERE {empty_row} OR {filled} = 0")
     if width >= 2 and last_line is not None:
-        tail = cur.execute(f"SELECT line, {filled} AS n, {' || '.join(f'coalesce(c{i}, {chr(39)}{chr(39)})' for i in range(width))} "
+        tail = cur.execute(f"SELECT line, {filled} AS n, array_to_string({cells}, '') "
                            f"FROM dq_raw ORDER BY line DESC LIMIT {NOTES_WINDOW}").fetchall()
         notes = []
         for line, n, text in tail:
