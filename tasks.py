@@ -116,7 +116,8 @@ def run_app(args: list[str]) -> int:
     # Streamlit's own options (--server.port 8502, --server.address 0.0.0.0…) go to Streamlit,
     # the rest (--db PATH) to the app.
     streamlit_options, app_args = _split_streamlit_options(args)
-    command = [str(PYTHON), "-m", "streamlit", "run", str(ROOT / "app.py"), *streamlit_options]
+    # `streamlit run`, with a French page for a request the web server refuses (ui/server.py).
+    command = [str(PYTHON), "-m", "ui.server", str(ROOT / "app.py"), *streamlit_options]
     if app_args:
         command += ["--", *app_args]
     if "--db" not in app_args and not os.environ.get("DQ_DB"):

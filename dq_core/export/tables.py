@@ -196,7 +196,7 @@ def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: 
             col = helper + n
             _numeric_copy(ws, frame, j, col, units.get(columns[j], ""), decimals.get(columns[j], 1))
         style = list(SERIES_STYLES.values())[n % len(SERIES_STYLES)]
-        series = {"name": [ws.name, HEADER_ROW, j], "categories": [ws.name, FIRST_ROW, cat, last, cat],
+        series = {"name": _literal(columns[j]), "categories": [ws.name, FIRST_ROW, cat, last, cat],
                   "values": [ws.name, FIRST_ROW, col, last, col]}
         if spec.kind == "line":
             series["line"] = {"color": style["color"], "width": style["width"]}
