@@ -96,13 +96,15 @@ def main() -> None:
             step = max(len(codes) // (args.sessions * args.rounds * len(PAGES)), 1)
             visited = 0
             for round_ in range(args.rounds):
-                seconds = []
+                seconds, growth = [], []
                 for name in PAGES:
                     for s, page in enumerate(pages):
                         code = codes[(visited * step + s * 7) % len(codes)]
                         seconds.append(visit(page, f"{url}/{name}?quartier={code}"))
                         visited += 1
+                    growth.append(f"{name} {memory_mb(pid)[0]:.0f}")
                 rss, peak = memory_mb(pid)
+                print(f"  resident after each page (MB): {', '.join(growth)}")
                 print(f"round {round_ + 1}: {len(seconds)} page views by {args.sessions} sessions "
                       f"(slowest {max(seconds):.1f} s); server {rss:.0f} MB resident, peak {peak:.0f} MB")
             rss, peak = memory_mb(pid)

@@ -51,7 +51,9 @@ class Book:
                                    "strings_to_numbers": False, "nan_inf_to_errors": True}
         if constant_memory:
             options["constant_memory"] = True
-        elif not isinstance(target, str | Path):
+        else:
+            # The sheets' XML in memory, not in temporary files, even for a path: a workbook is a few
+            # megabytes at most, and the disk writes cost more than the XML itself.
             options["in_memory"] = True
         self.wb: Workbook = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target),
                                                 options)

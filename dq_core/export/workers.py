@@ -11,6 +11,7 @@ with the batch. Small batches, or a machine with one core, stay in this process.
 from __future__ import annotations
 
 import io
+import logging
 import multiprocessing
 import os
 import shutil
@@ -19,6 +20,7 @@ import uuid
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +31,8 @@ import duckdb
 from dq_core.export.fiche_workbook import write_fiche_workbook
 from dq_core.export.formats import fiche_filename
 from dq_core.export.loader import FicheLoader
+
+log = logging.getLogger(__name__)
 
 MIN_PARALLEL = 16          # below, starting the workers (about a second) costs more than it saves
 MAX_WORKERS = 2
@@ -120,20 +124,30 @@ def _context():
 
 def _parallel(path: Path, codes: Sequence[str], exported_on: date, directory: Path | None,
               workers: int) -> Iterator[Written]:
+    """The workers' files, in order. Should the workers die (killed, out of memory, a script that
+    runs its work again when imported), the quartiers left are written here."""
     chunks = [list(codes[i:i + CHUNK]) for i in range(0, len(codes), CHUNK)]
     pending: deque[Future] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_open_snapshot,
-                             initargs=(str(path),)) as pool:
-        try:
-            for chunk in chunks:
-                pending.append(pool.submit(_write_chunk, chunk, exported_on, directory))
-                if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_open_snapshot,
+                                 initargs=(str(path),)) as pool:
+            try:
+                for i, chunk in enumerate(chunks):
+                    pending.append(pool.submit(_write_chunk, chunk, exported_on, directory))
+                    while pending and (len(pending) >= workers * IN_FLIGHT_PER_WORKER or i == len(chunks) - 1):
+                        for written in pending.popleft().result():
+                            done += 1
+                            yield written
+            finally:
+                for future in pending:
+                    future.cancel()
+    except BrokenProcessPool:
+        log.warning("export workers stopped after %d of %d quartiers; writing the rest in-process",
+                    done, len(codes))
+    if done < len(codes):
+        with duckdb.connect(str(path), read_only=True) as con:
+            yield from _written(FicheLoader(con.cursor()), codes[done:], exported_on, directory)
 
 
 _worker_loader: FicheLoader | None = None
