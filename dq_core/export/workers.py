@@ -114,11 +114,8 @@ def _sql_text(text: str) -> str:
 
 def _context():
     # Not "fork": the app's server and DuckDB run threads, and a forked child may inherit a held lock.
-    # The fork server starts clean once, with the export modules loaded, then forks cheaply.
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["dq_core.export.workers"])
-        return context
+    # Not "forkserver" either: its server would stay in memory beside the app after the first batch.
+    # Each worker starts afresh: about a second of imports, once per batch.
     return multiprocessing.get_context("spawn")
 
 
