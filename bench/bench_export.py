@@ -69,12 +69,14 @@ def _cpu_seconds(pid: int) -> float:
 
 
 class TreeSampler:
-    """Samples this process tree every 50 ms in a thread: the peak of its summed resident memory
+    """Samples this process tree every 200 ms in a thread: the peak of its summed resident memory
     (shared pages counted in each process: an upper bound), and the CPU time its other processes (the
-    export's workers) used, as last seen."""
+    export's workers) used, as last seen. `own_cpu`: the sampler's own CPU time (walking /proc), to be
+    taken off this process's."""
 
     def __init__(self) -> None:
         self.peak_mb = 0.0
+        self.own_cpu = 0.0
         self.others_cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -91,7 +93,8 @@ class TreeSampler:
                 except (OSError, IndexError, ValueError):
                     continue
             self.peak_mb = max(self.peak_mb, total)
-            self._stop.wait(0.05)
+            self.own_cpu = time.thread_time()
+            self._stop.wait(0.2)
 
     def start(self) -> TreeSampler:
         self._thread.start()
@@ -122,6 +125,7 @@ def child(db_path: Path, kind: str) -> None:
             with zipfile.ZipFile(target) as zf:
                 assert len(zf.namelist()) == len(codes) + 1
     peak = sampler.stop()
+    cpu -= sampler.own_cpu
     con.close()
     print(json.dumps({"kind": kind, "quartiers": len(codes), "seconds": seconds, "cpu": cpu, "bytes": size,
                       "peak_mb": peak, "workers_cpu": sum(sampler.others_cpu.values()),
