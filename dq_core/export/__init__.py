@@ -8,7 +8,10 @@ Public API (no Streamlit; pages and the CLI call these), one module per job:
   references, one native line chart per indicator), Sources et définitions, Avertissements.
 - `batch`: `write_zip`, `write_directory`, `batch_bytes`, `export_to_path`, `estimated_duration` and
   `combined_workbook.write_combined_workbook` — batches, with a progress callback and bounded memory
-  (one quartier at a time; the combined workbook streams its rows with XlsxWriter's `constant_memory`).
+  (a few quartiers at a time; the combined workbook streams its rows with XlsxWriter's `constant_memory`).
+  `workers`: a zip or a folder of many quartiers is written by two processes on a snapshot of the
+  workspace (`worker_count` says how many a batch gets); `fast_chart`: XlsxWriter's line chart with
+  its cached points written in one pass.
   The quartiers of a batch are chosen with `dq_core.store.territories.select_quartiers`.
 - `tables`: `table_to_xlsx(title, frame, chart=ChartSpec(...))` and `table_to_csv(frame)` — what a
   table view shows, as a workbook with a native chart, or as a CSV French Excel opens; `views` builds
@@ -53,6 +56,7 @@ from dq_core.export.formats import (
 )
 from dq_core.export.loader import FicheLoader, Progress, QuartierExport, load_export
 from dq_core.export.tables import ChartSpec, TableSheet, table_to_csv, table_to_xlsx, tables_to_xlsx
+from dq_core.export.workers import worker_count
 
 __all__ = [
     "APP_NAME", "BATCH_KINDS", "CSV_MIME", "DEMO_BANNER", "XLSX_MIME", "ZIP_MIME",
@@ -60,5 +64,5 @@ __all__ = [
     "batch_bytes", "batch_filename", "batch_scopes", "estimated_duration", "export_to_path", "fiche_filename",
     "fiche_workbook_bytes", "key_lines", "load_export", "sheet_name", "slug", "table_to_csv",
     "table_to_xlsx", "tables_to_xlsx", "write_combined_workbook", "write_directory",
-    "write_fiche_workbook", "write_zip",
+    "worker_count", "write_fiche_workbook", "write_zip",
 ]

@@ -16,48 +16,51 @@ from dq_core import french
 from dq_core.errors import DQError
 from dq_core.export.combined_workbook import write_combined_workbook
 from dq_core.export.fiche_workbook import write_fiche_workbook
-from dq_core.export.formats import APP_NAME, DEMO_BANNER, XLSX_MIME, ZIP_MIME, batch_filename, fiche_filename
-from dq_core.export.loader import Progress, each_quartier, load_export
+from dq_core.export.formats import APP_NAME, DEMO_BANNER, XLSX_MIME, ZIP_MIME, batch_filename
+from dq_core.export.loader import Progress, load_export
+from dq_core.export.workers import fiche_workbooks
 from dq_core.store import db
 
 
 def write_zip(cur: duckdb.DuckDBPyConnection, codes: Sequence[str], target: str | Path | BinaryIO, *,
-              progress: Progress | None = None, exported_on: date | None = None) -> list[str]:
-    """A zip holding one workbook per quartier, written one at a time (memory: one workbook).
-    Returns the file names inside the zip."""
+              progress: Progress | None = None, exported_on: date | None = None,
+              workers: int | None = None) -> list[str]:
+    """A zip holding one workbook per quartier, each added as soon as it is written (memory: a few
+    workbooks). `workers`: processes writing them (default: two for a large batch). Returns the file
+    names inside the zip."""
     day = exported_on or date.today()
     names: list[str] = []
     demo = False
+    stamp = (day.year, day.month, day.day, 0, 0, 0)
     # Workbooks are already deflated: storing them is as small and much faster.
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as zf:
-        for data in each_quartier(cur, codes, progress):
-            demo = data.fiche.demo
-            buffer = io.BytesIO()
-            write_fiche_workbook(data, buffer, exported_on=day)
-            name = fiche_filename(data.quartier, day, demo=demo)
-            names.append(name)
-            zf.writestr(zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0)),
-                        buffer.getvalue())
+        for i, written in enumerate(fiche_workbooks(cur, codes, day, workers=workers)):
+            demo = written.demo
+            names.append(written.name)
+            zf.writestr(zipfile.ZipInfo(written.name, date_time=stamp), written.content)
+            if progress:
+                progress(i + 1, len(codes), written.label)
         readme = [f"{APP_NAME} — export du {day:%d/%m/%Y}", "",
                   f"{french.count(len(names), 'fiche quartier', 'fiches quartier')} au format Excel (.xlsx).", ""]
         if demo:
             readme[1:1] = ["", DEMO_BANNER]
-        zf.writestr(zipfile.ZipInfo("LISEZMOI.txt", date_time=(day.year, day.month, day.day, 0, 0, 0)),
+        zf.writestr(zipfile.ZipInfo("LISEZMOI.txt", date_time=stamp),
                     ("\r\n".join(readme + names) + "\r\n").encode("utf-8-sig"))
     return names
 
 
 def write_directory(cur: duckdb.DuckDBPyConnection, codes: Sequence[str], directory: str | Path, *,
-                    progress: Progress | None = None, exported_on: date | None = None) -> list[Path]:
+                    progress: Progress | None = None, exported_on: date | None = None,
+                    workers: int | None = None) -> list[Path]:
     """One workbook per quartier in `directory` (created if needed)."""
     day = exported_on or date.today()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
-    for data in each_quartier(cur, codes, progress):
-        path = directory / fiche_filename(data.quartier, day, demo=data.fiche.demo)
-        write_fiche_workbook(data, path, exported_on=day)
-        paths.append(path)
+    for i, written in enumerate(fiche_workbooks(cur, codes, day, directory=directory, workers=workers)):
+        paths.append(directory / written.name)
+        if progress:
+            progress(i + 1, len(codes), written.label)
     return paths
 
 

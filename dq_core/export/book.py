@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -27,9 +28,11 @@ DEFAULT_ROW_POINTS = 15.0
 LINE_POINTS = 13.5                  # height of one line of Calibri 10, with LibreOffice's spacing
 
 
+@functools.lru_cache(maxsize=8192)
 def lines(text: str, width: float, *, bold: bool = False) -> int:
     """How many lines `text` takes once wrapped, word by word, in a column `width` characters wide
-    (Calibri 10; a little fewer characters a line in bold, to be safe)."""
+    (Calibri 10; a little fewer characters a line in bold, to be safe). Remembered: a batch wraps
+    the same labels, definitions and warnings for every quartier."""
     per_line = max(int(width * (1.1 if bold else 1.25)), 1)
     return sum(max(1, len(textwrap.wrap(part, per_line)))
                for part in str(text).split("\n"))
@@ -48,7 +51,9 @@ class Book:
                                    "strings_to_numbers": False, "nan_inf_to_errors": True}
         if constant_memory:
             options["constant_memory"] = True
-        elif not isinstance(target, str | Path):
+        else:
+            # The sheets' XML in memory, not in temporary files, even for a path: a workbook is a few
+            # megabytes at most, and the disk writes cost more than the XML itself.
             options["in_memory"] = True
         self.wb: Workbook = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target),
                                                 options)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -86,12 +86,3 @@ class FicheLoader:
 def load_export(cur: duckdb.DuckDBPyConnection, code: str) -> QuartierExport:
     return FicheLoader(cur).load(code)
 
-
-def each_quartier(cur: duckdb.DuckDBPyConnection, codes: Sequence[str], progress: Progress | None):
-    loader = FicheLoader(cur)
-    total = len(codes)
-    for i, code in enumerate(codes):
-        data = loader.load(code)
-        yield data
-        if progress:
-            progress(i + 1, total, f"{data.quartier.name} ({data.quartier.code})")

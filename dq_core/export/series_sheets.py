@@ -11,6 +11,7 @@ from dq_core import fmt
 from dq_core.explore.fiche import IndicatorLine, Point
 from dq_core.explore.sources import source_line
 from dq_core.export.book import FIRST_ROW, HEADER_ROW, Book
+from dq_core.export.fast_chart import add_line_chart
 from dq_core.export.fiche_table import reference_header
 from dq_core.export.formats import SERIES_STYLES, number_format, stored
 from dq_core.export.loader import SERIES_KEYS, QuartierExport
@@ -155,7 +156,7 @@ def _remark(point: Point | None) -> str:
 
 def _line_chart(book: Book, ws: Worksheet, ind: Indicator, title_row: int, first: int, last: int,
                 drawn: list[str], has_secret: dict[str, bool], *, monthly: bool):
-    chart = book.wb.add_chart({"type": "line"})
+    chart = add_line_chart(book.wb)
     first_series = True
     for j, key in enumerate(SERIES_KEYS):
         if key not in drawn:
