@@ -40,8 +40,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"Erreur : {message}\n")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = _build_parser()
+def main(argv: list[str] | None = None, prog: str = "python -m dq_core",
+         more_commands: tuple[tuple[str, str], ...] = ()) -> int:
+    """Run one command; `prog` and `more_commands` (name, help) are how the installed `data-quartiers`
+    command (dq_core/command.py) lists its own commands beside these ones."""
+    parser = _build_parser(prog, more_commands)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
@@ -65,11 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m dq_core",
-                     description="Data & Quartiers en ligne de commande : les mêmes calculs que "
+def _build_parser(prog: str, more_commands: tuple[tuple[str, str], ...]) -> argparse.ArgumentParser:
+    parser = _Parser(prog=prog, description="Data & Quartiers en ligne de commande : les mêmes calculs que "
                      "l'application.")
     commands = parser.add_subparsers(title="commandes", metavar="COMMANDE", parser_class=_Parser)
+    for name, help_text in more_commands:          # run by their own command before this parser
+        commands.add_parser(name, help=help_text, add_help=False)
 
     def command(name: str, help_text: str, run: Callable) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
@@ -89,11 +93,12 @@ def _build_parser() -> argparse.ArgumentParser:
     profile.add_argument("--json", action="store_true", help="un objet JSON par ligne et par quartier")
     _add_import_commands(command)
     official = command("import-official", "importe les fichiers officiels (Insee, ANCT) d'un dossier dans "
-                       "votre base (défaut : data/workspaces/donnees-officielles.duckdb)", _import_official)
+                       "votre base (défaut : donnees-officielles.duckdb dans le dossier des espaces de travail)", _import_official)
     official.add_argument("folder", type=Path, metavar="DOSSIER", help="dossier des fichiers téléchargés")
     fetch = command("fetch-official", "télécharge les fichiers officiels à jour chez leurs producteurs, "
                     "puis les importe", _fetch_official)
-    fetch.add_argument("--config", type=Path, help="fichier des adresses (défaut : data/official_sources.toml)")
+    fetch.add_argument("--config", type=Path, help="fichier des adresses (défaut : celui de l'application, "
+                       "data/official_sources.toml)")
     fetch.add_argument("--dossier", dest="dest", type=Path,
                        help="où enregistrer les fichiers téléchargés (défaut : un dossier temporaire)")
     _add_export_command(command)
