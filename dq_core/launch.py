@@ -8,6 +8,7 @@ server with the project's .venv Python; the installed command runs it with its o
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -68,6 +69,7 @@ def run_app(python: Path, app_dir: Path, args: list[str], command: str) -> int:
                               text=True, encoding="utf-8", errors="replace", **group)
     threading.Thread(target=_relay, args=(server.stdout, command), daemon=True).start()
     try:
+        _stop_like_ctrl_c_on_hangup()
         if _wait_until_up(url, server):
             print(f"Data & Quartiers : {url} (Ctrl+C pour arrêter)", flush=True)
             webbrowser.open(url)
@@ -86,6 +88,16 @@ def run_app(python: Path, app_dir: Path, args: list[str], command: str) -> int:
             server.wait()
         print("Data & Quartiers est arrêté.", flush=True)
         return 0
+
+
+def _stop_like_ctrl_c_on_hangup() -> None:
+    """Closing the terminal (SIGHUP) or a plain `kill` (SIGTERM) stops the server as Ctrl+C does: in its
+    own session, it would otherwise outlive this process and keep the port taken."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    for name in ("SIGTERM", "SIGHUP"):          # Windows has no SIGHUP, and ends a console's processes itself
+        if hasattr(signal, name) and os.name != "nt":
+            signal.signal(getattr(signal, name), interrupt)
 
 
 def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> bool:

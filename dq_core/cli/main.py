@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from dq_core import flags, fmt
+from dq_core import __version__, flags, fmt
 from dq_core.cli import addresses, explore
 from dq_core.errors import DQError
 from dq_core.explore.fiche import Fiche, build_fiche
@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m dq_core",
 def _build_parser(prog: str, more_commands: tuple[tuple[str, str], ...]) -> argparse.ArgumentParser:
     parser = _Parser(prog=prog, description="Data & Quartiers en ligne de commande : les mêmes calculs que "
                      "l'application.")
+    parser.add_argument("--version", action="version", version=f"Data & Quartiers {__version__}",
+                        help="affiche la version et quitte")
     commands = parser.add_subparsers(title="commandes", metavar="COMMANDE", parser_class=_Parser)
     for name, help_text in more_commands:          # run by their own command before this parser
         commands.add_parser(name, help=help_text, add_help=False)

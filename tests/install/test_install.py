@@ -12,12 +12,14 @@ import queue
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -79,27 +81,34 @@ def wait_for_line(lines: queue.Queue, marker: str, seconds: float = 90) -> list[
     raise AssertionError(f"« {marker} » never came:\n{''.join(seen)}")
 
 
-@pytest.mark.skipif(os.name == "nt", reason="Ctrl+C is sent as SIGINT; the install is the same on Windows")
-def test_the_installed_command_runs_the_cli_and_the_app_outside_the_clone(tmp_path):
-    harness.require_browser()
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> SimpleNamespace:
+    """The wheel built and installed once for this module's tests, with an empty home and a working folder
+    outside the clone."""
+    if os.name == "nt":
+        pytest.skip("stopped by POSIX signals; the install itself is the same on Windows")
     if UV is None:
         pytest.skip("uv is missing: `python tasks.py test` installs it (requirements-dev.txt)")
-    wheel = build_wheel(tmp_path / "dist")
+    root = tmp_path_factory.mktemp("install")
+    wheel = build_wheel(root / "dist")
     metadata = zipfile.ZipFile(wheel).read("data_quartiers-0.1.0.dist-info/METADATA").decode()
     from hatch_build import pinned_requirements
 
     pins = pinned_requirements(ROOT / "requirements.txt")
     assert sorted(re.findall(r"^Requires-Dist: (\S+)", metadata, re.M)) == sorted(p.lower() for p in pins)
+    command = uv_tool_install(wheel, root / "tools", root / "bin")
+    site = next((root / "tools" / "data-quartiers").glob("lib/python*/site-packages"))
+    for folder in ("home", "elsewhere"):
+        (root / folder).mkdir()
+    return SimpleNamespace(command=command, site=site, shipped=package_files(site), root=root,
+                           home=root / "home", elsewhere=root / "elsewhere", env=user_env(root / "home"))
 
-    command = uv_tool_install(wheel, tmp_path / "tools", tmp_path / "bin")
-    site = next((tmp_path / "tools" / "data-quartiers").glob("lib/python*/site-packages"))
-    shipped = package_files(site)
+
+def test_the_installed_command_runs_the_cli_and_the_app_outside_the_clone(installed):
+    harness.require_browser()
+    command, elsewhere, env = installed.command, installed.elsewhere, installed.env
     assert {"data_quartiers/app.py", "data_quartiers/ui/streamlit_fr.js", "data_quartiers/.streamlit/config.toml",
-            "data_quartiers/data/reference/cog.parquet", "dq_core/demo/build.py"} <= shipped
-    home, elsewhere = tmp_path / "home", tmp_path / "elsewhere"
-    home.mkdir()
-    elsewhere.mkdir()
-    env = user_env(home)
+            "data_quartiers/data/reference/cog.parquet", "dq_core/demo/build.py"} <= installed.shipped
 
     helped = subprocess.run([str(command), "--help"], cwd=elsewhere, env=env, capture_output=True, text=True)
     assert helped.returncode == 0, helped.stderr
@@ -112,16 +121,16 @@ def test_the_installed_command_runs_the_cli_and_the_app_outside_the_clone(tmp_pa
                              capture_output=True, text=True, encoding="utf-8")
     assert profile.returncode == 0, profile.stderr
     assert '"code": "QNX0101M"' in profile.stdout and "Le Haut-Pont" in profile.stdout
-    assert (home / ".local/share/data-quartiers/demo.duckdb").is_file()
+    assert (installed.home / ".local/share/data-quartiers/demo.duckdb").is_file()
 
-    _see_a_fiche_from_the_installed_app(command, elsewhere, tmp_path, home)
-    assert package_files(site) == shipped, "the installed package was written to"
+    _see_a_fiche_from_the_installed_app(command, elsewhere, installed.root, installed.home)
+    assert package_files(installed.site) == installed.shipped, "the installed package was written to"
     assert sorted(p.name for p in elsewhere.iterdir()) == []
 
 
 def _see_a_fiche_from_the_installed_app(command: Path, cwd: Path, tmp_path: Path, home: Path) -> None:
     """`data-quartiers` starts the server and opens the browser on its address (recorded by a stand-in
-    browser), where Chromium finds the fiche; Ctrl+C stops it all."""
+    browser), where Chromium finds the fiche; closing the terminal stops it all."""
     opened = tmp_path / "opened.txt"
     browser = tmp_path / "browser.sh"
     browser.write_text(f'#!/bin/sh\necho "$1" >> "{opened}"\n')
@@ -140,12 +149,14 @@ def _see_a_fiche_from_the_installed_app(command: Path, cwd: Path, tmp_path: Path
             time.sleep(0.1)
         assert opened.read_text().split() == [url]
         _fiche_in_chromium(url)
-        app.send_signal(signal.SIGINT)                  # what Ctrl+C sends
+        app.send_signal(signal.SIGHUP)                  # the terminal closed (tests/core/test_tasks: Ctrl+C)
         said += wait_for_line(lines, "Data & Quartiers est arrêté.", seconds=30)
         assert app.wait(timeout=10) == 0
     finally:
         if app.poll() is None:
             app.kill()
+    with socket.socket() as s:                          # the server is gone with it
+        assert s.connect_ex(("127.0.0.1", port)) != 0
     for english in ("You can now view", "Traceback", "URL:"):
         assert english not in "".join(said), "".join(said)
 

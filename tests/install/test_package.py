@@ -49,6 +49,12 @@ def test_help_lists_the_app_the_training_room_and_every_cli_command_in_french(ca
     assert "Lance Data & Quartiers et l'ouvre dans le navigateur" in capsys.readouterr().out
 
 
+def test_the_version_is_said(capsys):
+    with pytest.raises(SystemExit) as done:
+        command.main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out == f"Data & Quartiers {dq_core.__version__}\n"
+
+
 def test_a_cli_error_is_french_and_names_the_installed_command(capsys):
     with pytest.raises(SystemExit) as done:
         command.main(["profil"])
