@@ -52,20 +52,21 @@ def run_app(python: Path, app_dir: Path, args: list[str], command: str) -> int:
     (--db PATH) to the app. The server runs in `app_dir`, whose .streamlit/config.toml keeps it on this
     computer with no telemetry."""
     streamlit_options, app_args = split_streamlit_options(args)
+    app_args, env = from_here(app_args), environment_from_here()
     server_command = [str(python), "-m", "streamlit", "run", str(app_dir / "app.py"), *streamlit_options]
     if app_args:
         server_command += ["--", *app_args]
-    if "--db" not in app_args and not os.environ.get("DQ_DB"):
+    if "--db" not in app_args and not env.get("DQ_DB"):
         # Build the demo now rather than in the first browser request.
         subprocess.run([str(python), "-c", "from dq_core.store import workspace; "
-                        "workspace.ensure_exists(workspace.resolve())"], cwd=app_dir, check=True)
+                        "workspace.ensure_exists(workspace.resolve())"], cwd=app_dir, env=env, check=True)
     # Streamlit runs headless (no first-run e-mail prompt); we open the browser once it answers.
     port = _option_value(streamlit_options, "--server.port") or "8501"
     url = f"http://localhost:{port}"
     print("Démarrage de Data & Quartiers…", flush=True)
     # Its own process group: Ctrl+C reaches this process only, which stops the server in order.
     group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" else {"start_new_session": True}
-    server = subprocess.Popen(server_command, cwd=app_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    server = subprocess.Popen(server_command, cwd=app_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, encoding="utf-8", errors="replace", **group)
     threading.Thread(target=_relay, args=(server.stdout, command), daemon=True).start()
     try:
@@ -88,6 +89,35 @@ def run_app(python: Path, app_dir: Path, args: list[str], command: str) -> int:
             server.wait()
         print("Data & Quartiers est arrêté.", flush=True)
         return 0
+
+
+def from_here(app_args: list[str]) -> list[str]:
+    """`--db PATH` (or `--db=PATH`) as the user meant it: relative to the folder they typed the command in,
+    not to the one the server runs in."""
+    anchored, i = [], 0
+    while i < len(app_args):
+        if app_args[i].startswith("--db="):
+            anchored += ["--db", _absolute(app_args[i].split("=", 1)[1])]
+        elif app_args[i] == "--db" and i + 1 < len(app_args):
+            anchored += ["--db", _absolute(app_args[i + 1])]
+            i += 1
+        else:
+            anchored.append(app_args[i])
+        i += 1
+    return anchored
+
+
+def environment_from_here() -> dict[str, str]:
+    """This process's environment, with the paths of DQ_DB and DQ_WORKSPACES made absolute likewise."""
+    env = dict(os.environ)
+    for name in ("DQ_DB", "DQ_WORKSPACES"):
+        if env.get(name, "").strip():
+            env[name] = _absolute(env[name].strip())
+    return env
+
+
+def _absolute(path: str) -> str:
+    return str(Path(path).expanduser().resolve())
 
 
 def _stop_like_ctrl_c_on_hangup() -> None:

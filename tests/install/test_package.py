@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import dq_core
-from dq_core import command
+from dq_core import command, launch
 from dq_core.store import db, places, workspace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,3 +69,14 @@ def test_the_build_pins_match_the_requirements():
     assert backend in dev.split() and project["project"]["version"] == dq_core.__version__
     # The dependencies are read from requirements.txt when the wheel is built (hatch_build.py).
     assert project["project"]["dynamic"] == ["dependencies"] and "dependencies" not in project["project"]
+
+
+def test_a_relative_workspace_path_is_the_users_not_the_servers(tmp_path, monkeypatch):
+    """The server runs in the app's folder (the package's, once installed): paths given where the user
+    typed the command are made absolute first."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DQ_WORKSPACES", "mes-espaces")
+    mine = str(tmp_path / "ma-base.duckdb")
+    assert launch.from_here(["--db", "ma-base.duckdb"]) == ["--db", mine]
+    assert launch.from_here(["--db=ma-base.duckdb", "--autre"]) == ["--db", mine, "--autre"]
+    assert launch.environment_from_here()["DQ_WORKSPACES"] == str(tmp_path / "mes-espaces")
