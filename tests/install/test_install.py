@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -126,6 +127,34 @@ def test_the_installed_command_runs_the_cli_and_the_app_outside_the_clone(instal
     _see_a_fiche_from_the_installed_app(command, elsewhere, installed.root, installed.home)
     assert package_files(installed.site) == installed.shipped, "the installed package was written to"
     assert sorted(p.name for p in elsewhere.iterdir()) == []
+
+
+ROOM_MERGED = (ROOT / "dq_core" / "room" / "cli.py").is_file()
+
+
+@pytest.mark.skipif(not ROOM_MERGED, reason="the training room (dq_core/room, branch room15) is not merged yet")
+def test_the_installed_command_opens_the_training_room(installed):
+    """`data-quartiers formation` from the package: the room opens with its code, shows nothing but its
+    door without it, and closes on Ctrl+C."""
+    port = harness.free_port()
+    room = subprocess.Popen([str(installed.command), "formation", "--adresse", "127.0.0.1", "--port", str(port),
+                             "--code", "pomme-poire-prune"], cwd=installed.elsewhere, env=installed.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=read_lines, args=(room.stdout, lines), daemon=True).start()
+    try:
+        said = wait_for_line(lines, "Code d'accès :")
+        assert "Code d'accès : pomme-poire-prune" in "".join(said)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/fiche?quartier=QNX0101M", timeout=30) as door:
+            page = door.read().decode("utf-8")
+        assert "Code d'accès" in page and "Le Haut-Pont" not in page
+        room.send_signal(signal.SIGINT)                 # what Ctrl+C sends
+        wait_for_line(lines, "Salle de formation fermée", seconds=30)
+        assert room.wait(timeout=10) == 0
+    finally:
+        if room.poll() is None:
+            room.kill()
+    assert package_files(installed.site) == installed.shipped, "the installed package was written to"
 
 
 def _see_a_fiche_from_the_installed_app(command: Path, cwd: Path, tmp_path: Path, home: Path) -> None:
