@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import cache, frame, state, streamlit_fr, url
+from ui import cache, frame, room, state, streamlit_fr, url
 from ui.render.text import plain
 
 st.set_page_config(page_title="Data & Quartiers", page_icon=str(Path(__file__).parent / "data/assets/favicon.png"), layout="wide")
@@ -31,10 +31,18 @@ PAGES = {
     ],
 }
 
+if room.active():                          # a training room: nothing without the code; the trainer's page
+    room.require_identity()
+    if room.is_trainer():
+        PAGES["Formation"] = [st.Page("ui/room_page.py", title="Salle de formation", icon=":material/groups:",
+                                      url_path="salle")]
+
 page = st.navigation(PAGES)
 
 
 def sidebar() -> None:
+    if room.active():
+        room.badge()
     st.sidebar.caption(f"Espace de travail ouvert : **{plain(state.workspace_label())}**")
     frame.choose_quartier()
 

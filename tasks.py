@@ -2,6 +2,7 @@
 
     python tasks.py app [--db PATH]   start the app (demo data unless --db or DQ_DB says otherwise)
     python tasks.py test [PYTEST_ARGS]   run the whole test suite (lint, unit, app and browser tests)
+    python tasks.py formation [--code CODE] [--port N] [--adresse IP] …   a training room (--help)
 
 Each creates `.venv` and installs the pinned requirements when they changed, then runs.
 """
@@ -86,6 +87,17 @@ def run_app(args: list[str]) -> int:
     return launch.run_app(PYTHON, ROOT, args, command="python tasks.py app")
 
 
+def run_formation(args: list[str]) -> int:
+    """The training room (dq_core.room.cli): it stops on Ctrl+C by itself, removing the copies."""
+    ensure_venv("requirements.txt")
+    room = subprocess.Popen([str(PYTHON), "-m", "dq_core.room", *args], cwd=ROOT)
+    while True:
+        try:
+            return room.wait()
+        except KeyboardInterrupt:          # the room got the same Ctrl+C: let it close in order
+            continue
+
+
 def run_tests(args: list[str]) -> int:
     ensure_venv("requirements-dev.txt")
     lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "."], cwd=ROOT)
@@ -96,12 +108,13 @@ def run_tests(args: list[str]) -> int:
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("app", "test"):
+    tasks = {"app": run_app, "test": run_tests, "formation": run_formation}
+    if len(sys.argv) < 2 or sys.argv[1] not in tasks:
         print(__doc__)
         return 2
     task, args = sys.argv[1], sys.argv[2:]
     try:
-        return run_app(args) if task == "app" else run_tests(args)
+        return tasks[task](args)
     except KeyboardInterrupt:          # during the installation or the demo's construction
         print("\nInterrompu : relancez la même commande pour reprendre.", flush=True)
         return 130

@@ -20,14 +20,23 @@ from dq_core.files import (
     split_uploads,
     undo_import,
 )
+from dq_core.files.energy_import import is_residence_file
 from dq_core.files.partner.layouts import LAYOUT_ROLES, partner_threshold, set_partner_threshold
+from dq_core.files.partner.residence_template import RESIDENCE_HELP, build_residence_template
 from dq_core.files.read.periods import parse_period
 from dq_core.files.refused import refused_file_name, refused_workbook
 from dq_core.files.status import BatchStatus, ImportStatus
-from ui import cache, first_steps, frame, state
+from ui import cache, first_steps, frame, room, state
 from ui.render.text import plain
 
 frame.require_app()
+
+
+def _residence_template(kind: str) -> bytes:
+    with state.cursor() as cur:
+        return build_residence_template(cur, kind=kind)
+
+
 st.title("Importer des données")
 st.markdown(
     "Déposez le fichier d'un partenaire (bailleur, Caf, France Travail, association…) : il est "
@@ -46,6 +55,15 @@ with st.expander("Format attendu, modèle à télécharger et règles de confide
                             key="template_xlsx",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.markdown(PRIVACY_RULES)
+    st.markdown(RESIDENCE_HELP)
+    cols = st.columns(2)
+    cols[0].download_button("Modèle résidences CSV", data=lambda: _residence_template("csv"),
+                            file_name="modele_residences.csv", mime="text/csv", on_click="ignore",
+                            icon=":material/download:", key="residence_template_csv")
+    cols[1].download_button("Modèle résidences Excel", data=lambda: _residence_template("xlsx"),
+                            file_name="modele_residences.xlsx", on_click="ignore", icon=":material/download:",
+                            key="residence_template_xlsx",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 LAYOUT_LABELS = {"long": "Format long (une ligne par territoire, indicateur et période)",
                  "wide_period": "Une colonne par période", "wide_indicator": "Une colonne par indicateur",
@@ -53,8 +71,15 @@ LAYOUT_LABELS = {"long": "Format long (une ligne par territoire, indicateur et p
 NONE = "—"
 
 key = state.data_key()
-in_demo = cache.is_demo(key)
-if in_demo:
+# In a training room, the trainer may open imports in each participant's own copy of the demo.
+in_demo = cache.is_demo(key) and not (room.active() and room.imports_allowed())
+if room.read_only(state.workspace_path()):
+    st.info("Cet espace de travail est offert **en lecture seule** pendant la formation : vous pouvez y vérifier "
+            "un fichier ; pour importer, ouvrez votre copie de la démonstration.", icon=":material/lock:")
+elif in_demo and room.active():
+    st.info("Pendant la formation, l'import dans votre copie de la démonstration est ouvert par la personne qui "
+            "anime la formation. En attendant, vous pouvez vérifier un fichier.", icon=":material/science:")
+elif in_demo:
     st.info("La base ouverte est la **démonstration** : ses données sont fictives et le restent. Vous pouvez "
             "y vérifier un fichier pour vous exercer ; pour l'importer, créez d'abord votre propre espace de "
             "travail (le fichier déposé ci-dessous y reste prêt).", icon=":material/science:")
@@ -114,6 +139,34 @@ def show_report(report) -> None:
         st.dataframe(report.preview, hide_index=True, width="stretch", key="import_preview")
 
 
+def import_residence_file(data: FileSource) -> None:
+    """A residence consumption file (template « résidences »): checked, then imported, without a mapping."""
+    st.subheader("Consommation d'énergie par résidence")
+    st.caption(f"{plain(data.name)} — fichier reconnu d'après ses colonnes (modèle « résidences ») : chaque résidence "
+               "est rattachée à son quartier, ses relevés enregistrés ; son adresse n'est pas gardée.")
+    mode_label = st.radio("Si des relevés existent déjà dans la base pour la même résidence, énergie et période :",
+                          ["Remplacer par ceux du fichier", "Garder ceux de la base"], index=None,
+                          key="residence_mode", help="Les relevés remplacés reviennent si l'import est annulé.")
+    mode = {"Remplacer par ceux du fichier": "replace", "Garder ceux de la base": "keep"}.get(mode_label)
+    buttons = st.columns([1, 1, 3])
+    check = buttons[0].button("Vérifier seulement", icon=":material/fact_check:", key="residence_check")
+    confirm = buttons[1].button("Importer", type="primary", icon=":material/upload:", key="residence_confirm",
+                                disabled=in_demo, help="La démonstration reste fictive : créez votre espace de "
+                                "travail (en haut de la page) pour importer." if in_demo else None)
+    if check or confirm:
+        try:
+            with state.cursor() as cur:
+                report = import_file(cur, data, ImportOptions(mode=mode, dry_run=check, partner=partner,
+                                                              comment=comment or None))
+        except DQError as exc:
+            frame.show_error(exc)
+            return
+        show_report(report)
+        if report.status == ImportStatus.IMPORTED:
+            st.cache_data.clear()
+            st.session_state["import_done"] = report.batch_id
+
+
 if uploads:
     sources = [FileSource.from_bytes(f.name, f.getvalue()) for f in uploads]
     try:
@@ -121,12 +174,16 @@ if uploads:
     except DQError as exc:
         frame.show_error(exc)
         st.stop()
-    try:
-        info = cache.inspect_upload(key, data.name, data.data, partner)
-    except DQError:                       # unreadable: the full check says why, in French
+    if is_residence_file(data):           # its own columns: nothing to map
         info = None
-        with state.cursor() as cur:
-            show_report(check_file(cur, data))
+        import_residence_file(data)
+    else:
+        try:
+            info = cache.inspect_upload(key, data.name, data.data, partner)
+        except DQError:                   # unreadable: the full check says why, in French
+            info = None
+            with state.cursor() as cur:
+                show_report(check_file(cur, data))
     if info is not None:
         st.subheader("1. Le fichier")
         st.caption(f"{plain(data.name)} — {fmt.number(info.rows, 0)} ligne{'s' if info.rows > 1 else ''} de données"
@@ -187,7 +244,8 @@ if uploads:
         buttons = st.columns([1, 1, 3])
         check = buttons[0].button("Vérifier seulement", icon=":material/fact_check:", key="import_check")
         confirm = buttons[1].button("Importer", type="primary", icon=":material/upload:", key="import_confirm",
-                                    disabled=in_demo, help="La démonstration reste fictive : créez votre espace de "
+                                    disabled=in_demo or room.read_only(state.workspace_path()),
+                                    help="La démonstration reste fictive : créez votre espace de "
                                     "travail (en haut de la page) pour importer." if in_demo else None)
         if check or confirm:
             bar = st.progress(0.0, text="Lecture du fichier…")

@@ -20,8 +20,9 @@ st.markdown(
     "Importez les fichiers téléchargés chez l'Insee et l'ANCT : bases thématiques par quartier "
     "(démographie, insertion professionnelle, revenus), contours et listes des quartiers 2015 et 2024, "
     "correspondance entre les deux géographies, et pour les territoires de référence les fichiers Filosofi "
-    "des revenus disponibles (communes, EPCI, départements, régions, France métropolitaine) et Caf par IRIS. "
-    "Chaque fichier est reconnu d'après son contenu, quel que "
+    "des revenus disponibles (communes, EPCI, départements, régions, France métropolitaine) et Caf par IRIS ; "
+    "pour l'énergie, la consommation Enedis par adresse et les températures ou degrés-jours (ODRE, « Export "
+    "DJU », Météo-France quotidien). Chaque fichier est reconnu d'après son contenu, quel que "
     "soit son nom ; un fichier déjà importé est ignoré, une nouvelle édition ajoute ses années.")
 
 with st.expander("Quels fichiers télécharger, et où", icon=":material/travel_explore:",

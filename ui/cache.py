@@ -21,10 +21,18 @@ from dq_core.store.territories import Quartier, list_quartiers
 Key = tuple[str, str]
 
 
-@st.cache_resource(show_spinner="Préparation des données de démonstration (première ouverture)…")
 def connection(path: str) -> duckdb.DuckDBPyConnection:
-    # One connection per workspace for the whole server; every run takes its own cursor (DuckDB 2
-    # refuses concurrent calls on one connection).
+    """One connection per workspace for the whole server; every run takes its own cursor (DuckDB 2
+    refuses concurrent calls on one connection). In a training room, the room's own pool."""
+    from ui import room
+
+    if room.active():
+        return room.connection(path)
+    return _connection(path)
+
+
+@st.cache_resource(show_spinner="Préparation des données de démonstration (première ouverture)…")
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
     return workspace.open_connection(path)
 
 

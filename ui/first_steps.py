@@ -42,8 +42,12 @@ def quartier_or_stop(code: str | None) -> str:
 
 def offer_own_workspace(form_key: str, default_name: str) -> None:
     """A form that creates the user's own workspace and opens it (the demo stays fictional)."""
-    from ui import frame
+    from ui import frame, room
 
+    if room.active():                     # no new file on the trainer's computer from a participant
+        st.caption("En formation, vous travaillez dans votre copie de la démonstration : la personne qui "
+                   "anime la formation peut y autoriser les imports.")
+        return
     with st.form(form_key, border=False):
         name = st.text_input("Nom de votre espace de travail", value=default_name, key=f"{form_key}_name")
         if st.form_submit_button("Créer mon espace de travail et l'ouvrir", icon=":material/add:"):

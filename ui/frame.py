@@ -10,7 +10,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from dq_core.errors import DQError
 from dq_core.store import failures
-from ui import cache, state
+from ui import cache, room, state
 from ui.render.text import plain
 
 QUARTIER_KEY = "quartier"
@@ -74,6 +74,11 @@ def choose_workspace() -> None:
         st.session_state[state.WORKSPACE_KEY] = st.session_state["workspace_choice"]
         st.session_state.pop(QUARTIER_KEY, None)
 
+    if room.active():                    # a training room: one's own copy, or a workspace offered read-only
+        st.sidebar.selectbox("Espace de travail", options, key="workspace_choice", format_func=labels.get,
+                             on_change=switch, help="Votre propre copie de la démonstration : ce que vous y "
+                             "faites ne change rien pour les autres participants.")
+        return
     st.sidebar.selectbox("Espace de travail", options, key="workspace_choice", format_func=labels.get,
                          on_change=switch, help="Vos données réelles vivent dans votre propre espace de "
                          "travail (un fichier .duckdb) ; la démonstration reste à part.")

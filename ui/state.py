@@ -10,7 +10,7 @@ import duckdb
 import streamlit as st
 
 from dq_core.store import db, workspace
-from ui import cache
+from ui import cache, room
 
 WORKSPACE_KEY = "workspace"
 
@@ -19,6 +19,8 @@ def workspace_path() -> Path:
     """The workspace chosen in the sidebar for this session, else `--db PATH` after
     `streamlit run app.py --`, else `DQ_DB`, else the demo database."""
     chosen = st.session_state.get(WORKSPACE_KEY)
+    if room.active():                      # a training room: the participant's own copy, or a shared one
+        return room.workspace_path(chosen)
     if chosen:
         return Path(chosen)
     return default_workspace_path()
@@ -38,7 +40,10 @@ def cursor() -> duckdb.DuckDBPyConnection:
 def data_key() -> tuple[str, str]:
     """(workspace file, data version): the part of every cache key that changes after an import."""
     with cursor() as cur:
-        return str(workspace_path()), db.data_version(cur)
+        version = db.data_version(cur)
+    if room.active():
+        return room.cache_path(workspace_path(), version), version
+    return str(workspace_path()), version
 
 
 def workspace_label() -> str:
@@ -49,6 +54,8 @@ def workspace_label() -> str:
 
 def workspace_choices() -> dict[str, str]:
     """Every workspace one can open (the demo, the workspaces folder, the open one) → its distinct name."""
+    if room.active():
+        return room.workspace_choices()
     paths = workspace.list_workspaces()
     current = workspace_path().resolve()
     if current not in paths:

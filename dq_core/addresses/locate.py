@@ -92,7 +92,7 @@ def locate(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, columns: Columns
                           "Base Adresse Nationale de votre département (adresses-DD.csv.gz, sur "
                           "adresse.data.gouv.fr), avec `python -m dq_core index-adresses` ou la page « Adresses ».")
         points = match_addresses(cur, parsed_addresses(rows, columns, known_communes(cur)))
-    quartiers = _quartier_of(cur, points["lon"].to_numpy(float), points["lat"].to_numpy(float), vintage)
+    quartiers = quartier_of(cur, points["lon"].to_numpy(float), points["lat"].to_numpy(float), vintage)
     names = _quartier_names(cur, vintage)
     rows["code_quartier"] = quartiers
     rows["nom_quartier"] = [names.get(q) if q else None for q in quartiers]
@@ -158,7 +158,7 @@ def _points_from_coordinates(rows: pd.DataFrame, columns: Columns) -> pd.DataFra
                          "lat": np.where(valid, lat, np.nan)})
 
 
-def _quartier_of(cur, lon: np.ndarray, lat: np.ndarray, vintage: int) -> list[str | None]:
+def quartier_of(cur, lon: np.ndarray, lat: np.ndarray, vintage: int) -> list[str | None]:
     """Point in polygon: each point's quartier of that geography (a point on a shared border: the first)."""
     shapes = cur.execute("SELECT code, geometry FROM territory WHERE level = 'quartier' AND vintage = ? "
                          "AND geometry IS NOT NULL ORDER BY code", [vintage]).fetchall()

@@ -270,6 +270,8 @@ def _add_import_commands(command: Callable) -> None:
     template = command("template", "écrit le modèle de fichier à remplir (CSV ou XLSX)", _template)
     template.add_argument("--out", type=Path, required=True, metavar="CHEMIN",
                           help="fichier à écrire : .csv ou .xlsx")
+    template.add_argument("--residences", action="store_true",
+                          help="modèle de consommation d'énergie par résidence (bailleurs, distributeurs)")
 
 
 DEMO_STAYS_FICTIONAL = ("la base ouverte est la démonstration (données fictives), qui le reste : vérifiez le fichier "
@@ -340,7 +342,11 @@ def _template(args) -> int:
         raise DQError(f"Extension « {suffix or '(aucune)'} » non prise en charge : le modèle s'écrit en .csv "
                       "ou en .xlsx.")
     with workspace.open_cursor(args.db) as cur:
-        build_template(cur, args.out)
+        if args.residences:
+            from dq_core.files.partner.residence_template import build_residence_template
+            build_residence_template(cur, args.out)
+        else:
+            build_template(cur, args.out)
     print(f"Modèle écrit : {args.out}", file=sys.stderr)
     return 0
 def _import_official(args) -> int:

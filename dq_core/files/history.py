@@ -17,7 +17,7 @@ import pandas as pd
 
 from dq_core import flags
 from dq_core.errors import DQError
-from dq_core.files import journal
+from dq_core.files import energy_write, journal
 from dq_core.files.official_write import EDITION_MODE, mark_series_breaks
 from dq_core.files.sql import first as _first
 from dq_core.files.status import BatchStatus
@@ -228,6 +228,7 @@ def undo_import(cur: duckdb.DuckDBPyConnection, batch_id: int) -> HistoryEntry:
     replacing = {r[0] for r in cur.execute("""
         SELECT DISTINCT r.replaced_by FROM replaced_observation r JOIN import_batch b ON b.id = r.replaced_by
         WHERE r.batch_id = ? AND b.status = 'imported' ORDER BY 1""", [batch_id]).fetchall()}
+    replacing |= energy_write.replacing_batches(cur, batch_id)
     relying = set(journal.later_batches(cur, batch_id)) - replacing if mode == EDITION_MODE else set()
     if replacing or relying:
         later = sorted(replacing | relying)
@@ -241,6 +242,7 @@ def undo_import(cur: duckdb.DuckDBPyConnection, batch_id: int) -> HistoryEntry:
     with db.transaction(cur):
         cur.execute("DELETE FROM observation WHERE batch_id = ?", [batch_id])
         cur.execute("DELETE FROM address WHERE batch_id = ?", [batch_id])
+        energy_write.undo_energy(cur, batch_id)
         cur.execute("INSERT INTO observation BY NAME SELECT * EXCLUDE (replaced_by) "
                     "FROM replaced_observation WHERE replaced_by = ? ORDER BY territory, indicator, period_start",
                     [batch_id])

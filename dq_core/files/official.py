@@ -179,6 +179,10 @@ def read_file(source: FileSource, only: set[str] | None = None) -> tuple[kinds.F
     if kind.personal:
         raise kinds.NotRecognised(f"Ce fichier ressemble à une {kind.label} : les adresses de personnes ne "
                                   "sont jamais importées ; la page « Adresses » les localise sans les garder.")
+    if kind.from_partners:
+        raise kinds.NotRecognised(f"Ce fichier est un {kind.label} : importez-le depuis la page « Importer » "
+                                  "(ou `python -m dq_core import`), qui le vérifie et rattache chaque résidence "
+                                  "à son quartier.")
     if kind.is_partner:
         raise kinds.NotRecognised(f"Ce fichier ressemble à un {kind.label} : importez-le depuis la page "
                                   "« Importer » (ou `python -m dq_core import`), qui demande la correspondance "
@@ -244,6 +248,8 @@ def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource, only: set[str
                            f"({previous}) : rien à faire.")
     try:
         kind, reading = read_file(source, only)
+        if kind.place is not None:           # addresses matched, points placed: needs this workspace
+            reading = kind.place(cur, reading)
     except kinds.NotRecognised as exc:
         return FileOutcome(source.name, FileStatus.IGNORED, exc.message)
     except DQError as exc:

@@ -44,7 +44,7 @@ REPAIR_TOLERANCE = 0.01       # a repair may change the drawn area by 1 % at mos
 
 def checked(kind: FileKind, sample: Sample, reading: Reading) -> Reading:
     """The reading, with contours repaired where that is safe; DQError (in French) for anything else."""
-    if sample.container in ("csv", "xlsx") and not sample.is_json:
+    if kind.tabular and sample.container in ("csv", "xlsx") and not sample.is_json:
         for table in sample.tables:
             aligned(table)
     if kind is insee_thematic.KIND:

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from dq_core import fmt
-from dq_core.files import journal
+from dq_core.files import energy_write, journal
 from dq_core.files.kinds.base import OBSERVATION_COLUMNS, Reading
 from dq_core.files.kinds.insee_catalogue import OFFICIAL_BY_ID
 from dq_core.files.kinds.insee_thematic import (
@@ -243,6 +243,8 @@ def write_batch(cur: duckdb.DuckDBPyConnection, reading: Reading, *, source: str
 
 def write_reading(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) -> tuple[int, int, str]:
     """The normalised tables of a reading → the workspace: (rows written, rows replaced, detail)."""
+    if any(t is not None for t in (reading.residences, reading.energy_use, reading.degree_days)):
+        return write_energy(cur, reading, batch)
     if reading.addresses is not None:
         return write_addresses(cur, reading.addresses, batch), 0, "adresses indexées pour la page « Adresses »"
     if reading.correspondence is not None:
@@ -299,3 +301,18 @@ def write_references(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: in
     if kept > 0:
         detail += f" ; {fmt.number(kept, 0)} valeurs déjà fournies par une édition plus récente, conservées"
     return inserted, replaced, detail
+
+
+def write_energy(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) -> tuple[int, int, str]:
+    """Residences, their consumption, degree days: each row replaces the stored row of the same key (kept
+    aside for undo, `energy_write`)."""
+    written = replaced = 0
+    for table, frame in (("residence", reading.residences), ("energy_use", reading.energy_use),
+                         ("degree_days", reading.degree_days)):
+        inserted, moved = energy_write.write_table(cur, table, frame, batch)
+        written, replaced = written + inserted, replaced + moved
+    detail = reading.detail or ""
+    if replaced:
+        detail += (f" ; {fmt.number(replaced, 0)} lignes déjà enregistrées remplacées (elles reviennent si "
+                   "l'import est annulé)")
+    return written, replaced, detail

@@ -18,7 +18,7 @@ import pandas as pd
 
 from dq_core import fmt, french
 from dq_core.errors import DQError
-from dq_core.files import checks, kinds, protect, refused
+from dq_core.files import checks, energy_import, kinds, protect, refused
 from dq_core.files import history as store
 from dq_core.files.kinds import partner_tables
 from dq_core.files.partner import declarations, layouts
@@ -128,6 +128,8 @@ def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
     options = options or ImportOptions()
     if options.mode not in (None, "replace", "keep"):
         raise DQError("Mode inconnu : choisissez « remplacer » ou « garder ».")
+    if energy_import.is_residence_file(source):      # its own tables: residences and their consumption
+        return energy_import.import_residences(cur, source, options)
     run = ImportRun(cur, source, options, ImportReport(source.name, mode=options.mode))
     for stage in STAGES:
         if not stage(run):

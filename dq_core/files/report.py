@@ -88,6 +88,7 @@ class ImportReport:
     rows_replaced: int = 0
     rows_kept: int = 0
     refused_lines: pd.DataFrame | None = None   # a refused file's lines with their problems (files.refused)
+    detail: str = ""                 # what was read, in French (residence files: residences, quartiers, months)
 
     @property
     def errors(self) -> list[Problem]:
@@ -118,7 +119,9 @@ class ImportReport:
     def summary(self) -> str:
         """The French verdict in one or two sentences."""
         if self.status == ImportStatus.IMPORTED:
-            text = (f"Import n° {self.batch_id} enregistré : {french.count(self.rows_inserted, 'valeur ajoutée', 'valeurs ajoutées')}"
+            added = ("relevé ajouté", "relevés ajoutés") if self.layout == "residences" else ("valeur ajoutée",
+                                                                                            "valeurs ajoutées")
+            text = (f"Import n° {self.batch_id} enregistré : {french.count(self.rows_inserted, *added)}"
                     + (f", {french.count(self.rows_replaced, 'remplacée', 'remplacées')}" if self.rows_replaced else "")
                     + (f", {french.count(self.rows_kept, 'déjà présente gardée telle quelle', 'déjà présentes gardées telles quelles')}"
                        if self.rows_kept else "")
@@ -131,12 +134,17 @@ class ImportReport:
         elif self.needs_choice:
             text = (f"Fichier valide, mais {french.count(self.rows_conflicting, 'valeur existe', 'valeurs existent')}"
                     " déjà dans la base "
-                    "(même territoire, indicateur et période) : choisissez de les remplacer ou de garder "
+                    + ("(même résidence, énergie et période)" if self.layout == "residences" else
+                       "(même territoire, indicateur et période)") + " : choisissez de les remplacer ou de garder "
                     "celles de la base. Rien n'a été enregistré.")
         else:
-            text = (f"Fichier valide : {french.count(self.rows_valid, 'valeur prête', 'valeurs prêtes')} à être "
-                    f"{french.agree(self.rows_valid, 'importée')}. "
+            ready = (("relevé prêt", "relevés prêts", "importé") if self.layout == "residences" else
+                     ("valeur prête", "valeurs prêtes", "importée"))
+            text = (f"Fichier valide : {french.count(self.rows_valid, ready[0], ready[1])} à être "
+                    f"{french.agree(self.rows_valid, ready[2])}. "
                     "Rien n'a été enregistré (vérification seulement).")
+        if self.detail and self.ok:
+            text += f" Lu : {self.detail}."
         secret = self.rows_secret + self.rows_secret_secondary
         if secret and self.ok:
             text += (f" {french.count(secret, 'valeur couverte', 'valeurs couvertes')} par le secret statistique "
@@ -161,4 +169,5 @@ class ImportReport:
 
 
 _LAYOUTS = {"long": "format long", "wide_period": "une colonne par période",
-            "wide_indicator": "une colonne par indicateur", "points": "données ponctuelles"}
+            "wide_indicator": "une colonne par indicateur", "points": "données ponctuelles",
+            "residences": "consommation par résidence"}

@@ -186,10 +186,72 @@ CREATE TABLE address (
 );
 """
 
+_SCHEMA_V7_ENERGY = """
+-- Energy (issue 14). A residence is a landlord's building or group of buildings, attached to its quartier
+-- (its address only serves to find the quartier and is not kept); its consumption is measured per month
+-- (or day) and energy. Degree days (DJU, base 18 °C) per climate zone and month; prices per kWh over time.
+-- Quartier-level consumption stays in `observation` (conso_elec_mensuelle, conso_gaz_mensuelle…).
+CREATE TABLE residence (
+    id VARCHAR NOT NULL,          -- the supplier's identifier, unique in the workspace
+    name VARCHAR NOT NULL,
+    landlord VARCHAR,
+    quartier VARCHAR,             -- territory code; NULL when outside every quartier
+    commune VARCHAR,              -- territory code
+    dwellings INTEGER NOT NULL,
+    heating VARCHAR,              -- electrique_individuel, gaz_individuel, collectif
+    dpe VARCHAR,                  -- A…G, NULL when unknown
+    batch_id INTEGER NOT NULL
+);
+CREATE TABLE energy_use (
+    residence VARCHAR NOT NULL,   -- residence.id
+    energy VARCHAR NOT NULL,      -- electricite, gaz, chaleur
+    period VARCHAR NOT NULL,      -- '2023-04' (month) or '2023-04-17' (day)
+    period_start DATE NOT NULL,
+    kwh DOUBLE,                   -- NULL: not measured
+    delivery_points INTEGER,
+    is_estimated BOOLEAN NOT NULL DEFAULT false,
+    batch_id INTEGER NOT NULL
+);
+CREATE TABLE degree_days (
+    zone VARCHAR NOT NULL,        -- a region's territory code ('53', 'XR01') or a station number
+    zone_name VARCHAR,
+    month DATE NOT NULL,
+    dju DOUBLE,                   -- heating degree days, base 18 °C; NULL when the month is missing
+    days_observed INTEGER,
+    days_in_month INTEGER,
+    method VARCHAR,               -- meteo: sum of max(0, 18 - daily mean); costic
+    source VARCHAR,
+    batch_id INTEGER NOT NULL
+);
+CREATE TABLE energy_price (
+    energy VARCHAR NOT NULL,
+    valid_from DATE NOT NULL,
+    eur_per_kwh DOUBLE NOT NULL,  -- variable part, all taxes included
+    eur_per_year DOUBLE,          -- subscription, all taxes included
+    label VARCHAR,
+    source VARCHAR,
+    batch_id INTEGER NOT NULL
+);
+"""
+
+_SCHEMA_V8_ENERGY_UNDO = """
+-- Rows of the energy tables an import replaced (same residence, same residence-energy-period, same zone
+-- and month, same energy and date), kept so that undoing the import puts them back, as for observations.
+CREATE TABLE replaced_residence AS SELECT * FROM residence WITH NO DATA;
+CREATE TABLE replaced_energy_use AS SELECT * FROM energy_use WITH NO DATA;
+CREATE TABLE replaced_degree_days AS SELECT * FROM degree_days WITH NO DATA;
+CREATE TABLE replaced_energy_price AS SELECT * FROM energy_price WITH NO DATA;
+ALTER TABLE replaced_residence ADD COLUMN replaced_by INTEGER;
+ALTER TABLE replaced_energy_use ADD COLUMN replaced_by INTEGER;
+ALTER TABLE replaced_degree_days ADD COLUMN replaced_by INTEGER;
+ALTER TABLE replaced_energy_price ADD COLUMN replaced_by INTEGER;
+"""
+
 # Ordered migrations: MIGRATIONS[i] brings a database from version i to i + 1. Never edit a released
 # entry: add a new one, so that a file made by any earlier version still opens.
 MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
-    _SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_PARTNER_IMPORTS, _SCHEMA_V4_JOURNAL, _SCHEMA_V5_SOURCE, _SCHEMA_V6_ADDRESSES]
+    _SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_PARTNER_IMPORTS, _SCHEMA_V4_JOURNAL, _SCHEMA_V5_SOURCE, _SCHEMA_V6_ADDRESSES,
+    _SCHEMA_V7_ENERGY, _SCHEMA_V8_ENERGY_UNDO]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -233,6 +295,25 @@ def connect(path: str | Path, *, target_version: int = SCHEMA_VERSION) -> duckdb
     except duckdb.Error as exc:
         con.close()
         raise (failures.explain(exc, path) or failures.damaged(path)) from exc
+    return con
+
+
+def connect_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open a workspace file that is already at the current schema, read-only: several processes may
+    hold it at once (a training room's server processes sharing its reference workspaces)."""
+    path = Path(path)
+    failures.check_file(path)
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=dict(OFFLINE_CONFIG))
+    except duckdb.Error as exc:
+        raise (_lock_error(path, exc) or failures.explain(exc, path) or failures.damaged(path)) from exc
+    try:
+        if schema_version(con) != SCHEMA_VERSION:
+            raise failures.foreign_schema(path, "version de schéma différente")
+        check_schema(con, path)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

@@ -96,4 +96,13 @@ def explain(exc: BaseException, path: str | Path | None = None) -> DQError | Non
         return damaged(path)
     if isinstance(exc, duckdb.CatalogException) and "does not exist" in text:
         return foreign_schema(path, "une table ou une colonne manque")
+    if "read-only mode" in text:
+        return read_only(path)
     return None
+
+
+def read_only(path: str | Path | None) -> DQError:
+    """A write on a workspace a training room offers read-only (its file is a snapshot: not named)."""
+    return DQError("Cet espace de travail est ouvert en lecture seule pendant la formation : rien n'y "
+                   "est modifié. Pour vous exercer à importer ou à créer un groupe, ouvrez votre copie de la "
+                   "démonstration (menu de gauche, « Espace de travail »).")

@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dq_core.store import db
+from tests.energy_file_fixtures import residence_rows, residences_csv
 from tests.factories import build_tiny_workspace
 from tests.import_files import HEADER, csv_bytes
 
@@ -58,8 +59,23 @@ def test_page_shows_format_rules_template_and_empty_history(workspace):
     assert at.title[0].value == "Importer des données"
     text = " ".join(m.value for m in at.markdown)
     assert "code_territoire" in text and "Secret statistique" in text
-    assert len(at.get("download_button")) == 2
+    assert [b.key for b in at.get("download_button")] == ["template_csv", "template_xlsx", "residence_template_csv",
+                                                          "residence_template_xlsx"]
     assert any("Aucun import" in i.value for i in at.info)
+
+
+def test_a_residence_file_is_imported_without_a_column_mapping(workspace):
+    at = open_page()
+    upload(at, "releves.csv", residences_csv(*residence_rows("R1")))
+    assert not at.exception, at.exception
+    assert at.subheader[0].value == "Consommation d'énergie par résidence"
+    assert not [s for s in at.selectbox if s.key == "import_layout"]
+    at.button(key="residence_confirm").click().run()
+    assert not at.exception, at.exception
+    assert any("Import n°" in s.value and "1 résidence" in s.value for s in at.success), [s.value for s in at.success]
+    con = db.connect(workspace)
+    assert con.execute("SELECT count(*) FROM energy_use WHERE residence = 'R1'").fetchone()[0] == 12
+    con.close()
 
 
 def test_upload_check_then_import_then_undo(workspace):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from dq_core.errors import DQError
 from dq_core.files import check_file, kinds
 from dq_core.files.kinds.address_list import read_addresses
 from dq_core.files.official import import_sources
@@ -22,6 +23,16 @@ from tests.core.test_geography import LIST_2024, revn
 from tests.core.test_import_refusals import database_checksum
 from tests.core.test_insee_sources import FILO24, FILO24_ENSEMBLE
 from tests.core.test_official_readers import MALAKOFF_DEMO_2022, demo_csv
+from tests.energy_file_fixtures import (
+    daily_csv,
+    dju_export_csv,
+    enedis_csv,
+    mensq_csv,
+    month_days,
+    odre_csv,
+    residence_rows,
+    residences_csv,
+)
 from tests.factories import TINY_INDICATORS, build_tiny_workspace
 from tests.import_files import HEADER, TILLEULS, csv_bytes, tiny_point
 from tests.official_fixtures import correspondence_csv, lambert_shapefile_zip, thematic_xlsx
@@ -112,6 +123,28 @@ EXAMPLES: dict[str, Example] = {
         lambda: FileSource("telechargement.gz", data=ban_gz()), 27,
         lambda: FileSource("a.csv", data=ban_csv([(1, "", "Rue X", "99001", "X0101", "Test", "", "")])),
         "Aucune adresse avec une position"),
+    "enedis_adresses": Example(
+        lambda: FileSource("export.csv", data=enedis_csv()), 6,
+        lambda: FileSource("e.csv", data=enedis_csv([(1, "", "RUE", "DE LA PAIX", "X0101", "dix", "?")])),
+        "aucune ligne lisible"),
+    "odre_temperatures": Example(
+        lambda: FileSource("export.csv", data=odre_csv({("53", "Bretagne"): {d: 8.0 for d in month_days(2020, 1)}})),
+        1, lambda: FileSource("t.csv", data=odre_csv({("53", "Bretagne"): {d: 280.0 for d in month_days(2020, 1)}})),
+        "hors de l'intervalle"),
+    "dju_export": Example(
+        lambda: FileSource("export.csv", data=dju_export_csv()), 18,
+        lambda: FileSource("e.csv", data=dju_export_csv(base="15°C")), "base 18 °C"),
+    "meteofrance_quotidien": Example(
+        lambda: FileSource("q.csv", data=daily_csv({d: (4.0, 12.0) for d in month_days(2020, 1)})), 1,
+        lambda: FileSource("q.csv", data=daily_csv({d: ("", "") for d in month_days(2020, 1)})),
+        "aucune température"),
+    # Monthly means cannot give exact degree days: recognised, then refused with the reason, never imported.
+    "meteofrance_mensq": Example(
+        lambda: FileSource("m.csv", data=mensq_csv()), 1,
+        lambda: FileSource("m.csv", data=mensq_csv()), "température de chaque jour"),
+    "residences_energie": Example(
+        lambda: FileSource("envoi.csv", data=residences_csv(*residence_rows())), 1,
+        lambda: FileSource("e.csv", data=residences_csv(*residence_rows(heating="au bois"))), "chauffage inconnu"),
     # A list of people's addresses is never imported: both ways in refuse it and point to « Adresses ».
     "liste_adresses": Example(
         lambda: FileSource("beneficiaires.csv", data=b"nom;adresse;code postal;ville\nA;3 rue de la Paix;99001;"
@@ -150,9 +183,13 @@ def test_read_into_its_normalised_table(name, partner_workspace):
     if kind.personal:                                   # a list of addresses: located in memory, never stored
         assert len(read_addresses(example.good())) == example.rows
         return
+    if name == "meteofrance_mensq":                     # recognised, never read (monthly means: no exact DJU)
+        with pytest.raises(DQError, match="quotidien"):
+            kind.read(kinds.Sample(example.good()))
+        return
     reading = kind.read(kinds.Sample(example.good()))
-    table = next(t for t in (reading.correspondence, reading.observations, reading.quartiers, reading.addresses)
-                 if t is not None)
+    table = next(t for t in (reading.correspondence, reading.observations, reading.quartiers, reading.addresses,
+                             reading.to_locate, reading.residences, reading.degree_days) if t is not None)
     assert len(table) >= example.rows and reading.label
     if reading.quartiers is not None:
         assert {"code", "name", "vintage"} <= set(reading.quartiers.columns)
@@ -161,7 +198,7 @@ def test_read_into_its_normalised_table(name, partner_workspace):
 @pytest.mark.parametrize("name", KIND_NAMES)
 def test_malformed_is_refused_in_french_and_changes_nothing(name, partner_workspace, tmp_path):
     example, kind = EXAMPLES[name], kinds.BY_NAME[name]
-    if kind.is_partner:
+    if kind.is_partner or kind.from_partners:
         cur = partner_workspace.cursor()
         before = database_checksum(cur)
         report = check_file(cur, example.bad(), _period_options(name))

@@ -91,7 +91,8 @@ class Reading:
 
     `quartiers`: code, name, vintage, commune_codes / commune_names (lists), geometry, lon, lat;
     `observations`: `OBSERVATION_COLUMNS`; `indicators`: the
-    catalogue ids they use (declared with the batch); `correspondence`: qp2024, qp2015, status.
+    catalogue ids they use (declared with the batch); `correspondence`: qp2024, qp2015, status;
+    `residences`, `energy_use`, `degree_days`: the energy tables' columns (`files.energy_write.TABLES`).
     """
     label: str                                  # « Insee, base thématique … édition 2022 »
     quartiers: pd.DataFrame | None = None
@@ -106,6 +107,16 @@ class Reading:
     # French import detail says about what was kept.
     territories: pd.DataFrame | None = None
     detail: str | None = None
+    # Energy (`files.energy_write.TABLES` gives their columns): a landlord's residences and their metered
+    # consumption, degree days per zone and month.
+    residences: pd.DataFrame | None = None
+    energy_use: pd.DataFrame | None = None
+    degree_days: pd.DataFrame | None = None
+    # Rows that need the workspace (its address base, its quartiers' contours) before they become the
+    # tables above: `FileKind.place` turns them into those tables, then they are dropped.
+    to_locate: pd.DataFrame | None = None
+    # What was read and what was set aside, in French (« 809 adresses, 742 localisées… »).
+    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,11 @@ class FileKind:
     stage: Callable | None = None               # partner tables: (cur, raw, mapping, labels, report)
     needs: tuple[str, ...] = ()                 # what the user gives: a mapping of columns, a partner name
     personal: bool = False                      # people's data: never imported, only located in memory
+    # Rows placed in quartiers with the workspace (addresses matched, points in contours) once read:
+    # (cursor, reading) → reading; a French DQError when the workspace cannot (no address base…).
+    place: Callable | None = None
+    from_partners: bool = False                 # read whole, but brought by partners: the Importer's way in
+    tabular: bool = True                        # False: a block of key/value lines and a grid, not one table
 
     @property
     def is_partner(self) -> bool:

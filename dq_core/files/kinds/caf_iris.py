@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from dq_core import flags, fmt
+from dq_core import flags, fmt, french
 from dq_core.errors import DQError
 from dq_core.files.kinds.base import OBSERVATION_COLUMNS, FileKind, NotRecognised, Reading, Sample
 from dq_core.files.kinds.insee_catalogue import DEMO_COLUMNS, REVN_COLUMNS
@@ -193,8 +193,8 @@ def _detail(year: int, counts: dict[str, int], incomplete: int, unused: list[str
             "ce fichier : un EPCI, un département, une région ou la France n'est calculé que si toutes ses "
             "communes y sont")
     if incomplete:
-        text += (f" ; {fmt.number(incomplete, 0)} commune(s) incomplète(s) dans le fichier (commune nouvelle "
-                 "dont une partie manque) écartée(s)")
+        text += (f" ; {french.count(incomplete, 'commune incomplète')} dans le fichier (commune nouvelle "
+                 f"dont une partie manque) {french.agree(incomplete, 'écartée')}")
     if unused:
         text += f" ; colonnes sans indicateur dans le catalogue, non reprises : {', '.join(unused)}"
     return text

@@ -70,11 +70,11 @@ OFFICIAL_INDICATORS: list[Indicator] = [
     # --- Démographie (recensement)
     _reuse("pop_totale", definition="Population municipale du quartier au recensement : personnes ayant "
            "leur résidence habituelle dans le quartier.", secret_threshold=None, secret_rule=None),
-    _count("pop_quartiers_commune", "Population des quartiers prioritaires de la (des) commune(s)",
+    _count("pop_quartiers_commune", "Population des quartiers prioritaires des communes du quartier",
            "demographie", RP, RP_DS, "Cumul de la population municipale de tous les quartiers prioritaires "
            "de la ou des communes englobant le quartier.", unit="habitants", secret_threshold=None,
            secret_rule=None),
-    _count("pop_commune_englobante", "Population de la (des) commune(s) englobante(s)", "demographie", RP,
+    _count("pop_commune_englobante", "Population des communes englobant le quartier", "demographie", RP,
            RP_DS, "Population municipale de la ou des communes sur lesquelles s'étend le quartier.",
            unit="habitants", secret_threshold=None, secret_rule=None),
     _rate("part_femmes", "Part des femmes", "demographie", RP, RP_DS,
@@ -104,7 +104,7 @@ OFFICIAL_INDICATORS: list[Indicator] = [
            "Allocataires vivant seuls, sans enfant à charge.", unit="allocataires"),
     _count("allocataires_couples_sans_enfant", "Allocataires en couple sans enfant", "demographie", CAF,
            CAF_DS, "Allocataires vivant en couple sans enfant à charge.", unit="allocataires"),
-    _count("allocataires_couples_avec_enfants", "Allocataires en couple avec enfant(s)", "demographie", CAF,
+    _count("allocataires_couples_avec_enfants", "Allocataires en couple avec au moins un enfant", "demographie", CAF,
            CAF_DS, "Allocataires vivant en couple avec au moins un enfant à charge.", unit="allocataires"),
     _count("allocataires_couples_3_enfants", "Allocataires en couple avec 3 enfants ou plus", "demographie",
            CAF, CAF_DS, "Allocataires vivant en couple avec au moins trois enfants à charge.",
@@ -414,6 +414,35 @@ SOURCE_INDICATORS: list[Indicator] = [
     _reuse("loyer_moyen_social", caveat=NON_ADDITIVE),
 ]
 OFFICIAL_INDICATORS += SOURCE_INDICATORS
+
+# Enedis, « consommation annuelle résidentielle par adresse » aggregated per quartier by the app
+# (`kinds.enedis_addresses`): only addresses of 10 dwellings or more are published by Enedis.
+ENEDIS = "Enedis"
+ENEDIS_DS = "Consommation annuelle résidentielle par adresse"
+ENEDIS_SECRET = ("Moins de 10 logements couverts dans le quartier : valeur non diffusée (règle des "
+                 "gestionnaires de réseau, seuil réglable de l'espace de travail).")
+ENEDIS_CAVEAT = ("Seules les adresses d'au moins 10 logements sont publiées par Enedis : les maisons et petits "
+                 "immeubles manquent ; la couverture du quartier dit quelle part de ses logements est comptée.")
+OFFICIAL_INDICATORS += [
+    _reuse("conso_elec_logement", dataset=ENEDIS_DS, secret_threshold=None, secret_rule=None,
+           definition="Électricité résidentielle consommée dans l'année par la commune, rapportée à ses points de "
+                      "livraison résidentiels (moyenne publiée par Enedis)."),
+    Indicator("conso_elec_adresse_logement", "Consommation d'électricité par logement (adresses Enedis)",
+              "energie", "MWh", "mean", "higher_worse", ENEDIS, ENEDIS_DS,
+              "Électricité résidentielle consommée dans l'année par les adresses du quartier publiées par "
+              "Enedis, rapportée à leur nombre de logements.", scale=1.0, numerator_label="MWh",
+              denominator_label="logements", secret_threshold=10, secret_rule=ENEDIS_SECRET,
+              caveat=ENEDIS_CAVEAT, decimals=2),
+    Indicator("couverture_conso_elec_adresse", "Part des logements couverts par les adresses Enedis",
+              "energie", "%", "rate", "neutral", ENEDIS, ENEDIS_DS,
+              "Logements des adresses du quartier publiées par Enedis, rapportés aux ménages (résidences "
+              "principales) du quartier, tels que la base les connaît (dénominateur d'une part de ménages, "
+              "précisé dans la note).", scale=100.0,
+              numerator_label="logements des adresses Enedis", denominator_label="ménages",
+              secret_threshold=10, secret_rule=ENEDIS_SECRET,
+              caveat="Peut dépasser 100 % : Enedis compte les logements (vacants compris), le recensement "
+                     "les ménages. " + ENEDIS_CAVEAT, decimals=0),
+]
 
 OFFICIAL_BY_ID = {ind.id: ind for ind in OFFICIAL_INDICATORS}
 

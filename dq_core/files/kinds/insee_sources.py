@@ -26,15 +26,14 @@ from dq_core.files.kinds.base import OBSERVATION_COLUMNS, FileKind, NotRecognise
 from dq_core.files.kinds.insee_catalogue import (
     DEMO_COLUMNS,
     DERIVED_RATES,
-    DERIVED_SUMS,
     IPRO_COLUMNS,
     REVN_COLUMNS,
 )
 from dq_core.files.kinds.insee_thematic import (
     ENSEMBLE_CODES,
-    _derived_frame,
     _primary,
     _secondary,
+    derived,
 )
 from dq_core.files.read.codes import QP2015_CODE, QP2024_CODE, split_multi
 from dq_core.files.read.numbers import numbers
@@ -324,31 +323,9 @@ def _year_observations(rows: pd.DataFrame, variables: list[Variable], territorie
 
 def _computed(values, secret, empty, mapping, family: Family, year: int) -> pd.DataFrame:
     """Totals and shares computed from the published counts when the file does not give them (the
-    catalogue's sums and rates, then the family's): secret as soon as one term is."""
-    series = {i: (values[s], secret[s].to_numpy(), empty[s].to_numpy()) for s, i in mapping.items()}
-    rows = []
-    for total, parts in DERIVED_SUMS.items():
-        if total in series or not all(p in series for p in parts):
-            continue
-        value = sum(series[p][0] for p in parts)
-        hidden = np.logical_or.reduce([series[p][1] for p in parts])
-        blank = np.logical_or.reduce([series[p][2] for p in parts])
-        series[total] = (value, hidden, blank)
-        rows.append(_derived_frame(total, values.index, value, hidden, blank, None, None, (str(year), None),
-                                   "Somme calculée par l'application des effectifs publiés."))
-    for rate, (numerators, denominators) in {**DERIVED_RATES, **family.rates}.items():
-        terms = (*numerators, *denominators)
-        if rate in series or not all(t in series for t in terms):
-            continue
-        num = sum(series[t][0] for t in numerators)
-        den = sum(series[t][0] for t in denominators)
-        hidden = np.logical_or.reduce([series[t][1] for t in terms])
-        blank = np.logical_or.reduce([series[t][2] for t in terms])
-        value = (100.0 * num / den.where(den > 0)).round(1)
-        rows.append(_derived_frame(rate, values.index, value, hidden, blank, num, den, (str(year), None),
-                                   "Calculé par l'application à partir des effectifs publiés."))
-    rows = [r for r in rows if not r.empty]
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=OBSERVATION_COLUMNS)
+    catalogue's sums and rates, then the family's), all at the file's year."""
+    return derived(values, secret, empty, mapping, {**DERIVED_RATES, **family.rates},
+                   lambda _inputs: (str(year), None))
 
 
 def _looks_like_source(table: Table) -> bool:

@@ -302,36 +302,50 @@ def _long(values: pd.DataFrame, secret: pd.DataFrame, reasons: pd.DataFrame, not
 
 def _derived(values: pd.DataFrame, secret: pd.DataFrame, empty: pd.DataFrame, mapping: dict, theme: str,
              edition: int) -> pd.DataFrame:
-    """Totals and rates computed from published counts: secret as soon as one input is secret (an input
-    left blank by INSEE makes it a producer's blank, else it is the app's secret)."""
-    by_indicator = {mapping[c]: c for c in values.columns}
+    """The thematic base's computed totals and rates, each at the data year of its first published input."""
+    column_of = {mapping[c]: c for c in values.columns}
+
+    def period_of(inputs: tuple[str, ...]) -> tuple[str, str | None]:
+        column = next((column_of[i] for i in inputs if i in column_of), None)
+        return _period(theme, column, edition) if column else (str(edition), None)
+
+    return derived(values, secret, empty, mapping, DERIVED_RATES, period_of)
+
+
+def derived(values: pd.DataFrame, secret: pd.DataFrame, empty: pd.DataFrame, mapping: dict, rates: dict,
+            period_of) -> pd.DataFrame:
+    """Totals (`DERIVED_SUMS`) and `rates` computed from published counts when the file does not give them:
+    secret as soon as one input is secret (an input left blank by INSEE makes it a producer's blank, else
+    it is the app's secret). `mapping`: column → indicator; `period_of(input indicators)` gives the
+    computed figure's (period, note about the period)."""
     series: dict[str, tuple[pd.Series, np.ndarray, np.ndarray]] = {
-        ind: (values[col], secret[col].to_numpy(), empty[col].to_numpy()) for ind, col in by_indicator.items()}
+        mapping[c]: (values[c], secret[c].to_numpy(), empty[c].to_numpy()) for c in values.columns}
     rows = []
     for total, parts in DERIVED_SUMS.items():
         if total in series or not all(p in series for p in parts):
             continue
-        value = sum(series[p][0] for p in parts)
-        hidden = np.logical_or.reduce([series[p][1] for p in parts])
-        blank = np.logical_or.reduce([series[p][2] for p in parts])
+        value, hidden, blank = _combined([series[p] for p in parts])
         series[total] = (value, hidden, blank)
-        rows.append(_derived_frame(total, values.index, value, hidden, blank, None, None,
-                                   _period(theme, by_indicator[parts[0]], edition),
+        rows.append(_derived_frame(total, values.index, value, hidden, blank, None, None, period_of(tuple(parts)),
                                    "Somme calculée par l'application des effectifs publiés."))
-    for rate, (numerators, denominators) in DERIVED_RATES.items():
-        if rate in by_indicator or not all(i in series for i in (*numerators, *denominators)):
+    for rate, (numerators, denominators) in rates.items():
+        terms = (*numerators, *denominators)
+        if rate in series or not all(t in series for t in terms):
             continue
-        num = sum(series[i][0] for i in numerators)
-        den = sum(series[i][0] for i in denominators)
-        hidden = np.logical_or.reduce([series[i][1] for i in (*numerators, *denominators)])
-        blank = np.logical_or.reduce([series[i][2] for i in (*numerators, *denominators)])
+        num = sum(series[t][0] for t in numerators)
+        den = sum(series[t][0] for t in denominators)
+        _, hidden, blank = _combined([series[t] for t in terms])
         value = (100.0 * num / den.where(den > 0)).round(1)
-        first = by_indicator.get(numerators[0]) or by_indicator.get(denominators[0])
-        rows.append(_derived_frame(rate, values.index, value, hidden, blank, num, den,
-                                   _period(theme, first, edition) if first else (str(edition), None),
+        rows.append(_derived_frame(rate, values.index, value, hidden, blank, num, den, period_of(terms),
                                    "Calculé par l'application à partir des effectifs publiés."))
     rows = [r for r in rows if not r.empty]
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=OBSERVATION_COLUMNS)
+
+
+def _combined(inputs: list[tuple[pd.Series, np.ndarray, np.ndarray]]) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Sum of the inputs' values; hidden (blank) when any input is."""
+    return (sum(v for v, _, _ in inputs), np.logical_or.reduce([h for _, h, _ in inputs]),
+            np.logical_or.reduce([b for _, _, b in inputs]))
 
 
 def _derived_frame(indicator, territories, value, hidden, blank, num, den, period_and_note, note) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,9 @@ def open_workbook(source: FileSource):
 
     with source.open() as f:                  # read-only workbooks read their file until closed
         try:
-            workbook = openpyxl.load_workbook(f, read_only=True, data_only=True)
+            with warnings.catch_warnings():     # « no default style »: said by openpyxl on the console, harmless
+                warnings.simplefilter("ignore", UserWarning)
+                workbook = openpyxl.load_workbook(f, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
             raise DQError(KIND_MESSAGES["broken_xlsx"]) from exc
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors on damaged files
