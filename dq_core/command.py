@@ -56,12 +56,6 @@ def _app(args: list[str]) -> int:
 
 
 def _formation(args: list[str]) -> int:
-    try:
-        from dq_core.room.cli import main as room
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("dq_core.room"):
-            raise
-        print("Erreur : la salle de formation n'est pas encore dans cette version de Data & Quartiers.",
-              file=sys.stderr)
-        return 1
-    return room(args)
+    from dq_core.room.cli import main as room
+
+    return room(args, prog=f"{PROG} formation")

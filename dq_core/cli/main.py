@@ -34,7 +34,9 @@ _ARGPARSE_FR = {
 argparse._ = lambda text: _ARGPARSE_FR.get(text, text)
 
 
-class _Parser(argparse.ArgumentParser):
+class FrenchParser(argparse.ArgumentParser):
+    """argparse for this project's commands: its own texts in French (above), errors as « Erreur : … »."""
+
     def error(self, message: str):
         self.print_usage(sys.stderr)
         self.exit(2, f"Erreur : {message}\n")
@@ -69,11 +71,11 @@ def main(argv: list[str] | None = None, prog: str = "python -m dq_core",
 
 
 def _build_parser(prog: str, more_commands: tuple[tuple[str, str], ...]) -> argparse.ArgumentParser:
-    parser = _Parser(prog=prog, description="Data & Quartiers en ligne de commande : les mêmes calculs que "
+    parser = FrenchParser(prog=prog, description="Data & Quartiers en ligne de commande : les mêmes calculs que "
                      "l'application.")
     parser.add_argument("--version", action="version", version=f"Data & Quartiers {__version__}",
                         help="affiche la version et quitte")
-    commands = parser.add_subparsers(title="commandes", metavar="COMMANDE", parser_class=_Parser)
+    commands = parser.add_subparsers(title="commandes", metavar="COMMANDE", parser_class=FrenchParser)
     for name, help_text in more_commands:          # run by their own command before this parser
         commands.add_parser(name, help=help_text, add_help=False)
 

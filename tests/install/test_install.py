@@ -129,10 +129,6 @@ def test_the_installed_command_runs_the_cli_and_the_app_outside_the_clone(instal
     assert sorted(p.name for p in elsewhere.iterdir()) == []
 
 
-ROOM_MERGED = (ROOT / "dq_core" / "room" / "cli.py").is_file()
-
-
-@pytest.mark.skipif(not ROOM_MERGED, reason="the training room (dq_core/room, branch room15) is not merged yet")
 def test_the_installed_command_opens_the_training_room(installed):
     """`data-quartiers formation` from the package: the room opens with its code, shows nothing but its
     door without it, and closes on Ctrl+C."""

@@ -49,6 +49,14 @@ def test_help_lists_the_app_the_training_room_and_every_cli_command_in_french(ca
     assert "Lance Data & Quartiers et l'ouvre dans le navigateur" in capsys.readouterr().out
 
 
+def test_the_training_room_help_is_french_and_names_the_installed_command(capsys):
+    with pytest.raises(SystemExit) as done:
+        command.main(["formation", "--help"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0 and out.startswith("usage : data-quartiers formation")
+    assert "affiche cette aide et quitte" in out and "--code" in out
+
+
 def test_the_version_is_said(capsys):
     with pytest.raises(SystemExit) as done:
         command.main(["--version"])
