@@ -1,9 +1,10 @@
 """The install for people who are not developers, end to end: the wheel is built from this clone, installed
 with `uv tool install` (the README's command) into a fresh environment of its own, and used from a folder
 outside the clone with an empty home: `data-quartiers --help`, `profile` on the demo, then the app itself,
-opened in Chromium where the command sent the browser.
+opened in Chromium where the command sent the browser; and `data-quartiers formation`.
 
-One test, in order: each step needs the one before, and the install is made once."""
+The wheel is built and installed once for the module (the `installed` fixture); the CLI and app steps
+are one test because each needs the one before."""
 
 from __future__ import annotations
 
