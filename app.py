@@ -19,6 +19,7 @@ PAGES = {
         st.Page("pages/evolution.py", title="Évolution", icon=":material/show_chart:"),
         st.Page("pages/comparer.py", title="Comparer", icon=":material/leaderboard:"),
         st.Page("pages/carte.py", title="Carte", icon=":material/map:"),
+        st.Page("pages/energie.py", title="Énergie", icon=":material/bolt:"),
     ],
     "Données": [
         st.Page("pages/officiel.py", title="Données officielles", icon=":material/cloud_download:"),

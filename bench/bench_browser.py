@@ -34,7 +34,7 @@ DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+        [sys.executable, "-m", "ui.server", str(ROOT / "app.py"), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1"], cwd=ROOT,
         env=dict(os.environ, DQ_DB=str(db)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -46,14 +46,15 @@ def _relay(stream, command: str) -> None:
 
 
 def run_app(python: Path, app_dir: Path, args: list[str], command: str) -> int:
-    """Start `streamlit run app.py` with `python`, open the browser once it answers, stop on Ctrl+C.
+    """Start the app's server (ui/server.py: `streamlit run app.py`) with `python`, open the browser once it answers, stop on Ctrl+C.
 
     Streamlit's own options (--server.port 8502, --server.address 0.0.0.0…) go to Streamlit, the rest
     (--db PATH) to the app. The server runs in `app_dir`, whose .streamlit/config.toml keeps it on this
     computer with no telemetry."""
     streamlit_options, app_args = split_streamlit_options(args)
     app_args, env = from_here(app_args), environment_from_here()
-    server_command = [str(python), "-m", "streamlit", "run", str(app_dir / "app.py"), *streamlit_options]
+    # `streamlit run`, with a French page for a request the web server refuses (ui/server.py).
+    server_command = [str(python), "-m", "ui.server", str(app_dir / "app.py"), *streamlit_options]
     if app_args:
         server_command += ["--", *app_args]
     if "--db" not in app_args and not env.get("DQ_DB"):

@@ -274,7 +274,7 @@ if not history:
 else:
     st.dataframe([{
         "N°": h.id, "Date": fmt.date_fr(h.imported_at) + f" {h.imported_at:%H:%M}", "Fichier": h.file or "",
-        "Partenaire": h.partner or "", "Valeurs ajoutées": h.rows, "Remplacées": h.replaced,
+        "Partenaire": h.partner or "", "Valeurs enregistrées": h.rows, "Remplacées": h.replaced,
         "Secrètes": h.secret, "État": "annulé" if h.status == BatchStatus.UNDONE else "importé",
         "Commentaire": h.comment or "", "Empreinte (SHA-256)": (h.file_hash or "")[:12]}
         for h in history], hide_index=True, width="stretch", key="import_history")

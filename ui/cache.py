@@ -209,3 +209,62 @@ def batch_scopes(key: Key) -> dict[str, list[tuple[str, str, int]]]:
 
     with _cursor(key) as cur:
         return export.batch_scopes(cur)
+
+
+# --- Énergie -------------------------------------------------------------------------------------------
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def energy_view(key: Key, code: str, energy: str):
+    from dq_core.energy.view import quartier_energy
+
+    with _cursor(key) as cur:
+        return quartier_energy(cur, code, energy)
+
+
+# Every residence, group and quartier with its bill and incomes: shared by the scenario and the targeting list.
+@st.cache_resource(max_entries=4, show_spinner="Calcul des factures de toutes les résidences…")
+def energy_units(key: Key):
+    from dq_core.energy import portfolio
+
+    with _cursor(key) as cur:
+        return tuple(portfolio.units(cur))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def energy_targets(key: Key):
+    from dq_core.energy.targeting import targeting
+
+    with _cursor(key) as cur:
+        return targeting(cur, list(energy_units(key)))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def energy_scenario(key: Key, rise_pct: float):
+    from dq_core.energy.scenario import scenario
+
+    with _cursor(key) as cur:
+        return scenario(cur, rise_pct, list(energy_units(key)))
+
+
+@st.cache_data(max_entries=8, show_spinner="Recherche des alertes dans tous les quartiers…")
+def energy_alerts(key: Key):
+    from dq_core.energy import alerts
+
+    with _cursor(key) as cur:
+        return alerts.scan(cur)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def energy_sources(key: Key) -> list[str]:
+    from dq_core.export.energy_workbook import workspace_sources
+
+    with _cursor(key) as cur:
+        return workspace_sources(cur)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def energy_prices(key: Key):
+    from dq_core.energy import prices
+
+    with _cursor(key) as cur:
+        return prices.read_prices(cur)

@@ -16,6 +16,7 @@ from starlette.middleware import Middleware  # noqa: E402
 
 from dq_core.room.gate import RoomGate  # noqa: E402
 from dq_core.room.session import Room  # noqa: E402
+from ui import server  # noqa: E402
 
 
 def config(room: Room) -> dict:
@@ -88,6 +89,7 @@ def main() -> None:
     # through app.py (st.navigation), none in Streamlit's old "pages folder" mode (see frame.py).
     PagesManager.uses_pages_directory = False
     keep_fresh_downloads()
+    server.install()                   # long links and refused requests get the app's French page
     room = Room(Path(os.environ["DQ_ROOM_DIR"]))
     gate = Middleware(RoomGate, room_dir=room.folder, behind_proxy=os.environ.get("DQ_ROOM_BEHIND_PROXY") == "1")
     st.App(ROOT / "app.py", middleware=[gate]).run(config=config(room))

@@ -27,6 +27,8 @@
     "Selected values": "Valeurs choisies",
     "Show/hide columns": "Afficher ou masquer des colonnes",
     "Download as CSV": "Télécharger en CSV",
+    "Add row": "Ajouter une ligne",           // st.data_editor (the price table of the page Énergie)
+    "Delete row(s)": "Supprimer la ou les lignes",
     "Search": "Rechercher",
     "Close Search": "Fermer la recherche",
     "Previous Result": "Résultat précédent",
@@ -98,6 +100,10 @@
     "Distribution histogram": "Histogramme",
     "True/false distribution chart": "Répartition vrai / faux",
     "No options available.": "Aucun choix possible.",
+    // a link to a page that does not exist (a typo, a cut link)
+    "Page not found": "Page introuvable",
+    "The page that you have requested does not seem to exist. Running the app's main page.":
+      "La page demandée n'existe pas (lien mal copié ?) : voici l'accueil de l'application.",
   };
   const SIZE_UNITS = { B: "o", KB: "Ko", MB: "Mo", GB: "Go", TB: "To" };
   const frenchSize = (n, u) => `${n.replace(".", ",")}\u00a0${SIZE_UNITS[u]}`;

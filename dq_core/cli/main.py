@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from dq_core import __version__, flags, fmt
-from dq_core.cli import addresses, explore
+from dq_core import __version__, flags, fmt, french
+from dq_core.cli import addresses, energy, energy_export, explore
 from dq_core.errors import DQError
 from dq_core.explore.fiche import Fiche, build_fiche
 from dq_core.files.status import BatchStatus, ImportStatus
@@ -25,13 +26,39 @@ _ARGPARSE_FR = {
     "positional arguments": "arguments",
     "options": "options",
     "show this help message and exit": "affiche cette aide et quitte",
-    "the following arguments are required: %s": "argument(s) obligatoire(s) manquant(s) : %s",
-    "unrecognized arguments: %s": "argument(s) non reconnu(s) : %s",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s : %(message)s",
     "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (possibles : %(choices)s)",
+    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
     "expected one argument": "une valeur est attendue",
+    "expected at most one argument": "une valeur au plus est attendue",
+    "expected at least one argument": "au moins une valeur est attendue",
+    "ignored explicit argument %r": "cette option ne prend pas de valeur (%r donné)",
+    "not allowed with argument %s": "incompatible avec %s",
+    "one of the arguments %s is required": "l'un de ces arguments est obligatoire : %s",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut être %(matches)s",
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
 }
-argparse._ = lambda text: _ARGPARSE_FR.get(text, text)
+# Messages whose wording depends on how many names follow: marked here, worded by `FrenchParser.error`.
+_COUNTED = {"the following arguments are required: %s": ("required", "argument obligatoire manquant", ", "),
+            "unrecognized arguments: %s": ("unrecognized", "argument non reconnu", " ")}
+_MARK = "\x00"
+argparse._ = lambda text: f"{_MARK}{_COUNTED[text][0]}{_MARK}%s" if text in _COUNTED else _ARGPARSE_FR.get(text, text)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    if singular == "expected %s argument":
+        return "%s valeur est attendue" if n < 2 else "%s valeurs sont attendues"
+    return singular if n == 1 else plural
+
+
+argparse.ngettext = _ngettext
+
+
+def _counted(message: str) -> str:
+    """« argument obligatoire manquant : CODE », « arguments obligatoires manquants : CODE, --out »."""
+    _, tag, names = message.split(_MARK, 2)
+    words, separator = next((w, sep) for t, w, sep in _COUNTED.values() if t == tag)
+    return f"{french.agree(len(names.split(separator)), words)} : {names}"
 
 
 class FrenchParser(argparse.ArgumentParser):
@@ -39,13 +66,14 @@ class FrenchParser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        self.exit(2, f"Erreur : {message}\n")
+        self.exit(2, f"Erreur : {_counted(message) if message.startswith(_MARK) else message}\n")
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m dq_core",
          more_commands: tuple[tuple[str, str], ...] = ()) -> int:
     """Run one command; `prog` and `more_commands` (name, help) are how the installed `data-quartiers`
     command (dq_core/command.py) lists its own commands beside these ones."""
+    _quiet_logging()
     parser = _build_parser(prog, more_commands)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
@@ -68,6 +96,14 @@ def main(argv: list[str] | None = None, prog: str = "python -m dq_core",
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130
+
+
+def _quiet_logging() -> None:
+    """A bug met while reading a file is logged with its traceback, for developers: shown with DQ_DEBUG=1, never
+    to someone importing a file, who reads the French message (Python would print it on stderr otherwise)."""
+    root = logging.getLogger()
+    if not os.environ.get("DQ_DEBUG") and not root.handlers:
+        root.addHandler(logging.NullHandler())
 
 
 def _build_parser(prog: str, more_commands: tuple[tuple[str, str], ...]) -> argparse.ArgumentParser:
@@ -108,6 +144,8 @@ def _build_parser(prog: str, more_commands: tuple[tuple[str, str], ...]) -> argp
     _add_export_command(command)
     explore.add_commands(command)              # groupes, evolution, similaires (dq_core/cli/explore.py)
     addresses.add_commands(command)            # index-adresses, locate (dq_core/cli/addresses.py)
+    energy.add_commands(command)               # energie, energie-alertes, energie-scenario… (dq_core/cli/energy.py)
+    energy_export.add_commands(command)        # energie-export (dq_core/cli/energy_export.py)
     return parser
 
 

@@ -12,6 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from dq_core.demo.energy import write_energy
 from dq_core.demo.geometry import build_geometry
 from dq_core.demo.model import atom_figures
 from dq_core.demo.observations import observation_frame, period_frame
@@ -31,6 +32,7 @@ class Demo:
     observations: pd.DataFrame
     notes: list[str]
     layout: Layout
+    weather: np.ndarray          # winter anomaly of each month of 2018-2025, for the degree days
 
 
 def generate(scale: str = "regional", seed: int = 2024) -> Demo:
@@ -42,13 +44,13 @@ def generate(scale: str = "regional", seed: int = 2024) -> Demo:
     lay = Layout(sc.quartiers, sc.communes, sc.epci, sc.departements, sc.regions)
     at = build_atoms(sc, st, lay, rng_data)
     fig = atom_figures(at, st, lay, rng_data)
-    monthly = monthly_figures(at, fig, rng_data)
+    monthly, weather = monthly_figures(at, fig, rng_data)
     geo = build_geometry(sc, st, at.pop[:lay.nq, REF], rng_geo)
     fiscal = filosofi_withheld(sc, at, lay, rng_cells)
     series = annual_series(fig, at, st, lay, fiscal, rng_cells) + monthly_series(monthly, st, lay)
     territories = build_territories(st, lay, at, geo, rng_names)
     observations, notes = observation_frame(series, st)
-    return Demo(territories, observations, notes, lay)
+    return Demo(territories, observations, notes, lay, weather)
 
 
 _INSERT_OBSERVATIONS = """
@@ -97,6 +99,7 @@ def _write(path: Path, scale: str, seed: int, demo: Demo) -> int:
             cur.execute(_INSERT_OBSERVATIONS, [batch])
             for name in tables:
                 cur.unregister(name)
+            write_energy(cur, batch, demo.weather, seed)
             rows = cur.execute("SELECT count(*) FROM observation").fetchone()[0]
             cur.execute("UPDATE import_batch SET rows_inserted = ? WHERE id = ?", [rows, batch])
         con.execute("CHECKPOINT")

@@ -39,8 +39,9 @@ def _months_frame() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def monthly_figures(at: Atoms, fig: AtomFigures,
-                    rng: np.random.Generator) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Monthly MWh and delivery points per atom: the annual totals spread over a seasonal profile."""
+                    rng: np.random.Generator) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """Monthly MWh and delivery points per atom: the annual totals spread over a seasonal profile; and the
+    common winter anomaly of each month of 2018-2025 (colder > 0), which the demo's degree days follow."""
     year_idx, month, days = _months_frame()
     season = np.cos(2 * np.pi * (month - 1) / 12)        # +1 in January, -1 in July
     weather = rng.normal(0, 0.07, len(month)) * (season > 0)   # cold or mild winter months, for all
@@ -55,7 +56,7 @@ def monthly_figures(at: Atoms, fig: AtomFigures,
         totals = fig.num[annual][:, year_idx]
         values = totals * weights / per_year[:, year_idx - year_idx[0]]
         out[ind_id] = (values[:, :len(MONTHS)], fig.den[annual][:, year_idx][:, :len(MONTHS)])
-    return out
+    return out, weather
 
 
 @dataclass

@@ -51,6 +51,7 @@ class TableSheet:
     decimals: dict[str, int] = field(default_factory=dict)
     notes: Sequence[str] = ()
     sources: Sequence[str] = ()
+    widths: dict[str, float] = field(default_factory=dict)     # column → width in characters (else fitted)
 
 
 def table_to_xlsx(title: str, frame, chart: ChartSpec | None = None, *,
@@ -94,7 +95,7 @@ def _table_sheet(book: Book, spec: TableSheet, demo: bool, day: date) -> None:
     book.title_rows(ws, title, f"Export du {day:%d/%m/%Y} — {APP_NAME}", demo)
     columns = [str(c) for c in frame.columns]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) or _mostly_numbers(frame[c]) for c in frame.columns]
-    widths = _column_widths(frame, columns, numeric)
+    widths = [spec.widths.get(c, w) for c, w in zip(columns, _column_widths(frame, columns, numeric), strict=True)]
     header_height = book.header_row(ws, HEADER_ROW, list(zip(columns, widths, strict=True)))
     ws.freeze_panes(FIRST_ROW, 1)
     secret_cols: set[int] = set()
@@ -195,7 +196,7 @@ def _table_chart(book: Book, ws: Worksheet, frame, columns: list[str], numeric: 
             col = helper + n
             _numeric_copy(ws, frame, j, col, units.get(columns[j], ""), decimals.get(columns[j], 1))
         style = list(SERIES_STYLES.values())[n % len(SERIES_STYLES)]
-        series = {"name": [ws.name, HEADER_ROW, j], "categories": [ws.name, FIRST_ROW, cat, last, cat],
+        series = {"name": _literal(columns[j]), "categories": [ws.name, FIRST_ROW, cat, last, cat],
                   "values": [ws.name, FIRST_ROW, col, last, col]}
         if spec.kind == "line":
             series["line"] = {"color": style["color"], "width": style["width"]}

@@ -79,8 +79,9 @@ class _Checker:
             + " FROM dq_rows r LEFT JOIN dq_ind i ON i.id = r.indicator LEFT JOIN territory t ON t.code = r.territory "
             "WHERE NOT r.skip")), strict=True))
 
-    def grouped(self, kind, where, value_sql, message_fn, column) -> None:
-        """One problem per distinct value (an unknown code found on 2,000 lines is one problem)."""
+    def grouped(self, kind, where, value_sql, message_fn, column, shown=None) -> None:
+        """One problem per distinct value (an unknown code found on 2,000 lines is one problem); `shown`: the
+        part of a composite value that is the cell's own text."""
         if not self.counts.get(kind):
             return
         rows = self.cur.execute(f"""
@@ -88,7 +89,8 @@ class _Checker:
             FROM dq_rows r LEFT JOIN dq_ind i ON i.id = r.indicator WHERE NOT skip AND ({where}) GROUP BY v ORDER BY first NULLS LAST LIMIT {MAX_PER_KIND}""").fetchall()
         for value, lines, count, _ in rows:
             self.problems.append(Problem(kind, message_fn(value), lines=tuple(x for x in lines if x is not None),
-                                         column=column, value=value, count=count, sheet=self.sheet))
+                                         column=column, value=shown(value) if shown else value, count=count,
+                                         sheet=self.sheet))
 
     def per_line(self, kind, where, message, column, value_sql, severity=ERROR) -> None:
         """One problem per line (a number that cannot be read), then a count of the rest."""
@@ -180,7 +182,7 @@ class _Checker:
                      lambda v: f"période dans le futur ({fmt.period(v)}) : les valeurs vont au plus jusqu'à "
                      f"{next_year}. Vérifiez l'année (faute de frappe ?).", self.col_p)
         self.grouped("periodicite", PERIODICITY_MISMATCH, "r.period || '|' || i.periodicity || '|' || i.id",
-                     _periodicity_message, self.col_p)
+                     _periodicity_message, self.col_p, shown=lambda v: v.split("|", 1)[0])
 
     def duplicates(self) -> None:
         """Same territory, indicator and period twice: keys first, then the lines of those few keys."""

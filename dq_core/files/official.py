@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import duckdb
 
-from dq_core.errors import DQError
+from dq_core.errors import DQError, unexpected
 from dq_core.files import kinds, official_checks, official_write
 from dq_core.files.kinds import qpv_geography as geography
 from dq_core.files.read import archive
@@ -256,7 +256,9 @@ def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource, only: set[str
         return FileOutcome(source.name, FileStatus.FAILED, exc.message)
     except Exception as exc:  # noqa: BLE001 - a malformed file must not stop the other files
         log.exception("reading %s", source.name)
-        return FileOutcome(source.name, FileStatus.FAILED, f"Fichier illisible ({exc.__class__.__name__}).")
+        return FileOutcome(source.name, FileStatus.FAILED, f"Fichier illisible ({unexpected(exc)}) : il n'a pas été "
+                           "importé. Vérifiez qu'il est tel que publié (ni tronqué, ni modifié), ou téléchargez-le "
+                           "à nouveau.")
     try:
         rows, detail = official_write.write_batch(cur, reading, source=SOURCE, file_name=source.name,
                                                   file_hash=digest)
@@ -267,8 +269,10 @@ def import_one(cur: duckdb.DuckDBPyConnection, source: FileSource, only: set[str
         if explained is not None:
             return FileOutcome(source.name, FileStatus.FAILED, explained.message, kind.name)
         log.exception("writing %s", source.name)
-        return FileOutcome(source.name, FileStatus.FAILED, f"Import annulé, la base est inchangée "
-                           f"({exc.__class__.__name__}).", kind.name)
+        return FileOutcome(source.name, FileStatus.FAILED, "Import annulé par une erreur inattendue : la base est "
+                           "inchangée.", kind.name)
+    if reading.unrecognised:
+        detail += f" ; {kinds.unrecognised_columns(reading.unrecognised)}"
     return FileOutcome(source.name, FileStatus.IMPORTED, f"{reading.label} — {detail}", kind.name, rows)
 
 

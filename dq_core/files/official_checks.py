@@ -7,6 +7,7 @@ stored wrong without a word is refused in French, naming the cell or the quartie
   the next indicator);
 - INSEE thematic bases: every number cell reads as a number or as a "no figure" code (`neuf cent` is not
   secret), and a quartier listed twice carries the same values;
+- the 2024 ↔ 2015 correspondence: one status per 2024 quartier, a link listed twice alike kept once (said);
 - geographies: a quartier listed twice is the same quartier; every contour is valid (repaired when the
   repair is unambiguous) and lies inside France — metropole, Corse or one of the overseas départements.
 """
@@ -23,6 +24,7 @@ import shapely
 from dq_core.errors import DQError
 from dq_core.files.kinds import insee_thematic
 from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample
+from dq_core.files.kinds.correspondence import STATUS_WORDS
 from dq_core.files.kinds.insee_catalogue import THEME_COLUMNS
 from dq_core.files.read.numbers import MISSING_TOKENS, SECRET_TOKENS, numbers
 from dq_core.files.read.tables import Table
@@ -51,6 +53,8 @@ def checked(kind: FileKind, sample: Sample, reading: Reading) -> Reading:
         table, theme = _thematic_table(sample)
         readable_numbers(table, theme)
         same_values_for_each_quartier(table, theme)
+    if reading.correspondence is not None:
+        reading = unique_links(reading)
     if reading.quartiers is not None and reading.authoritative:
         distinct_quartiers(reading.quartiers)
         if reading.has_geometry:
@@ -102,6 +106,38 @@ def same_values_for_each_quartier(table: Table, theme: str) -> None:
                       "n'est pas importé ; gardez une seule ligne par quartier.")
 
 
+def unique_links(reading: Reading) -> Reading:
+    """A correspondence table: refuse a 2024 quartier given two statuses (a link listed twice as « modifié »
+    and « inchangé »: which one is right is unknown); a link listed twice alike is kept once, and said."""
+    pairs = reading.correspondence
+    statuses = pairs.groupby("qp2024")["status"].unique()
+    contradicted = statuses[statuses.map(len) > 1]
+    if not contradicted.empty:
+        code = contradicted.index[0]
+        said = " puis ".join(f"« {STATUS_WORDS.get(status, status)} »" for status in contradicted.iloc[0])
+        rows = pairs[pairs["qp2024"] == code]
+        twice = rows[rows.duplicated("qp2015", keep=False)]["qp2015"]
+        what = (f"Le lien {_link(code, twice.iloc[0])} figure deux fois" if len(twice) else
+                f"Le quartier 2024 {code} figure sur plusieurs lignes")
+        others = f" (et {len(contradicted) - 1} autre{'s' if len(contradicted) > 2 else ''} quartier{'s' if len(contradicted) > 2 else ''})" \
+            if len(contradicted) > 1 else ""
+        raise DQError(f"{what}, avec deux statuts : {said}{others}. Impossible de savoir lequel est le bon : la "
+                      "table de correspondance n'est pas importée ; gardez une seule ligne par lien.")
+    doubles = pairs[pairs.duplicated(keep="first")]
+    if doubles.empty:
+        return reading
+    links = [_link(a, b) for a, b in zip(doubles["qp2024"], doubles["qp2015"], strict=True)]
+    shown = ", ".join(links[:SHOWN]) + (f" et {len(links) - SHOWN} autres" if len(links) > SHOWN else "")
+    n = len(links)
+    note = (f"{n} lien{'s' if n > 1 else ''} en double dans le fichier, identique{'s' if n > 1 else ''}, "
+            f"gardé{'s' if n > 1 else ''} une fois : {shown}")
+    return replace(reading, correspondence=pairs.drop_duplicates(ignore_index=True), detail=note)
+
+
+def _link(qp2024: str, qp2015: str | None) -> str:
+    return f"{qp2024} → {qp2015}" if isinstance(qp2015, str) else f"{qp2024} (sans quartier 2015)"
+
+
 def distinct_quartiers(quartiers: pd.DataFrame) -> None:
     """Refuse a geography listing one quartier twice with a different name or contour."""
     twice = quartiers[quartiers["code"].duplicated(keep=False)]
@@ -121,7 +157,12 @@ def contours_in_france(quartiers: pd.DataFrame) -> pd.DataFrame:
     if not has.any():
         return quartiers
     codes = quartiers["code"].to_numpy()[has]
-    shapes = shapely.from_geojson(quartiers["geometry"].to_numpy()[has])
+    try:
+        shapes = shapely.from_geojson(quartiers["geometry"].to_numpy()[has])
+    except shapely.errors.ShapelyError as exc:
+        raise DQError("Contour mal formé (type de géométrie inconnu, anneau non fermé ou coordonnée manquante) : "
+                      "le fichier n'est pas importé. Vérifiez-le dans un logiciel de cartographie (QGIS : "
+                      "« Vérifier la validité »).") from exc
     outside = [c for c, box in zip(codes, shapely.bounds(shapes), strict=True) if not _in_france(box)]
     if outside:
         raise DQError(f"Contour hors de France pour {_quartiers(outside)} : coordonnées aberrantes, ou un "

@@ -250,8 +250,9 @@ def write_reading(cur: duckdb.DuckDBPyConnection, reading: Reading, batch: int) 
     if reading.correspondence is not None:
         pairs = reading.correspondence
         written = write_correspondence(cur, pairs)
-        return written, 0, (f"{fmt.number(pairs['qp2024'].nunique(), 0)} quartiers 2024, "
-                            f"{fmt.number(written, 0)} liens vers un quartier 2015")
+        detail = (f"{fmt.number(pairs['qp2024'].nunique(), 0)} quartiers 2024, "
+                  f"{fmt.number(written, 0)} liens vers un quartier 2015")
+        return written, 0, f"{detail} ; {reading.detail}" if reading.detail else detail
     if reading.quartiers is None:
         return write_references(cur, reading, batch)
     counts = write_quartiers(cur, reading.quartiers, batch, authoritative=reading.authoritative)

@@ -122,27 +122,25 @@ def personal_data_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], l
                 "(et agrégez les données par territoire) avant d'importer.", column=header))
     if not headers:
         return problems
-    checks = []
-    for i, header in enumerate(headers):
+    # Every cell once, as (column, text): each pattern is compiled once, however many columns the table has
+    # (one expression per column and pattern took minutes and gigabytes on a table of a thousand columns).
+    # CASE, not AND: DuckDB then runs the expression only on the cells that pass the prefilter.
+    keys = list(VALUE_PATTERNS)
+    counts = ", ".join(f"count(*) FILTER (WHERE CASE WHEN {_PREFILTER[key].format(c='v')} THEN "
+                       f"regexp_full_match(trim(v), {_literal(VALUE_PATTERNS[key][0])}) ELSE false END)"
+                       for key in keys)
+    found = cur.execute(f"""SELECT col, {counts} FROM (UNPIVOT (SELECT * EXCLUDE line FROM dq_raw)
+                            ON COLUMNS(*) INTO NAME col VALUE v) GROUP BY col""").fetchall()
+    flagged = []
+    for col, *numbers in found:
+        i = int(col[1:])
+        header = headers[i] if i < len(headers) else None
+        for key, n in zip(keys, numbers, strict=True):
+            skipped = (key == "address" and layout == "points") or (key == "birth" and header == period_column)
+            if n and header is not None and not skipped:
+                flagged.append((i, header, key, n))
+    for i, header, key, n in sorted(flagged, key=lambda f: (f[0], keys.index(f[2]))):
         column = f"c{i}"
-        for key, (pattern, _) in VALUE_PATTERNS.items():
-            if key == "address" and layout == "points":
-                continue
-            if key == "birth" and header == period_column:
-                continue
-            prefilter = _PREFILTER[key].format(c=column)
-            # The pattern is a constant of this module, written into the SQL so that DuckDB compiles
-            # it once (a bound parameter is compiled again for every cell).
-            # CASE, not AND: DuckDB then runs the expression only on the cells that pass the prefilter.
-            checks.append((header, key, f"count(*) FILTER (WHERE CASE WHEN {prefilter} THEN "
-                           f"regexp_full_match(trim({column}), {_literal(pattern)}) ELSE false END)", pattern))
-    if not checks:
-        return problems
-    sql = "SELECT " + ", ".join(expr for _, _, expr, _ in checks) + " FROM dq_raw"
-    counts = _first(cur.execute(sql))
-    flagged = [(header, key, n) for (header, key, _, _), n in zip(checks, counts, strict=True) if n]
-    for header, key, n in flagged:
-        column = f"c{headers.index(header)}"
         pattern = VALUE_PATTERNS[key][0]
         prefilter = _PREFILTER[key].format(c=column)
         lines = [r[0] for r in cur.execute(

@@ -107,6 +107,23 @@ class ImportReport:
     def needs_choice(self) -> bool:
         return self.ok and self.rows_conflicting > 0 and self.mode is None
 
+    def _written(self) -> str:
+        """« 2 valeurs ajoutées, 1 remplacée » — a replaced value is written too, but is not one more value."""
+        residences = self.layout == "residences"
+        added_words = ("relevé ajouté", "relevés ajoutés") if residences else ("valeur ajoutée", "valeurs ajoutées")
+        replaced_alone = ("relevé remplacé", "relevés remplacés") if residences else ("valeur remplacée",
+                                                                                       "valeurs remplacées")
+        replaced = ("remplacé", "remplacés") if residences else ("remplacée", "remplacées")
+        added = max(self.rows_inserted - self.rows_replaced, 0)
+        parts = [french.count(added, *added_words)] if added or not self.rows_replaced else []
+        if self.rows_replaced:
+            parts.append(french.count(self.rows_replaced, *(replaced if parts else replaced_alone)))
+        if self.rows_kept:
+            parts.append(french.count(self.rows_kept, *(("déjà présent gardé tel quel", "déjà présents gardés tels quels")
+                                                        if residences else ("déjà présente gardée telle quelle",
+                                                                            "déjà présentes gardées telles quelles"))))
+        return ", ".join(parts)
+
     def problems_frame(self) -> pd.DataFrame:
         """The problems as a table (text cells only: values from the file are data, not markup)."""
         return pd.DataFrame([{
@@ -119,13 +136,7 @@ class ImportReport:
     def summary(self) -> str:
         """The French verdict in one or two sentences."""
         if self.status == ImportStatus.IMPORTED:
-            added = ("relevé ajouté", "relevés ajoutés") if self.layout == "residences" else ("valeur ajoutée",
-                                                                                            "valeurs ajoutées")
-            text = (f"Import n° {self.batch_id} enregistré : {french.count(self.rows_inserted, *added)}"
-                    + (f", {french.count(self.rows_replaced, 'remplacée', 'remplacées')}" if self.rows_replaced else "")
-                    + (f", {french.count(self.rows_kept, 'déjà présente gardée telle quelle', 'déjà présentes gardées telles quelles')}"
-                       if self.rows_kept else "")
-                    + ".")
+            text = f"Import n° {self.batch_id} enregistré : {self._written()}."
         elif self.errors:
             count = sum(p.count for p in self.errors)
             kinds = "d'un seul type" if len(self.errors) == 1 else f"de {len(self.errors)} types"

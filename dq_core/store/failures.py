@@ -20,6 +20,8 @@ from dq_core.errors import DQError
 _DUCKDB_MAGIC = b"DUCK"          # bytes 8-11 of every DuckDB database file
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _DISK_FULL = re.compile(r"no space left|disk (is )?full|file too large|quota exceeded|not enough space", re.I)
+_WRITTEN_FILE = re.compile(r'file "([^"]+)"')
+_TEMP_FULL = re.compile(r"offload|max_temp_directory_size", re.I)
 _DAMAGED = re.compile(r"corrupt|checksum|could not read enough bytes|not a valid duckdb|invalid block|"
                       r"failed to deserialize|serializ", re.I)
 
@@ -60,8 +62,9 @@ def foreign_schema(path: str | Path | None, what: str) -> DQError:
                    "pas été modifiée ; ouvrez un autre espace de travail.")
 
 
-def disk_full(path: str | Path | None) -> DQError:
-    folder = Path(path).parent if path else None
+def disk_full(path: str | Path | None, written: str | None = None) -> DQError:
+    """`written`: the file DuckDB could not write, when it says (its temporary files may be elsewhere)."""
+    folder = Path(written).parent if written else Path(path).parent if path else None
     where = f"le disque qui contient « {folder} »{_free_space(folder)}" if folder else "le disque de la base"
     return DQError(f"Le disque est plein : l'opération a été annulée et {_name(path)} est intacte (rien n'a "
                    f"été enregistré). Libérez de l'espace sur {where}, puis recommencez.")
@@ -74,6 +77,16 @@ def _free_space(folder: Path | None) -> str:
         return ""
     amount = f"{fmt.number(free / 1e9, 1)} Go" if free >= 1e9 else f"{fmt.number(free / 1e6, 0)} Mo"
     return f" (il y reste {amount})"
+
+
+def temp_full(path: str | Path | None) -> DQError:
+    """DuckDB's temporary folder (`<base>.tmp`, next to the base) is full: it could not set data aside."""
+    folder = Path(f"{path}.tmp") if path else None
+    where = (f"le disque qui contient le dossier temporaire « {folder} »{_free_space(folder.parent)}" if folder
+             else "le disque du dossier temporaire")
+    return DQError(f"Le dossier temporaire est plein : l'opération a été annulée et {_name(path)} est intacte (rien "
+                   f"n'a été enregistré). Libérez de l'espace sur {where}, ou importez un fichier plus petit, puis "
+                   "recommencez.")
 
 
 def out_of_memory(path: str | Path | None) -> DQError:
@@ -89,9 +102,10 @@ def explain(exc: BaseException, path: str | Path | None = None) -> DQError | Non
         return None
     text = str(exc)
     if _DISK_FULL.search(text):
-        return disk_full(path)
+        written = _WRITTEN_FILE.search(text)
+        return disk_full(path, written.group(1) if written else None)
     if isinstance(exc, duckdb.OutOfMemoryException):
-        return out_of_memory(path)
+        return temp_full(path) if _TEMP_FULL.search(text) else out_of_memory(path)
     if _DAMAGED.search(text) or isinstance(exc, duckdb.SerializationException):
         return damaged(path)
     if isinstance(exc, duckdb.CatalogException) and "does not exist" in text:

@@ -131,7 +131,9 @@ def test_conflicts_wait_for_an_explicit_choice(workspace):
     assert stored_value(workspace, "QNX0101M", "pop_totale", "2021") == (3050, False)
     at.radio(key="import_mode").set_value("Remplacer par celles du fichier").run()
     at.button(key="import_confirm").click().run()
-    assert any("1 valeur ajoutée, 1 remplacée" in s.value for s in at.success), [s.value for s in at.success]
+    # Before: « 1 valeur ajoutée, 1 remplacée » for the one value replaced.
+    (verdict,) = [s.value for s in at.success if "enregistré" in s.value]
+    assert "1 valeur remplacée" in verdict and "ajoutée" not in verdict, verdict
     assert stored_value(workspace, "QNX0101M", "pop_totale", "2021") == (9999, False)
 
 

@@ -13,6 +13,8 @@ ALLOWED = {
     "vega", "lite", "lambert", "ban", "gz",     # Lambert-93 (the projection), Base Adresse Nationale files
     # French words missing from the French word list
     "case", "cases", "export", "exports", "import", "imports", "mo", "ko", "go",
+    "an",              # « par an », « sur un an » (English's article, French's year)
+    "log",             # « log-normale », « écart-type logarithmique »
 }
 
 # English interface words that the English word list lacks.

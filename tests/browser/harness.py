@@ -46,12 +46,12 @@ def free_port() -> int:
 
 @contextmanager
 def app_server(db_path: Path, extra_env: dict | None = None):
-    """Start `streamlit run app.py` on a free port; yield its base URL; stop it afterwards."""
+    """Start the app as `python tasks.py app` does (ui/server.py) on a free port; yield its base URL; stop it afterwards."""
     port = free_port()
     env = dict(os.environ, DQ_DB=str(db_path), **(extra_env or {}))
     log = open(db_path.parent / f"server-{port}.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+        [sys.executable, "-m", "ui.server", str(ROOT / "app.py"), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
          "--server.fileWatcherType=none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -50,5 +50,18 @@ def test_a_markdown_laden_link_renders_as_text_and_nothing_leaves_the_machine(tm
         assert time.perf_counter() - started < max(10, 2 * usual)
         assert page.locator("h1").first.inner_text().strip() == "Le Plateau"
 
+        # 100 KB: before, the web server's English "Invalid HTTP request received." or a frozen page.
+        page.goto(f"{url}/fiche?quartier=QNX0102I&indicateurs={'x' * 100_000}")
+        wait_for_app(page)
+        page.get_by_text("Lien trop long", exact=False).wait_for(timeout=10_000)
+        assert "Invalid HTTP" not in page.content()
+        assert page.locator("h1").first.inner_text().strip() == "Le Plateau"
+
+        # A link to no page: Streamlit's own « Page not found » dialog, said in French.
+        page.goto(f"{url}/fichee?quartier=QNX0101M")
+        wait_for_app(page)
+        page.get_by_text("Page introuvable", exact=True).wait_for(timeout=10_000)
+        assert "voici l'accueil" in page.inner_text("body") and "Page not found" not in page.inner_text("body")
+
         assert page.outside_requests == []
         assert [r for r in requests if not r.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))] == []

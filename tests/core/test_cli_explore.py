@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from dq_core.cli import main
 
 
@@ -60,3 +62,21 @@ def test_evolution_refuses_more_indicators_than_the_page_allows(tiny_db, capsys,
     assert captured.out == ""
     assert main(["evolution", "QNX0101M", "--indicateurs", ",".join(ids[:-1]), "--db", str(tiny_db)]) == 0
     assert capsys.readouterr().out.count("Période\t") == len(ids) - 1
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["profile"], "Erreur : argument obligatoire manquant : CODE"),
+    (["locate"], "Erreur : arguments obligatoires manquants : FICHIER, --out"),
+    (["quartiers", "--bogus"], "Erreur : argument non reconnu : --bogus"),
+    (["quartiers", "--bogus", "--autre"], "Erreur : arguments non reconnus : --bogus --autre"),
+    (["undo", "abc"], "Erreur : NUMERO : valeur invalide : 'abc'"),
+    (["evolution", "X", "--base100=3"], "Erreur : --base100 : cette option ne prend pas de valeur ('3' donné)"),
+    (["export", "--commune"], "Erreur : --commune : une valeur est attendue"),
+])
+def test_argument_errors_are_said_in_plain_french(argv, said, capsys):
+    """Before: « argument(s) obligatoire(s) manquant(s) », « argument NUMERO: invalid int value: 'abc' »."""
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and said in err, err
+    assert "(s)" not in err and " value" not in err and "ignored" not in err and "expected" not in err

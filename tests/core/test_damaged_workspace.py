@@ -19,7 +19,8 @@ from dq_core.cli.main import main
 from dq_core.errors import DQError
 from dq_core.explore.fiche import build_fiche
 from dq_core.store import db, failures
-from tests.factories import TINY_INDICATORS
+from tests.core.test_import_refusals import database_checksum
+from tests.factories import TINY_INDICATORS, user_workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 BLOCK = 262_144                   # DuckDB's block size: corrupting one block damages one table's data
@@ -195,6 +196,47 @@ def test_a_full_disk_at_commit_says_the_base_is_intact_and_what_to_free(user_db,
     assert (con.execute("SELECT count(*) FROM observation").fetchone(), db.data_version(con)) == before
     assert con.execute("SELECT count(*) FROM import_batch WHERE source = 'partenaire'").fetchone()[0] == 0
     con.close()
+
+
+# The real command line, with DuckDB's memory and temporary folder as small as on a crowded laptop whose
+# disk is full (`max_temp_directory_size` stands for the free space; a real full tmpfs gives the same answer).
+SMALL_MACHINE_CLI = ("import sys; from dq_core.store import db; db.OFFLINE_CONFIG.update(memory_limit=sys.argv[1], "
+                     "max_temp_directory_size=sys.argv[2], threads=1); from dq_core.cli.main import main; "
+                     "sys.exit(main(sys.argv[3:]))")
+
+
+def test_a_full_temp_folder_during_a_cli_import_says_so_and_leaves_the_base_intact(tmp_path):
+    folder = tmp_path / "officiel"
+    folder.mkdir()
+    rows = [f"QP{44 + i // 1000:03d}{i % 1000:03d};Quartier {i};{3000 + i};Nantes;51,1;2,0;39,3" for i in range(3000)]
+    (folder / "DEMO_2022.csv").write_text("\n".join(["CODGEO;LIBGEO;POP_MUN;LIB_COM;TX_F;IND_JEUNE;TX_TOT_0A24", *rows]),
+                                          encoding="utf-8")
+    path = tmp_path / "w.duckdb"
+    con, cur = user_workspace(path)
+    before = database_checksum(cur)
+    con.close()
+
+    # 16 MB are enough with room in the temporary folder (this import then goes through), not without.
+    full = subprocess.run([sys.executable, "-c", SMALL_MACHINE_CLI, "16MB", "0KB", "import-official", str(folder),
+                           "--db", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    said = full.stdout + full.stderr
+    assert full.returncode == 1, said
+    assert "Le dossier temporaire est plein" in said and "est intacte" in said and "Libérez de l'espace" in said
+    assert str(path) + ".tmp" in said
+    assert "Traceback" not in said and "Out of Memory" not in said and "Error" not in said
+    con = db.connect(path)
+    assert database_checksum(con.cursor()) == before
+    con.close()
+
+
+def test_a_full_disk_names_the_folder_duckdb_could_not_write(tmp_path):
+    """DuckDB's temporary files may sit on another disk than the base (a full tmpfs): before, the message sent
+    the user to free space next to the base, which had 80 GB left."""
+    error = duckdb.IOException(f'IO Error: Could not write file "{tmp_path}/tmpfs/duckdb_temp_storage-0.tmp": '
+                               "No space left on device")
+    explained = failures.explain(error, tmp_path / "bases" / "w.duckdb")
+    assert f"le disque qui contient « {tmp_path}/tmpfs »" in explained.message
+    assert "la base « " in explained.message and "est intacte" in explained.message
 
 
 def test_a_full_temp_folder_is_explained_with_what_to_free(tmp_path):

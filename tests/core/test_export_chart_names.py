@@ -1,6 +1,6 @@
 """Chart titles that come from data stay literal text: XlsxWriter would read a label such as
-`+cmd|' /C calc'!A0` as a cell reference (`<c:f>`) and Excel would follow it. Series names are references
-to the sheet's own header cells (written as text), never the label itself."""
+`+cmd|' /C calc'!A0` as a cell reference (`<c:f>`) and Excel would follow it. Series names are literal
+text too (they used to reference the sheet's own header cells); only the plotted ranges are references."""
 
 from __future__ import annotations
 
@@ -27,5 +27,8 @@ def test_formula_looking_labels_are_never_chart_references():
     references = re.findall(r"<c:f>(.*?)</c:f>", xml)
     assert references and all(r.startswith("Tableau!") for r in references)      # the table's own cells
     assert not any("cmd" in r or "Feuil1" in r for r in references)
+    names = re.findall(r"<c:ser>.*?<c:tx>(.*?)</c:tx>", xml, re.S)
+    assert len(names) == 2 and all(n.startswith("<c:v>") and "<c:f>" not in n for n in names), names
     texts = "".join(re.findall(r"<(?:a|c):(?:t|v)>(.*?)</(?:a|c):(?:t|v)>", xml))
+    assert "calc'!\u2060A0" in names[0].replace("&apos;", "'") and names[1] == "<c:v> =A1!\u2060B2</c:v>"
     assert "calc'!\u2060A0" in texts.replace("&apos;", "'") and "Feuil1!\u2060A1" in texts

@@ -69,4 +69,4 @@ def test_missing_out_exits_non_zero_in_a_real_process(tiny_db):
     result = subprocess.run([sys.executable, "-m", "dq_core", "export", "QNX0101M", "--db", str(tiny_db)],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
-    assert "argument(s) obligatoire(s) manquant(s) : --out" in result.stderr
+    assert "Erreur : argument obligatoire manquant : --out" in result.stderr

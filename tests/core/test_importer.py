@@ -32,6 +32,8 @@ from dq_core.files import (
 )
 from dq_core.files.read.numbers import install_macros, parse_number
 from dq_core.files.read.periods import parse_period
+from dq_core.files.report import ImportReport
+from dq_core.files.status import ImportStatus
 from dq_core.lambert import from_wgs84 as wgs84_to_lambert93
 from dq_core.store import db
 from tests.core.test_import_refusals import database_checksum
@@ -537,3 +539,16 @@ def test_batches_written_without_a_journal_are_not_undone(con):
         undo_import(con.cursor(), batch)
     with pytest.raises(DQError, match="démonstration ne s'annulent pas"):
         undo_import(con.cursor(), 1)
+
+
+@pytest.mark.parametrize(("inserted", "replaced", "kept", "said"), [
+    (1, 1, 0, "Import n° 7 enregistré : 1 valeur remplacée."),                 # before: « 1 valeur ajoutée, 1 remplacée »
+    (3, 1, 0, "Import n° 7 enregistré : 2 valeurs ajoutées, 1 remplacée."),
+    (2, 2, 0, "Import n° 7 enregistré : 2 valeurs remplacées."),
+    (2, 0, 1, "Import n° 7 enregistré : 2 valeurs ajoutées, 1 déjà présente gardée telle quelle."),
+    (0, 0, 0, "Import n° 7 enregistré : 0 valeur ajoutée."),
+])
+def test_the_import_verdict_counts_a_replaced_value_once(inserted, replaced, kept, said):
+    report = ImportReport("f.csv", status=ImportStatus.IMPORTED, batch_id=7, rows_inserted=inserted,
+                          rows_replaced=replaced, rows_kept=kept)
+    assert report.summary().startswith(said), report.summary()

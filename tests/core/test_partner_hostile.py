@@ -71,13 +71,21 @@ def _formula_without_value() -> bytes:
                                    ["QNX0102I", "pop_totale", 2023, "=D2-1900"]]})
 
 
+def _thousand_columns() -> bytes:
+    """A column per month over 84 years: before, DuckDB refused the reading's SQL (expressions over 1 000
+    levels deep, a traceback) and the personal-data check compiled 7 patterns per column (minutes, gigabytes)."""
+    months = [f"{1930 + i // 12}-{i % 12 + 1:02d}" for i in range(1005)]
+    return csv_bytes("code_territoire;indicateur;" + ";".join(months),
+                     "QNX0101M;pop_totale;" + ";".join("" if i % 50 else "3 100" for i in range(1005)))
+
+
 REFUSED = [
     ("infini", csv_bytes(HEADER, "QNX0101M;pop_totale;2023;1" + "0" * 400), ["nombre démesuré ou infini", "ligne 2"]),
     ("dix_puissance_308", csv_bytes(HEADER, "QNX0101M;pop_totale;2023;1" + "0" * 308), ["nombre démesuré"]),
     ("annee_2099", csv_bytes(HEADER, "QNX0101M;pop_totale;2099;3 100"),
      ["période dans le futur (2099)", f"au plus jusqu'à {NEXT_YEAR}"]),
     ("mois_pour_annuel", csv_bytes(HEADER, "QNX0101M;pop_totale;2023-04;3 100", "QNX0101M;pop_totale;2023-05;3 110"),
-     ["période avril 2023 pour l'indicateur annuel « pop_totale »", "une année (2023)"]),
+     ["valeur « 2023-04 » : période avril 2023 pour l'indicateur annuel « pop_totale »", "une année (2023)"]),
     ("date_excel_pour_annuel", xlsx_bytes({"donnees": [["code_territoire", "indicateur", "periode", "valeur"],
                                                         ["QNX0101M", "pop_totale", datetime(2023, 1, 1), 3_100]]}),
      ["période janvier 2023 pour l'indicateur annuel", "Une date (1er janvier)", "l'année seule (2023)"]),
@@ -100,6 +108,7 @@ REFUSED = [
      ["des dates précises"]),
     ("email_deguise", csv_bytes(HEADER + ";contact", "QNX0101M;pop_totale;2023;3 100;écrire à jean [at] mail.fr"),
      ["adresses e-mail (déguisées)"]),
+    ("mille_colonnes", _thousand_columns(), ["valeur « 1930-01 » : période janvier 1930 pour l'indicateur annuel"]),
     ("civilite_nom", csv_bytes(HEADER + ";suivi", "QNX0101M;pop_totale;2023;3 100;dossier de M. Jean Dupont"),
      ["des noms de personnes"]),
 ]

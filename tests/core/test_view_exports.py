@@ -99,9 +99,9 @@ def test_evolution_workbook_one_sheet_per_indicator_with_its_line_chart(cur):
     assert "Source : Insee – DGFiP, Filosofi." in lines
     chart = ws._charts[0]
     assert chart.tagname == "lineChart"
-    refs = [(s.tx.strRef.f, s.val.numRef.f, (s.cat.strRef or s.cat.numRef).f) for s in chart.series]
-    # Petit Quartier (only a secret cell) and Bourg-Test (no value) are not drawn.
-    assert [cells(ws, name)[0] for name, _, _ in refs] == ["Les Tilleuls", "Commune : Villeneuve-Test"]
+    refs = [(s.tx.v, s.val.numRef.f, (s.cat.strRef or s.cat.numRef).f) for s in chart.series]
+    # Petit Quartier (only a secret cell) and Bourg-Test (no value) are not drawn; names are literal text.
+    assert [name for name, _, _ in refs] == ["Les Tilleuls", "Commune : Villeneuve-Test"]
     assert cells(ws, refs[0][2]) == ["2016", "2017", "2018", "2019", "2020", "2021"]
     assert cells(ws, refs[0][1])[-1] == pytest.approx(0.46)
     assert all(not isinstance(v, str) for _, ref, _ in refs for v in cells(ws, ref))   # never plots "s"
@@ -163,7 +163,7 @@ def test_comparison_workbook_bar_chart_and_csv(cur):
     chart = ws._charts[0]
     assert chart.tagname == "barChart"
     series = chart.series[0]
-    assert cells(ws, series.tx.strRef.f) == [poverty]
+    assert series.tx.v == poverty                                    # literal text, not a reference
     assert cells(ws, series.cat.strRef.f)[:3] == [ws.cell(5, 1).value, ws.cell(6, 1).value, ws.cell(7, 1).value]
     assert not any(isinstance(v, str) for v in cells(ws, series.val.numRef.f))
     lines = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]

@@ -22,7 +22,7 @@ from dq_core.files.kinds import (
     partner_tables,
     qpv_geography,
 )
-from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample
+from dq_core.files.kinds.base import FileKind, NotRecognised, Reading, Sample, unrecognised_columns
 from dq_core.files.read.source import KIND_MESSAGES
 
 KINDS: tuple[FileKind, ...] = (
@@ -80,4 +80,5 @@ def why_not_recognised(sample: Sample) -> str:
             "de l'Insee, ni liste ou contours de quartiers, ni table de correspondance, ni tableau de partenaire.")
 
 
-__all__ = ["BY_NAME", "KINDS", "FileKind", "NotRecognised", "Reading", "Sample", "recognise", "why_not_recognised"]
+__all__ = ["BY_NAME", "KINDS", "FileKind", "NotRecognised", "Reading", "Sample", "recognise", "unrecognised_columns",
+           "why_not_recognised"]

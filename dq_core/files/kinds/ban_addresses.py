@@ -47,7 +47,8 @@ def _read(sample: Sample) -> Reading:
         raw = pd.read_csv(io.StringIO(sample.text), sep=";", dtype=str, keep_default_na=False,
                           on_bad_lines="skip")
     except (ValueError, pd.errors.ParserError) as exc:
-        raise DQError(f"Fichier de la Base Adresse Nationale illisible ({exc.__class__.__name__}).") from exc
+        raise DQError("Fichier de la Base Adresse Nationale illisible (lignes mal formées) : téléchargez-le à "
+                      "nouveau.") from exc
     raw.columns = [c.strip().lower() for c in raw.columns]
     postcode = raw["code_postal" if layout == "current" else "code_post"]
     frame = pd.DataFrame({

@@ -8,6 +8,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from dq_core import french
 from dq_core.errors import DQError
 from dq_core.files.read.source import SAMPLE, FileSource, gunzipped, sniff_kind
 from dq_core.files.read.tables import Table, read_csv_text, read_xlsx_tables
@@ -117,6 +118,8 @@ class Reading:
     to_locate: pd.DataFrame | None = None
     # What was read and what was set aside, in French (« 809 adresses, 742 localisées… »).
     skipped: list[str] = field(default_factory=list)
+    # Column names the kind does not know (a renamed or new variable): ignored, and said in the import report.
+    unrecognised: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -140,3 +143,13 @@ class FileKind:
     @property
     def is_partner(self) -> bool:
         return self.stage is not None
+
+
+UNRECOGNISED_SHOWN = 10
+
+
+def unrecognised_columns(names: list[str]) -> str:
+    """« 2 colonnes non reconnues, ignorées : TP6019, POP_MUN2 » (the first ten named), for the import report."""
+    shown = ", ".join(names[:UNRECOGNISED_SHOWN])
+    more = f" et {len(names) - UNRECOGNISED_SHOWN} autres" if len(names) > UNRECOGNISED_SHOWN else ""
+    return f"{french.count(len(names), 'colonne non reconnue')}, {french.agree(len(names), 'ignorée')} : {shown}{more}"

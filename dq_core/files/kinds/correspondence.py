@@ -17,6 +17,9 @@ from dq_core.files.kinds.base import FileKind, Reading, Sample
 from dq_core.files.read.codes import QP2015_CODE, QP2024_CODE, split_multi
 from dq_core.files.read.tables import Table
 
+# The letters `status_of` gives, said in messages.
+STATUS_WORDS = {"N": "nouveau", "M": "périmètre modifié", "I": "périmètre inchangé", "C": "Mayotte"}
+
 
 def _norm(name: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", name.upper())

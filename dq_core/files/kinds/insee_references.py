@@ -50,17 +50,20 @@ def source_of(level: str) -> str:
     return f"Insee, Revenus disponibles localisés (DISP), {LEVEL_WORDS[level][1]}"
 
 
+# Published in every DISP file, not suffixed, and not an indicator of the catalogue: left aside unsaid.
+KNOWN_UNUSED = {"Q3_Q1"}
+
+
 @dataclass(frozen=True)
 class Layout:
     year: int
     columns: dict[str, str]          # stem (Q2, PACT…) → the file's column name
+    unknown: list[str]               # columns that are no DISP variable (a renamed or foreign one)
 
 
 def layout_of(table: Table) -> Layout | None:
     """The data year and variables of a DISP table, or None when it is not one."""
     upper = {h.strip().upper(): h for h in table.header}
-    if "CODGEO" not in upper:
-        return None
     stems: dict[str, str] = {}
     years: set[str] = set()
     for name, original in upper.items():
@@ -70,6 +73,10 @@ def layout_of(table: Table) -> Layout | None:
             years.add(match.group(2))
     if not {"NBMEN", "Q2"} <= set(stems):
         return None
+    if "CODGEO" not in upper:
+        raise DQError("Fichier Filosofi DISP sans sa colonne CODGEO (code de la commune, de l'EPCI, du département "
+                      "ou de la région) : ses valeurs ne peuvent être rangées sous aucun territoire. Le fichier "
+                      "n'est pas importé ; rétablissez l'en-tête d'origine.")
     if len(years) > 1:
         raise DQError(f"Variables de plusieurs millésimes dans un même fichier ({', '.join(sorted(years))}) : "
                       "un fichier Filosofi DISP n'en a qu'un.")
@@ -78,7 +85,9 @@ def layout_of(table: Table) -> Layout | None:
             stems[stem] = upper[stem]
     stems["LIBGEO"] = upper.get("LIBGEO", "")
     stems["CODGEO"] = upper["CODGEO"]
-    return Layout(2000 + int(years.pop()), stems)
+    unknown = [original for name, original in upper.items()
+               if name and original not in stems.values() and name not in KNOWN_UNUSED]
+    return Layout(2000 + int(years.pop()), stems, unknown)
 
 
 # --- levels and codes ------------------------------------------------------------------------------
@@ -165,7 +174,7 @@ def read_disp(table: Table, layout: Layout) -> Reading:
                              if s not in COLUMNS and s not in ("CODGEO", "LIBGEO", "PTSAC", "PBEN") and c])
     label = f"Insee, Filosofi {layout.year}, revenus disponibles : {LEVEL_WORDS[level][1]}"
     return Reading(label, observations=observations, indicators=sorted(observations["indicator"].unique()),
-                   territories=territories, detail=detail)
+                   territories=territories, detail=detail, unrecognised=layout.unknown)
 
 
 def _observations(territories: np.ndarray, values: dict[str, pd.Series], level: str, year: int,

@@ -386,7 +386,7 @@ def _read(sample: Sample) -> Reading:
         if theme:
             data = read_thematic(sample.source.name, table, theme)
             return Reading(data.label, quartiers=data.quartiers, observations=data.observations,
-                           indicators=data.indicators, secondary=data.secondary)
+                           indicators=data.indicators, secondary=data.secondary, unrecognised=data.unmapped)
     raise refusals[0] if refusals else NotRecognised("Aucune base thématique de l'Insee dans ce fichier.")
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import numpy as np
 import pandas as pd
+import shapely.errors
 
 from dq_core import lambert
 from dq_core.errors import DQError
@@ -69,7 +71,12 @@ def _rows_from_records(records: list[tuple[dict, dict | None]]) -> pd.DataFrame:
         vintage = vintage_of(code)
         if vintage is None:
             continue
-        lon, lat = point_inside(geometry) or (None, None)
+        try:
+            lon, lat = point_inside(geometry) or (None, None)
+        except (shapely.errors.ShapelyError, ValueError, TypeError) as exc:
+            raise DQError(f"Contour mal formé pour le quartier {code} (type de géométrie inconnu, anneau non fermé ou "
+                          "coordonnée manquante) : le fichier n'est pas importé. Vérifiez-le dans un logiciel de "
+                          "cartographie (QGIS : « Vérifier la validité »).") from exc
         rows.append({
             "code": code, "name": str(props.get(name_key) or code).strip() if name_key else code,
             "vintage": vintage,
@@ -91,11 +98,15 @@ def read_geojson(data: bytes | str) -> QuartierFrame:
     crs = json.dumps(doc.get("crs") or {})
     lambert93 = "2154" in crs or "lambert" in crs.lower()
     records = []
-    for feature in features:
-        geometry = feature.get("geometry")
-        if geometry and lambert93:
-            geometry = _map_coordinates(geometry, lambert.to_wgs84)
-        records.append((feature.get("properties") or {}, _checked(geometry)))
+    for number, feature in enumerate(features, start=1):
+        try:
+            geometry = feature.get("geometry")
+            if geometry and lambert93:
+                geometry = _map_coordinates(geometry, lambert.to_wgs84)
+            records.append((feature.get("properties") or {}, _checked(geometry)))
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+            raise DQError(f"Entité n° {number} du GeoJSON mal formée (ce n'est pas une entité avec des attributs et "
+                          "une géométrie aux coordonnées numériques) : le fichier n'est pas importé.") from exc
     frame = _rows_from_records(records)
     if frame.empty:
         raise DQError("Aucune entité avec un code de quartier (QP… ou QN…) dans ce GeoJSON.")
@@ -116,9 +127,10 @@ def _checked(geometry: dict | None) -> dict | None:
 
 
 def _first_position(coords):
-    while isinstance(coords, list) and coords and isinstance(coords[0], list):
+    # Lists in GeoJSON, tuples from a shapefile (pyshp).
+    while isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (list, tuple)):
         coords = coords[0]
-    return coords if isinstance(coords, list) and len(coords) >= 2 else None
+    return coords if isinstance(coords, (list, tuple)) and len(coords) >= 2 else None
 
 
 def _map_coordinates(geometry: dict, transform) -> dict:
@@ -146,7 +158,21 @@ def read_shapefile(parts: dict[str, bytes]) -> QuartierFrame:
     if prj and "projcs" in prj and not lambert93:
         raise DQError("Projection du shapefile non prise en charge (seuls WGS84 et Lambert-93 le sont).")
     encoding = parts.get(".cpg", b"").decode("ascii", "ignore").strip().lower() or "utf-8"
-    records = []
+    # pyshp's remarks on odd headers and rings are English warnings for the terminal: the checks say it in French.
+    shapefile.VERBOSE = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        records = _shapefile_records(parts, encoding, lambert93)
+    frame = _rows_from_records(records)
+    if frame.empty:
+        raise DQError("Aucun quartier (code QP… ou QN…) dans les attributs de ce shapefile.")
+    return QuartierFrame(frame, _label(frame, "contours shapefile"), True)
+
+
+def _shapefile_records(parts: dict[str, bytes], encoding: str, lambert93: bool) -> list[tuple[dict, dict | None]]:
+    """(attributes, WGS84 geometry) of each shape, read in the `.cpg`'s encoding, else in Windows-1252."""
+    import shapefile  # pyshp
+
     for attempt in (encoding, "cp1252"):
         try:
             with shapefile.Reader(shp=io.BytesIO(parts[".shp"]), dbf=io.BytesIO(parts[".dbf"]),
@@ -160,15 +186,13 @@ def read_shapefile(parts: dict[str, bytes]) -> QuartierFrame:
                     if geometry and lambert93:
                         geometry = _map_coordinates(geometry, lambert.to_wgs84)
                     records.append((props, _checked(geometry)))
-            break
-        except UnicodeDecodeError:
+            return records
+        except (UnicodeDecodeError, LookupError):       # wrong or unknown encoding in the .cpg
             continue
         except shapefile.ShapefileException as exc:
-            raise DQError(f"Shapefile illisible : {exc}") from exc
-    frame = _rows_from_records(records)
-    if frame.empty:
-        raise DQError("Aucun quartier (code QP… ou QN…) dans les attributs de ce shapefile.")
-    return QuartierFrame(frame, _label(frame, "contours shapefile"), True)
+            raise DQError("Shapefile illisible : ses fichiers .shp, .shx ou .dbf sont abîmés ou ne vont pas "
+                          "ensemble. Téléchargez à nouveau l'archive de l'ANCT.") from exc
+    return []
 
 
 def _python_encoding(name: str) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 from dq_core.files.read.periods import parse_period
 from dq_core.files.read.source import FileSource
 from dq_core.files.read.text import TextFile, csv_error, normalise_text, scan_from, sniff_delimiter, to_utf8
-from dq_core.files.read.xlsx import formulas_without_value, open_workbook, sheet_rows
+from dq_core.files.read.xlsx import formulas_without_value, open_workbook, sheet_rows, visible_sheets
 from dq_core.files.sql import first as _first
 from dq_core.store import db
 
@@ -227,14 +227,17 @@ def _set_aside_notes(cur, raw: RawTable) -> None:
     """Drop rows with no value at all; set aside the rows below the data that hold one cell only
     (notes, sources)."""
     width = len(raw.headers)
-    filled = " + ".join(f"(CASE WHEN trim(coalesce(c{i}, '')) <> '' THEN 1 ELSE 0 END)" for i in range(width))
-    empty_row = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(width))
+    # List functions, not a chain of `+` or `||` over the columns: DuckDB refuses an expression deeper than
+    # 1 000 levels, which a wide table (one column per month over decades) would reach.
+    cells = f"[{', '.join(f'c{i}' for i in range(width))}]"
+    filled = f"len(list_filter({cells}, lambda x: trim(coalesce(x, '')) <> ''))"
+    empty_row = f"len(list_filter({cells}, lambda x: coalesce(x, '') <> '')) = 0"
     total, last_line, empty = _first(cur.execute(
         f"SELECT count(*), max(line), count(*) FILTER (WHERE {empty_row}) FROM dq_raw"))
     if empty:
         cur.execute(f"DELETE FROM dq_raw WHERE {empty_row} OR {filled} = 0")
     if width >= 2 and last_line is not None:
-        tail = cur.execute(f"SELECT line, {filled} AS n, {' || '.join(f'coalesce(c{i}, {chr(39)}{chr(39)})' for i in range(width))} "
+        tail = cur.execute(f"SELECT line, {filled} AS n, array_to_string({cells}, '') "
                            f"FROM dq_raw ORDER BY line DESC LIMIT {NOTES_WINDOW}").fetchall()
         notes = []
         for line, n, text in tail:
@@ -259,8 +262,7 @@ def _read_xlsx(cur: duckdb.DuckDBPyConnection, source: FileSource, known: KnownC
 
 def _read_workbook(cur, workbook, known: KnownCell) -> RawTable:
     data_sheet, declaration_sheet = None, None
-    # A hidden sheet (an old version, a working copy) is never taken for the data the user sees.
-    visible = [s for s in workbook.worksheets if s.sheet_state == "visible"] or workbook.worksheets
+    visible = visible_sheets(workbook)
     for sheet in visible:
         name = normalise_text(sheet.title)
         if name in INDICATOR_SHEETS:

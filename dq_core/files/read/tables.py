@@ -12,7 +12,7 @@ import pandas as pd
 from dq_core.errors import DQError
 from dq_core.files.read.source import SAMPLE, FileSource
 from dq_core.files.read.text import csv_error, sniff_delimiter
-from dq_core.files.read.xlsx import open_workbook, sheet_rows
+from dq_core.files.read.xlsx import open_workbook, sheet_rows, visible_sheets
 
 
 @dataclass
@@ -80,11 +80,11 @@ HEADER_MARKERS = {"CODGEO", "CODE_QP", "QP", "IRIS", "QP2024", "CODEQP", "CODE_Q
 
 
 def read_xlsx_tables(source: FileSource, scan_rows: int = 30, max_rows: int | None = None) -> list[Table]:
-    """Every sheet whose header row (found by its `CODGEO`/`QP`… cell, never at a fixed row) exists;
-    `max_rows`: only that many rows below the header (to recognise a file without reading it whole)."""
+    """Every visible sheet (`xlsx.visible_sheets`) whose header row (found by its `CODGEO`/`QP`… cell, never at a
+    fixed row) exists; `max_rows`: only that many rows below the header (to recognise a file without reading it whole)."""
     tables = []
     with open_workbook(source) as workbook:
-        for sheet in workbook.worksheets:
+        for sheet in visible_sheets(workbook):
             rows = sheet_rows(sheet)
             above: list[str] = []
             for number in range(1, scan_rows + 1):

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from xml.etree import ElementTree
 
-from dq_core.errors import DQError
+from dq_core.errors import DQError, unexpected
 from dq_core.files.read.numbers import number_to_text
 from dq_core.files.read.source import KIND_MESSAGES, FileSource
 
@@ -28,12 +28,18 @@ def open_workbook(source: FileSource):
         except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
             raise DQError(KIND_MESSAGES["broken_xlsx"]) from exc
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors on damaged files
-            raise DQError("Ce classeur Excel n'a pas pu être lu (" + exc.__class__.__name__ + "). "
+            raise DQError(f"Ce classeur Excel n'a pas pu être lu ({unexpected(exc)}). "
                           "Enregistrez-le à nouveau depuis Excel ou LibreOffice, ou envoyez-le en CSV.") from exc
         try:
             yield workbook
         finally:
             workbook.close()
+
+
+def visible_sheets(workbook) -> list:
+    """The sheets a reader may take data from: a hidden sheet (an old version, a working copy) is never taken
+    for the data the user sees, unless every sheet is hidden."""
+    return [s for s in workbook.worksheets if s.sheet_state == "visible"] or list(workbook.worksheets)
 
 
 def sheet_rows(sheet) -> Iterator[list[str | None]]:
