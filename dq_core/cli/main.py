@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from dq_core import flags, fmt, french
+from dq_core import __version__, flags, fmt, french
 from dq_core.cli import addresses, energy, energy_export, explore
 from dq_core.errors import DQError
 from dq_core.explore.fiche import Fiche, build_fiche
@@ -38,7 +38,7 @@ _ARGPARSE_FR = {
     "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut être %(matches)s",
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
 }
-# Messages whose wording depends on how many names follow: marked here, worded by `_Parser.error`.
+# Messages whose wording depends on how many names follow: marked here, worded by `FrenchParser.error`.
 _COUNTED = {"the following arguments are required: %s": ("required", "argument obligatoire manquant", ", "),
             "unrecognized arguments: %s": ("unrecognized", "argument non reconnu", " ")}
 _MARK = "\x00"
@@ -61,15 +61,20 @@ def _counted(message: str) -> str:
     return f"{french.agree(len(names.split(separator)), words)} : {names}"
 
 
-class _Parser(argparse.ArgumentParser):
+class FrenchParser(argparse.ArgumentParser):
+    """argparse for this project's commands: its own texts in French (above), errors as « Erreur : … »."""
+
     def error(self, message: str):
         self.print_usage(sys.stderr)
         self.exit(2, f"Erreur : {_counted(message) if message.startswith(_MARK) else message}\n")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m dq_core",
+         more_commands: tuple[tuple[str, str], ...] = ()) -> int:
+    """Run one command; `prog` and `more_commands` (name, help) are how the installed `data-quartiers`
+    command (dq_core/command.py) lists its own commands beside these ones."""
     _quiet_logging()
-    parser = _build_parser()
+    parser = _build_parser(prog, more_commands)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
@@ -101,11 +106,14 @@ def _quiet_logging() -> None:
         root.addHandler(logging.NullHandler())
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m dq_core",
-                     description="Data & Quartiers en ligne de commande : les mêmes calculs que "
+def _build_parser(prog: str, more_commands: tuple[tuple[str, str], ...]) -> argparse.ArgumentParser:
+    parser = FrenchParser(prog=prog, description="Data & Quartiers en ligne de commande : les mêmes calculs que "
                      "l'application.")
-    commands = parser.add_subparsers(title="commandes", metavar="COMMANDE", parser_class=_Parser)
+    parser.add_argument("--version", action="version", version=f"Data & Quartiers {__version__}",
+                        help="affiche la version et quitte")
+    commands = parser.add_subparsers(title="commandes", metavar="COMMANDE", parser_class=FrenchParser)
+    for name, help_text in more_commands:          # run by their own command before this parser
+        commands.add_parser(name, help=help_text, add_help=False)
 
     def command(name: str, help_text: str, run: Callable) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
@@ -125,11 +133,12 @@ def _build_parser() -> argparse.ArgumentParser:
     profile.add_argument("--json", action="store_true", help="un objet JSON par ligne et par quartier")
     _add_import_commands(command)
     official = command("import-official", "importe les fichiers officiels (Insee, ANCT) d'un dossier dans "
-                       "votre base (défaut : data/workspaces/donnees-officielles.duckdb)", _import_official)
+                       "votre base (défaut : donnees-officielles.duckdb dans le dossier des espaces de travail)", _import_official)
     official.add_argument("folder", type=Path, metavar="DOSSIER", help="dossier des fichiers téléchargés")
     fetch = command("fetch-official", "télécharge les fichiers officiels à jour chez leurs producteurs, "
                     "puis les importe", _fetch_official)
-    fetch.add_argument("--config", type=Path, help="fichier des adresses (défaut : data/official_sources.toml)")
+    fetch.add_argument("--config", type=Path, help="fichier des adresses (défaut : celui de l'application, "
+                       "data/official_sources.toml)")
     fetch.add_argument("--dossier", dest="dest", type=Path,
                        help="où enregistrer les fichiers téléchargés (défaut : un dossier temporaire)")
     _add_export_command(command)

@@ -13,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from dq_core.cli.main import FrenchParser
 from dq_core.errors import DQError
 from dq_core.room import network, proxy
 from dq_core.room.session import Room, create_room, remove_room
@@ -21,9 +22,9 @@ from dq_core.store import db
 APP_DIR = db.PROJECT_DIR          # app.py, pages/ and ui/ (the room's Streamlit server is ui/room_server.py)
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="formation", description="Salle de formation : chaque participant travaille dans sa propre copie "
+def parser(prog: str = "python tasks.py formation") -> argparse.ArgumentParser:
+    p = FrenchParser(
+        prog=prog, description="Salle de formation : chaque participant travaille dans sa propre copie "
         "de la démonstration, après avoir tapé le code d'accès.")
     p.add_argument("--code", help="code d'accès des participants (par défaut : trois mots tirés au hasard)")
     p.add_argument("--port", type=int, default=8501, help="port d'écoute (8501 par défaut)")
@@ -41,8 +42,9 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str]) -> int:
-    args = parser().parse_args(argv)
+def main(argv: list[str], prog: str = "python tasks.py formation") -> int:
+    """`prog`: how the trainer started the room, for the help (`data-quartiers formation` once installed)."""
+    args = parser(prog).parse_args(argv)
     if not 1 <= args.processus <= 16:
         print("--processus : entre 1 et 16.", file=sys.stderr)
         return 2

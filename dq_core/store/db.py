@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 
 from dq_core.errors import DQError
-from dq_core.store import failures
+from dq_core.store import failures, places
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEMO_DB_PATH = PROJECT_DIR / "data" / "demo.duckdb"
+PROJECT_DIR = places.APP_DIR                       # the clone, or the installed package's own files
+DEMO_DB_PATH = places.DATA_DIR / "demo.duckdb"     # in the clone's data/, or the user's data folder
 
 # Territory levels, from the quartier up; "ensemble" is the set of all quartiers of a geography
 # vintage and "groupe" a set of quartiers built by a user.

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from dq_core.errors import DQError
-from dq_core.store import db, failures
+from dq_core.store import db, failures, places
 
 
 def resolve(path: str | Path | None = None) -> Path:
@@ -99,9 +99,10 @@ def stored_name(path: Path) -> str | None:
 # --- the user's own workspaces ------------------------------------------------------------------
 
 def workspaces_dir() -> Path:
-    """Where new workspaces are created: `DQ_WORKSPACES`, else `data/workspaces/` in the project."""
+    """Where new workspaces are created: `DQ_WORKSPACES`, else `workspaces/` in the data folder
+    (`data/` in a clone, the user's data folder when installed: dq_core.store.places)."""
     env = os.environ.get("DQ_WORKSPACES", "").strip()
-    return Path(env).expanduser().resolve() if env else (db.PROJECT_DIR / "data" / "workspaces").resolve()
+    return Path(env).expanduser().resolve() if env else (places.DATA_DIR / "workspaces").resolve()
 
 
 def list_workspaces(folder: Path | None = None) -> list[Path]:

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from dq_core import launch
 from tests.factories import build_tiny_workspace
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
@@ -38,13 +39,13 @@ def test_pip_steps_are_said_in_french(line, expected):
     "running in bare mode.\n", "  Stopping...\n", "\n", "2026-12-02 04:26:00.913 Uvicorn server started on localhost:8611\n",
 ])
 def test_streamlit_noise_is_not_shown(line):
-    assert tasks.said(line) is None
+    assert launch.said(line) is None
 
 
 def test_errors_are_shown_and_a_busy_port_is_explained_in_french():
     error = 'Traceback (most recent call last):\n'
-    assert tasks.said(error) == error
-    assert "--server.port 8502" in tasks.said("Port 8501 is already in use\n")
+    assert launch.said(error) == error
+    assert "--server.port 8502" in launch.said("Port 8501 is already in use\n")
 
 
 def free_port() -> int:
