@@ -65,4 +65,5 @@ def official_downloads() -> None:
         st.markdown(f"**{producer}** — adresse à ouvrir dans votre navigateur :")
         st.code(page, language=None, wrap_lines=True)
         st.markdown("\n".join(f"- {d.what} : {d.files}" for d in downloads))
+    st.markdown("**Vos partenaires** — " + " ; ".join(official_guide.NOT_DOWNLOADED.values()) + ".")
     st.caption(official_guide.ADVICE)

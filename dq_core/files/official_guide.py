@@ -10,6 +10,13 @@ INSEE_QPV_2024 = "https://www.insee.fr/fr/statistiques/8186144"
 INSEE_FILOSOFI = "https://www.insee.fr/fr/metadonnees/source/serie/s1172"
 CAF_DATA = "https://data.caf.fr/"
 BAN = "https://adresse.data.gouv.fr/data/ban/adresses/latest/csv/"
+ENEDIS = "https://data.enedis.fr/"
+ODRE = "https://odre.opendatasoft.com/"
+METEO_FRANCE = "https://meteo.data.gouv.fr/"
+DJU_CALCULATOR = "https://cegibat.grdf.fr/"
+
+# Kinds whose files come from a partner, not from a producer's page: where the user gets them instead.
+NOT_DOWNLOADED = {"residences_energie": "fichier de votre bailleur ou distributeur : modèle sur la page Importer"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,18 @@ DOWNLOADS: tuple[Download, ...] = (
     Download("Base Adresse Nationale de vos départements (page « Adresses »)", "IGN et DINUM, sur "
              "adresse.data.gouv.fr", BAN, "adresses-35.csv.gz (un fichier par département, tel quel)",
              ("ban_adresses",)),
+    Download("Consommation d'électricité résidentielle par adresse (page « Énergie » ; la BAN des départements "
+             "concernés doit être indexée)", "Enedis, open data", ENEDIS,
+             "jeu « Consommation annuelle résidentielle par adresse » (CSV, séparateur « ; »)", ("enedis_adresses",)),
+    Download("Températures quotidiennes régionales (degrés-jours calculés par l'application)", "ODRE (RTE)", ODRE,
+             "jeu « Température quotidienne régionale » (CSV)", ("odre_temperatures",)),
+    Download("Températures quotidiennes d'une station (degrés-jours de la station)", "Météo-France, sur "
+             "meteo.data.gouv.fr", METEO_FRANCE, "fichiers quotidiens Q_<département>_…_RR-T-Vent.csv.gz (les "
+             "fichiers mensuels MENSQ ne suffisent pas : ils sont reconnus et expliqués)",
+             ("meteofrance_quotidien", "meteofrance_mensq")),
+    Download("Degrés-jours d'une station déjà calculés", "calculateur de degrés-jours en ligne (par exemple celui "
+             "de GRDF Cegibat)", DJU_CALCULATOR, "fichier « Export DJU » (CSV ou Excel), chauffage, base 18 °C",
+             ("dju_export",)),
 )
 
 
