@@ -31,6 +31,7 @@ import duckdb
 from dq_core.export.fiche_workbook import write_fiche_workbook
 from dq_core.export.formats import fiche_filename
 from dq_core.export.loader import FicheLoader
+from dq_core.store import db
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def _parallel(path: Path, codes: Sequence[str], exported_on: date, directory: Pa
         log.warning("export workers stopped after %d of %d quartiers; writing the rest in-process",
                     done, len(codes))
     if done < len(codes):
-        with duckdb.connect(str(path), read_only=True) as con:
+        with db.open_duckdb(path, read_only=True) as con:
             yield from _written(FicheLoader(con.cursor()), codes[done:], exported_on, directory)
 
 
@@ -153,7 +154,7 @@ _worker_loader: FicheLoader | None = None
 def _open_snapshot(path: str) -> None:
     """In a worker: the snapshot, read-only, and a loader that keeps the references it has read."""
     global _worker_loader
-    _worker_loader = FicheLoader(duckdb.connect(path, read_only=True).cursor())
+    _worker_loader = FicheLoader(db.open_duckdb(path, read_only=True).cursor())
 
 
 def _write_chunk(codes: list[str], exported_on: date, directory: Path | None) -> list[Written]:

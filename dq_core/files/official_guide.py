@@ -57,7 +57,7 @@ DOWNLOADS: tuple[Download, ...] = (
              "adresse.data.gouv.fr", BAN, "adresses-35.csv.gz (un fichier par département, tel quel)",
              ("ban_adresses",)),
     Download("Consommation d'électricité résidentielle par adresse (page « Énergie » ; la BAN des départements "
-             "concernés doit être indexée)", "Enedis, open data", ENEDIS,
+             "concernés doit être indexée)", "Enedis, données ouvertes", ENEDIS,
              "jeu « Consommation annuelle résidentielle par adresse » (CSV, séparateur « ; »)", ("enedis_adresses",)),
     Download("Températures quotidiennes régionales (degrés-jours calculés par l'application)", "ODRE (RTE)", ODRE,
              "jeu « Température quotidienne régionale » (CSV)", ("odre_temperatures",)),

@@ -266,9 +266,9 @@ def default_db_path() -> Path:
 OFFLINE_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
-def open_duckdb(path: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
+def open_duckdb(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Every DuckDB connection of the application, in memory or on a file: offline by configuration."""
-    return duckdb.connect(str(path), config=dict(OFFLINE_CONFIG))
+    return duckdb.connect(str(path), read_only=read_only, config=dict(OFFLINE_CONFIG))
 
 
 def connect(path: str | Path, *, target_version: int = SCHEMA_VERSION) -> duckdb.DuckDBPyConnection:
