@@ -1,8 +1,9 @@
 """The fiche of a quartier: every indicator's latest value, its changes and the six references.
 
-A fiche takes six small queries whatever the number of indicators: the quartier with its ancestors,
-communes and ensemble; the catalogue; its domains; the workspace kind; the quartier's series; and
-one row per reference territory and indicator.
+A fiche reads one query whatever the number of indicators: the quartier's series and one row per
+reference territory and indicator. The catalogue, the quartier's communes, ancestors and ensemble, and
+the 2015 predecessors of a 2024 quartier come from the workspace's snapshot (`store.snapshot`), read
+once per data version.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import TYPE_CHECKING, NamedTuple
 import duckdb
 
 from dq_core.explore.sources import citation
-from dq_core.store import db
-from dq_core.store.catalogue import Indicator, domain_labels, load_indicators
+from dq_core.store.catalogue import Indicator
 from dq_core.store.reference import FRANCE_METRO_CODE, FRANCE_METRO_NAME
-from dq_core.store.territories import REFERENCE_KEYS, Quartier, get_quartier
+from dq_core.store.snapshot import VERSION_SQL, SharedSeries, Snapshot, last_snapshot, snapshot, snapshot_at
+from dq_core.store.territories import REFERENCE_KEYS, Quartier
 
 if TYPE_CHECKING:
     from dq_core.store.geography import Lineage, SeriesLink
@@ -164,7 +165,7 @@ def observations_by_territory(cur: duckdb.DuckDBPyConnection, codes: list[str]
 # period when the reference has it, else the reference's own latest.
 _REFERENCE_ROWS_SQL = """
 WITH latest AS (SELECT unnest(?::VARCHAR[]) AS indicator, unnest(?::VARCHAR[]) AS period)
-SELECT o.territory, o.indicator, o.period, o.period_start, o.value, o.is_secret, o.is_provisional,
+SELECT o.territory, o.indicator, o.period, o.period_start, o.value, NULL, NULL, o.is_secret, o.is_provisional,
        o.is_break, o.note, o.source
 FROM observation o LEFT JOIN latest l ON l.indicator = o.indicator
 WHERE o.territory = ANY(?::VARCHAR[])
@@ -172,30 +173,143 @@ QUALIFY row_number() OVER (PARTITION BY o.territory, o.indicator
                            ORDER BY o.period = l.period DESC NULLS LAST, o.period_start DESC) = 1
 """
 
+# One read for the whole fiche, a single scan of the observations where it can: the series of the quartier
+# (and of its 2015 predecessors, with the numerators and denominators merging them needs); one row per
+# indicator of its commune and EPCI, chosen as above at the quartier's latest period — or, where it has
+# none of its own, its predecessors'; the whole series of the shared references not kept yet
+# (`Snapshot.shared_series`); the data version. Rows come unsorted (`_FicheRows` sorts them): sorting in
+# the query costs more than the rest of it on a busy machine.
+_FICHE_ROWS_SQL = f"""
+WITH own AS (
+    SELECT territory, indicator, period, period_start, value, numerator, denominator, is_secret,
+           is_provisional, is_break, note, source
+    FROM observation WHERE territory = ANY($own::VARCHAR[])
+),
+shown AS (
+    SELECT indicator, coalesce(arg_max(period, period_start) FILTER (WHERE territory = $code),
+                               arg_max(period, period_start)) AS period
+    FROM own GROUP BY indicator
+),
+candidate AS (
+    SELECT o.*, (o.period IS NOT DISTINCT FROM s.period, o.period_start) AS rank     -- the chosen row: max rank
+    FROM observation o LEFT JOIN shown s ON s.indicator = o.indicator
+    WHERE o.territory = ANY($chosen::VARCHAR[])
+)
+SELECT 0 AS part, * FROM own
+UNION ALL
+SELECT 1, territory, indicator, arg_max_null(period, rank), arg_max_null(period_start, rank), arg_max_null(value, rank),
+       NULL, NULL, arg_max_null(is_secret, rank), arg_max_null(is_provisional, rank), arg_max_null(is_break, rank),
+       arg_max_null(note, rank), arg_max_null(source, rank)
+FROM candidate GROUP BY territory, indicator
+UNION ALL
+SELECT 2, territory, indicator, period, period_start, value, NULL, NULL, is_secret, is_provisional, is_break,
+       note, source
+FROM observation WHERE territory = ANY($shared::VARCHAR[])
+UNION ALL
+SELECT 3, NULL, NULL, {VERSION_SQL}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+"""
+
+
+# References read in full and kept (`Snapshot.shared_series`): many quartiers share them.
+SHARED_REFERENCES = ("departement", "region", "france", "quartiers")
+
 
 def build_fiche(cur: duckdb.DuckDBPyConnection, code: str) -> Fiche:
     """Everything the fiche of quartier `code` shows, computed once.
 
-    Two reads of the observations: the quartier's whole series, then one row per reference and
-    indicator (the reference's full series is not needed here, and fetching it would triple the
-    rows crossing into Python).
+    The catalogue and the quartier's references come from the workspace's snapshot (read once per data
+    version), and so do the series of the references many quartiers share; the rest in one query, which
+    also reads the data version: the quartier's whole series and one row per indicator of its commune and
+    EPCI (their full series are not needed here, and fetching them would triple the rows crossing into
+    Python).
     """
-    quartier = get_quartier(cur, code)
-    indicators = load_indicators(cur)
-    labels = domain_labels(cur)
-    linked = linked_quartier(cur, quartier.code, indicators)
-    if linked is None:
-        observations = observations_by_territory(cur, [quartier.code])
+    # Imported here: geography builds on this module's Point.
+    from dq_core.store import geography
+
+    snap = last_snapshot(cur) or snapshot(cur)
+    read = _FicheRows.read(cur, snap, code)
+    if read.version != snap.version:           # the data changed since: read again at the new version
+        snap = snapshot_at(cur, read.version)
+        read = _FicheRows.read(cur, snap, code)
+    quartier = read.quartier
+    links = lineage = None
+    if read.preds is not None:
+        found = geography.linked_quartier(cur, quartier.code, snap.indicators, read.preds, read.own)
+        series, links, lineage = found.series, found.links, found.lineage
     else:
-        observations = {quartier.code: linked.series}
-    latest = {ind: series[-1].period for ind, series in observations[quartier.code].items()}
-    references = [t.code for t in quartier.references.values()] + metropole_codes(quartier)
-    for code_ in references:
-        observations[code_] = {}
-    for row in cur.execute(_REFERENCE_ROWS_SQL, [list(latest), list(latest.values()), references]).fetchall():
-        observations[row[0]][row[1]] = [Point._make(row[2:])]
-    return assemble_fiche(quartier, indicators, labels, observations, db.is_demo(cur),
-                          *((linked.links, linked.lineage) if linked else ()))
+        series = {}
+        for r in read.own:
+            series.setdefault(r[1], []).append(Point(r[2], r[3], r[4], r[7], r[8], r[9], r[10], r[11]))
+    chosen = read.chosen
+    latest = {ind: points[-1].period for ind, points in series.items()}
+    if read.preds and _shown_periods(quartier.code, read.own) != latest:
+        # Merged predecessors whose series ends before their latest row: the references at the period shown.
+        chosen = cur.execute(_REFERENCE_ROWS_SQL, [list(latest), list(latest.values()), read.chosen_codes]).fetchall()
+    observations = {quartier.code: series, **{c: {} for c in read.chosen_codes}}
+    for r in chosen:
+        observations[r[0]][r[1]] = [Point(r[2], r[3], r[4], r[7], r[8], r[9], r[10], r[11])]
+    for c, entry in read.shared.items():
+        # The point each shared reference shows (as `reference_value` would pick it from the whole series).
+        observations[c] = {ind: [by_period.get(latest.get(ind)) or points[-1]]
+                           for ind, (points, by_period) in entry.items()}
+    return assemble_fiche(quartier, snap.indicators, snap.labels, observations, snap.demo, links, lineage)
+
+
+@dataclass
+class _FicheRows:
+    """What `_FICHE_ROWS_SQL` read for a quartier, and the shared references' series."""
+    quartier: Quartier
+    preds: list[tuple[str, str]] | None      # a 2024 quartier's 2015 predecessors (None for a 2015 quartier)
+    chosen_codes: list[str]                  # its commune's and EPCI's codes
+    own: list[tuple]                         # its rows and its predecessors', by indicator then period
+    chosen: list[tuple]                      # one row per indicator of its commune and EPCI
+    shared: dict[str, dict[str, tuple]]      # département, région, France (métropolitaine), ensemble
+                                             # (`SharedSeries.index`: indicator → (series, by period))
+    version: str                             # the snapshot version of the data read
+
+    @classmethod
+    def read(cls, cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str) -> _FicheRows:
+        from dq_core.store import geography
+
+        quartier = snap.quartier(code)
+        preds = snap.predecessors.get(quartier.code, []) if geography.perimeter_status(quartier.code) else None
+        own_codes = [quartier.code, *(c for c, _ in preds or ())]
+        shared_codes = [t.code for k, t in quartier.references.items() if k in SHARED_REFERENCES]
+        shared_codes += metropole_codes(quartier)
+        chosen_codes = [t.code for k, t in quartier.references.items() if k not in SHARED_REFERENCES]
+        shared = {c: snap.shared_series.get(c) for c in shared_codes}
+        missing = [c for c, found in shared.items() if found is None]
+        rows = cur.execute(_FICHE_ROWS_SQL, {"own": own_codes, "code": quartier.code, "chosen": chosen_codes,
+                                             "shared": missing}).fetchall()
+        parts: dict[int, list[tuple]] = {0: [], 1: [], 2: [], 3: []}
+        for row in rows:
+            parts[row[0]].append(row[1:])
+        own = sorted(parts[0], key=_series_order)
+        version = parts[3][0][2]
+        if missing:
+            read: dict[str, dict[str, list[Point]]] = {c: {} for c in missing}
+            for r in sorted(parts[2], key=_series_order):
+                read[r[0]].setdefault(r[1], []).append(Point(r[2], r[3], r[4], r[7], r[8], r[9], r[10], r[11]))
+            kept = {c: SharedSeries.index(series) for c, series in read.items()}
+            if version == snap.version:
+                for c, entry in kept.items():
+                    snap.shared_series.put(c, entry)
+            shared.update(kept)
+        return cls(quartier, preds, chosen_codes, own, parts[1], shared, version)
+
+
+def _series_order(row: tuple) -> tuple:
+    """Rows (territory, indicator, period, period_start, …) by indicator, period, then territory."""
+    return row[1], row[3], row[0]
+
+
+def _shown_periods(code: str, own_rows: list[tuple]) -> dict[str, str]:
+    """The period `_FICHE_ROWS_SQL` read the references at, per indicator (rows by indicator, then period)."""
+    own: dict[str, str] = {}
+    earlier: dict[str, str] = {}
+    for r in own_rows:
+        (own if r[0] == code else earlier)[r[1]] = r[2]
+    return {**earlier, **own}
 
 
 def linked_quartier(cur: duckdb.DuckDBPyConnection, code: str, indicators: list[Indicator]):
