@@ -161,55 +161,17 @@ def observations_by_territory(cur: duckdb.DuckDBPyConnection, codes: list[str]
     return result
 
 
-# For each reference and indicator, only the row the fiche shows: the one at the quartier's latest
-# period when the reference has it, else the reference's own latest.
-_REFERENCE_ROWS_SQL = """
-WITH latest AS (SELECT unnest(?::VARCHAR[]) AS indicator, unnest(?::VARCHAR[]) AS period)
-SELECT o.territory, o.indicator, o.period, o.period_start, o.value, NULL, NULL, o.is_secret, o.is_provisional,
-       o.is_break, o.note, o.source
-FROM observation o LEFT JOIN latest l ON l.indicator = o.indicator
-WHERE o.territory = ANY(?::VARCHAR[])
-QUALIFY row_number() OVER (PARTITION BY o.territory, o.indicator
-                           ORDER BY o.period = l.period DESC NULLS LAST, o.period_start DESC) = 1
-"""
-
-# One read for the whole fiche, a single scan of the observations where it can: the series of the quartier
-# (and of its 2015 predecessors, with the numerators and denominators merging them needs); one row per
-# indicator of its commune and EPCI, chosen as above at the quartier's latest period — or, where it has
-# none of its own, its predecessors'; the whole series of the shared references not kept yet
-# (`Snapshot.shared_series`); the data version. Rows come unsorted (`_FicheRows` sorts them): sorting in
-# the query costs more than the rest of it on a busy machine.
+# One scan for the whole fiche: every row of the quartier (and of its 2015 predecessors, with the numerators
+# and denominators merging them needs), of its commune and EPCI, and of the shared references not kept
+# yet (`Snapshot.shared_series`); then the data version. A single pipeline, unsorted: on a busy machine,
+# choosing each reference's row and sorting in Python costs less than joins, windows and sorts in the query.
 _FICHE_ROWS_SQL = f"""
-WITH own AS (
-    SELECT territory, indicator, period, period_start, value, numerator, denominator, is_secret,
-           is_provisional, is_break, note, source
-    FROM observation WHERE territory = ANY($own::VARCHAR[])
-),
-shown AS (
-    SELECT indicator, coalesce(arg_max(period, period_start) FILTER (WHERE territory = $code),
-                               arg_max(period, period_start)) AS period
-    FROM own GROUP BY indicator
-),
-candidate AS (
-    SELECT o.*, (o.period IS NOT DISTINCT FROM s.period, o.period_start) AS rank     -- the chosen row: max rank
-    FROM observation o LEFT JOIN shown s ON s.indicator = o.indicator
-    WHERE o.territory = ANY($chosen::VARCHAR[])
-)
-SELECT 0 AS part, * FROM own
+SELECT territory, indicator, period, period_start, value, numerator, denominator, is_secret, is_provisional,
+       is_break, note, source
+FROM observation WHERE territory = ANY($codes::VARCHAR[])
 UNION ALL
-SELECT 1, territory, indicator, arg_max_null(period, rank), arg_max_null(period_start, rank), arg_max_null(value, rank),
-       NULL, NULL, arg_max_null(is_secret, rank), arg_max_null(is_provisional, rank), arg_max_null(is_break, rank),
-       arg_max_null(note, rank), arg_max_null(source, rank)
-FROM candidate GROUP BY territory, indicator
-UNION ALL
-SELECT 2, territory, indicator, period, period_start, value, NULL, NULL, is_secret, is_provisional, is_break,
-       note, source
-FROM observation WHERE territory = ANY($shared::VARCHAR[])
-UNION ALL
-SELECT 3, NULL, NULL, {VERSION_SQL}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+SELECT NULL, NULL, {VERSION_SQL}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 """
-
-
 # References read in full and kept (`Snapshot.shared_series`): many quartiers share them.
 SHARED_REFERENCES = ("departement", "region", "france", "quartiers")
 
@@ -218,10 +180,9 @@ def build_fiche(cur: duckdb.DuckDBPyConnection, code: str) -> Fiche:
     """Everything the fiche of quartier `code` shows, computed once.
 
     The catalogue and the quartier's references come from the workspace's snapshot (read once per data
-    version), and so do the series of the references many quartiers share; the rest in one query, which
-    also reads the data version: the quartier's whole series and one row per indicator of its commune and
-    EPCI (their full series are not needed here, and fetching them would triple the rows crossing into
-    Python).
+    version), and so do the series of the references many quartiers share; the rest in one scan, which
+    also reads the data version: the quartier's rows and its commune's and EPCI's, of which only the row
+    each reference shows becomes a point.
     """
     # Imported here: geography builds on this module's Point.
     from dq_core.store import geography
@@ -240,19 +201,26 @@ def build_fiche(cur: duckdb.DuckDBPyConnection, code: str) -> Fiche:
         series = {}
         for r in read.own:
             series.setdefault(r[1], []).append(Point(r[2], r[3], r[4], r[7], r[8], r[9], r[10], r[11]))
-    chosen = read.chosen
     latest = {ind: points[-1].period for ind, points in series.items()}
-    if read.preds and _shown_periods(quartier.code, read.own) != latest:
-        # Merged predecessors whose series ends before their latest row: the references at the period shown.
-        chosen = cur.execute(_REFERENCE_ROWS_SQL, [list(latest), list(latest.values()), read.chosen_codes]).fetchall()
-    observations = {quartier.code: series, **{c: {} for c in read.chosen_codes}}
-    for r in chosen:
-        observations[r[0]][r[1]] = [Point(r[2], r[3], r[4], r[7], r[8], r[9], r[10], r[11])]
+    observations = {quartier.code: series}
+    for c, rows in read.chosen.items():
+        observations[c] = {ind: [Point(r[2], r[3], r[4], r[7], r[8], r[9], r[10], r[11])]
+                           for ind, r in shown_rows(rows, latest).items()}
     for c, entry in read.shared.items():
-        # The point each shared reference shows (as `reference_value` would pick it from the whole series).
         observations[c] = {ind: [by_period.get(latest.get(ind)) or points[-1]]
                            for ind, (points, by_period) in entry.items()}
     return assemble_fiche(quartier, snap.indicators, snap.labels, observations, snap.demo, links, lineage)
+
+
+def shown_rows(rows: list[tuple], latest: dict[str, str]) -> dict[str, tuple]:
+    """Per indicator, the row of a reference the fiche shows: the one at the quartier's latest period when
+    the reference has it, else the reference's latest (as `reference_value` picks from a whole series)."""
+    shown: dict[str, tuple] = {}
+    for r in rows:
+        kept = shown.get(r[1])
+        if kept is None or (kept[2] != latest.get(r[1]) and (r[2] == latest.get(r[1]) or r[3] > kept[3])):
+            shown[r[1]] = r
+    return shown
 
 
 @dataclass
@@ -260,9 +228,8 @@ class _FicheRows:
     """What `_FICHE_ROWS_SQL` read for a quartier, and the shared references' series."""
     quartier: Quartier
     preds: list[tuple[str, str]] | None      # a 2024 quartier's 2015 predecessors (None for a 2015 quartier)
-    chosen_codes: list[str]                  # its commune's and EPCI's codes
-    own: list[tuple]                         # its rows and its predecessors', by indicator then period
-    chosen: list[tuple]                      # one row per indicator of its commune and EPCI
+    own: list[tuple]                         # its rows and its predecessors', by indicator, period, territory
+    chosen: dict[str, list[tuple]]           # its commune's and EPCI's rows, unsorted
     shared: dict[str, dict[str, tuple]]      # département, région, France (métropolitaine), ensemble
                                              # (`SharedSeries.index`: indicator → (series, by period))
     version: str                             # the snapshot version of the data read
@@ -273,29 +240,33 @@ class _FicheRows:
 
         quartier = snap.quartier(code)
         preds = snap.predecessors.get(quartier.code, []) if geography.perimeter_status(quartier.code) else None
-        own_codes = [quartier.code, *(c for c, _ in preds or ())]
+        own_codes = {quartier.code, *(c for c, _ in preds or ())}
         shared_codes = [t.code for k, t in quartier.references.items() if k in SHARED_REFERENCES]
         shared_codes += metropole_codes(quartier)
-        chosen_codes = [t.code for k, t in quartier.references.items() if k not in SHARED_REFERENCES]
+        chosen: dict[str, list[tuple]] = {t.code: [] for k, t in quartier.references.items()
+                                          if k not in SHARED_REFERENCES}
         shared = {c: snap.shared_series.get(c) for c in shared_codes}
-        missing = [c for c, found in shared.items() if found is None]
-        rows = cur.execute(_FICHE_ROWS_SQL, {"own": own_codes, "code": quartier.code, "chosen": chosen_codes,
-                                             "shared": missing}).fetchall()
-        parts: dict[int, list[tuple]] = {0: [], 1: [], 2: [], 3: []}
-        for row in rows:
-            parts[row[0]].append(row[1:])
-        own = sorted(parts[0], key=_series_order)
-        version = parts[3][0][2]
+        missing: dict[str, list[tuple]] = {c: [] for c, found in shared.items() if found is None}
+        rows = cur.execute(_FICHE_ROWS_SQL, {"codes": [*own_codes, *chosen, *missing]}).fetchall()
+        version = rows.pop()[2]
+        own = []
+        for r in rows:
+            if r[0] in own_codes:
+                own.append(r)
+            else:
+                # A code in two roles serves both.
+                if r[0] in chosen:
+                    chosen[r[0]].append(r)
+                if r[0] in missing:
+                    missing[r[0]].append(r)
+        own.sort(key=_series_order)
         if missing:
-            read: dict[str, dict[str, list[Point]]] = {c: {} for c in missing}
-            for r in sorted(parts[2], key=_series_order):
-                read[r[0]].setdefault(r[1], []).append(Point(r[2], r[3], r[4], r[7], r[8], r[9], r[10], r[11]))
-            kept = {c: SharedSeries.index(series) for c, series in read.items()}
+            kept = {c: SharedSeries.index(_series(found)) for c, found in missing.items()}
             if version == snap.version:
                 for c, entry in kept.items():
                     snap.shared_series.put(c, entry)
             shared.update(kept)
-        return cls(quartier, preds, chosen_codes, own, parts[1], shared, version)
+        return cls(quartier, preds, own, chosen, shared, version)
 
 
 def _series_order(row: tuple) -> tuple:
@@ -303,13 +274,11 @@ def _series_order(row: tuple) -> tuple:
     return row[1], row[3], row[0]
 
 
-def _shown_periods(code: str, own_rows: list[tuple]) -> dict[str, str]:
-    """The period `_FICHE_ROWS_SQL` read the references at, per indicator (rows by indicator, then period)."""
-    own: dict[str, str] = {}
-    earlier: dict[str, str] = {}
-    for r in own_rows:
-        (own if r[0] == code else earlier)[r[1]] = r[2]
-    return {**earlier, **own}
+def _series(rows: list[tuple]) -> dict[str, list[Point]]:
+    series: dict[str, list[Point]] = {}
+    for r in sorted(rows, key=_series_order):
+        series.setdefault(r[1], []).append(Point(r[2], r[3], r[4], r[7], r[8], r[9], r[10], r[11]))
+    return series
 
 
 def linked_quartier(cur: duckdb.DuckDBPyConnection, code: str, indicators: list[Indicator]):

@@ -38,7 +38,7 @@ class SharedSeries:
     @staticmethod
     def index(series: dict) -> dict:
         """indicator → (points oldest first, {period: point}): what is kept of one territory."""
-        return {ind: (points, {p.period: p for p in points}) for ind, points in series.items()}
+        return {ind: (points, _first_by_period(points)) for ind, points in series.items()}
 
     def get(self, code: str) -> dict | None:
         with self._lock:
@@ -126,14 +126,21 @@ def last_snapshot(cur: duckdb.DuckDBPyConnection) -> Snapshot | None:
 
 
 def _workspace(cur: duckdb.DuckDBPyConnection) -> tuple | None:
-    try:
-        return _workspaces[cur]
-    except KeyError:
-        pass
+    with _lock:
+        if cur in _workspaces:
+            return _workspaces[cur]
     path, meta = cur.execute(_WORKSPACE_SQL).fetchone()
     workspace = (path, tuple(meta or ())) if path else None
-    _workspaces[cur] = workspace
+    with _lock:
+        _workspaces[cur] = workspace
     return workspace
+
+
+def _first_by_period(points: list) -> dict:
+    found: dict = {}
+    for point in points:
+        found.setdefault(point.period, point)
+    return found
 
 
 def read_snapshot(cur: duckdb.DuckDBPyConnection, version: str | None = None) -> Snapshot:
