@@ -1,6 +1,7 @@
 """Benchmark: importing the national official files, then the fiche of real quartiers.
 
     python bench/bench_official.py [--official ../shared/data/official] [--n 200]
+    python bench/bench_official.py --workspace PATH [--n 200]     # the fiche only, on a workspace imported before
 
 Imports the 19 national thematic files (DEMO, IPRO, REVN 2017-2022 and INSEE's data_DEMO) plus the 2024
 geography and the Filosofi "par source" QPV files (2016-2019) into a fresh workspace in one go,
@@ -41,11 +42,25 @@ def _fiche_times(cur, sample: list[str]) -> tuple[float, float]:
     return statistics.median(times), sorted(times)[int(0.95 * (len(times) - 1))]
 
 
+def fiche_only(path: Path, n: int) -> None:
+    con = db.connect(path)
+    cur = con.cursor()
+    codes = [r[0] for r in cur.execute("SELECT code FROM territory WHERE level = 'quartier' "
+                                       "AND vintage = 2015 ORDER BY code").fetchall()]
+    median, p95 = _fiche_times(cur, ["QP044013"] + random.Random(1).choices(codes, k=n))
+    print(f"fiche d'un quartier réel : médiane {median:.1f} ms, p95 {p95:.1f} ms sur {n + 1} fiches (cible <= 20 ms)")
+    con.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--official", type=Path, default=ROOT.parent / "shared" / "data" / "official")
     parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--workspace", type=Path, help="time the fiche on this already imported workspace")
     args = parser.parse_args()
+    if args.workspace:
+        fiche_only(args.workspace, args.n)
+        return
     national = args.official / "insee_qpv2015_thematiques" / "national"
     geography = args.official / "qpv2024" / "qpv2024_bretagne_pdl_official_layout_DERIVED.geojson"
     par_source = sorted((args.official / "insee_references" / "filosofi_qp_par_source").glob("*.csv"))

@@ -1,8 +1,9 @@
 """The fiche of a quartier: every indicator's latest value, its changes and the six references.
 
-A fiche takes six small queries whatever the number of indicators: the quartier with its ancestors,
-communes and ensemble; the catalogue; its domains; the workspace kind; the quartier's series; and
-one row per reference territory and indicator.
+A fiche reads one query whatever the number of indicators: the quartier's series and one row per
+reference territory and indicator. The catalogue, the quartier's communes, ancestors and ensemble, and
+the 2015 predecessors of a 2024 quartier come from the workspace's snapshot (`store.snapshot`), read
+once per data version.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import TYPE_CHECKING, NamedTuple
 import duckdb
 
 from dq_core.explore.sources import citation
-from dq_core.store import db
-from dq_core.store.catalogue import Indicator, domain_labels, load_indicators
+from dq_core.store.catalogue import Indicator
 from dq_core.store.reference import FRANCE_METRO_CODE, FRANCE_METRO_NAME
-from dq_core.store.territories import REFERENCE_KEYS, Quartier, get_quartier
+from dq_core.store.snapshot import VERSION_SQL, SharedSeries, Snapshot, last_snapshot, snapshot, snapshot_at
+from dq_core.store.territories import REFERENCE_KEYS, Quartier
 
 if TYPE_CHECKING:
     from dq_core.store.geography import Lineage, SeriesLink
@@ -160,42 +161,124 @@ def observations_by_territory(cur: duckdb.DuckDBPyConnection, codes: list[str]
     return result
 
 
-# For each reference and indicator, only the row the fiche shows: the one at the quartier's latest
-# period when the reference has it, else the reference's own latest.
-_REFERENCE_ROWS_SQL = """
-WITH latest AS (SELECT unnest(?::VARCHAR[]) AS indicator, unnest(?::VARCHAR[]) AS period)
-SELECT o.territory, o.indicator, o.period, o.period_start, o.value, o.is_secret, o.is_provisional,
-       o.is_break, o.note, o.source
-FROM observation o LEFT JOIN latest l ON l.indicator = o.indicator
-WHERE o.territory = ANY(?::VARCHAR[])
-QUALIFY row_number() OVER (PARTITION BY o.territory, o.indicator
-                           ORDER BY o.period = l.period DESC NULLS LAST, o.period_start DESC) = 1
+# One scan for the whole fiche: every row of the quartier (and of its 2015 predecessors, with the numerators
+# and denominators merging them needs), of its commune and EPCI, and of the shared references not kept
+# yet (`Snapshot.shared_series`); then the data version. A single pipeline, unsorted: on a busy machine,
+# choosing each reference's row and sorting in Python costs less than joins, windows and sorts in the query.
+_FICHE_ROWS_SQL = f"""
+SELECT territory, indicator, period, period_start, value, numerator, denominator, is_secret, is_provisional,
+       is_break, note, source
+FROM observation WHERE territory = ANY($codes::VARCHAR[])
+UNION ALL
+SELECT NULL, NULL, {VERSION_SQL}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 """
+# References read in full and kept (`Snapshot.shared_series`): many quartiers share them.
+SHARED_REFERENCES = ("departement", "region", "france", "quartiers")
 
 
 def build_fiche(cur: duckdb.DuckDBPyConnection, code: str) -> Fiche:
     """Everything the fiche of quartier `code` shows, computed once.
 
-    Two reads of the observations: the quartier's whole series, then one row per reference and
-    indicator (the reference's full series is not needed here, and fetching it would triple the
-    rows crossing into Python).
+    The catalogue and the quartier's references come from the workspace's snapshot (read once per data
+    version), and so do the series of the references many quartiers share; the rest in one scan, which
+    also reads the data version: the quartier's rows and its commune's and EPCI's, of which only the row
+    each reference shows becomes a point.
     """
-    quartier = get_quartier(cur, code)
-    indicators = load_indicators(cur)
-    labels = domain_labels(cur)
-    linked = linked_quartier(cur, quartier.code, indicators)
-    if linked is None:
-        observations = observations_by_territory(cur, [quartier.code])
+    # Imported here: geography builds on this module's Point.
+    from dq_core.store import geography
+
+    snap = last_snapshot(cur) or snapshot(cur)
+    read = _FicheRows.read(cur, snap, code)
+    if read.version != snap.version:           # the data changed since: read again at the new version
+        snap = snapshot_at(cur, read.version)
+        read = _FicheRows.read(cur, snap, code)
+    quartier = read.quartier
+    links = lineage = None
+    if read.preds is not None:
+        found = geography.linked_quartier(cur, quartier.code, snap.indicators, read.preds, read.own)
+        series, links, lineage = found.series, found.links, found.lineage
     else:
-        observations = {quartier.code: linked.series}
-    latest = {ind: series[-1].period for ind, series in observations[quartier.code].items()}
-    references = [t.code for t in quartier.references.values()] + metropole_codes(quartier)
-    for code_ in references:
-        observations[code_] = {}
-    for row in cur.execute(_REFERENCE_ROWS_SQL, [list(latest), list(latest.values()), references]).fetchall():
-        observations[row[0]][row[1]] = [Point._make(row[2:])]
-    return assemble_fiche(quartier, indicators, labels, observations, db.is_demo(cur),
-                          *((linked.links, linked.lineage) if linked else ()))
+        series = {}
+        for r in read.own:
+            series.setdefault(r[1], []).append(Point(r[2], r[3], r[4], r[7], r[8], r[9], r[10], r[11]))
+    latest = {ind: points[-1].period for ind, points in series.items()}
+    observations = {quartier.code: series}
+    for c, rows in read.chosen.items():
+        observations[c] = {ind: [Point(r[2], r[3], r[4], r[7], r[8], r[9], r[10], r[11])]
+                           for ind, r in shown_rows(rows, latest).items()}
+    for c, entry in read.shared.items():
+        observations[c] = {ind: [by_period.get(latest.get(ind)) or points[-1]]
+                           for ind, (points, by_period) in entry.items()}
+    return assemble_fiche(quartier, snap.indicators, snap.labels, observations, snap.demo, links, lineage)
+
+
+def shown_rows(rows: list[tuple], latest: dict[str, str]) -> dict[str, tuple]:
+    """Per indicator, the row of a reference the fiche shows: the one at the quartier's latest period when
+    the reference has it, else the reference's latest (as `reference_value` picks from a whole series)."""
+    shown: dict[str, tuple] = {}
+    for r in rows:
+        kept = shown.get(r[1])
+        if kept is None or (kept[2] != latest.get(r[1]) and (r[2] == latest.get(r[1]) or r[3] > kept[3])):
+            shown[r[1]] = r
+    return shown
+
+
+@dataclass
+class _FicheRows:
+    """What `_FICHE_ROWS_SQL` read for a quartier, and the shared references' series."""
+    quartier: Quartier
+    preds: list[tuple[str, str]] | None      # a 2024 quartier's 2015 predecessors (None for a 2015 quartier)
+    own: list[tuple]                         # its rows and its predecessors', by indicator, period, territory
+    chosen: dict[str, list[tuple]]           # its commune's and EPCI's rows, unsorted
+    shared: dict[str, dict[str, tuple]]      # département, région, France (métropolitaine), ensemble
+                                             # (`SharedSeries.index`: indicator → (series, by period))
+    version: str                             # the snapshot version of the data read
+
+    @classmethod
+    def read(cls, cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str) -> _FicheRows:
+        from dq_core.store import geography
+
+        quartier = snap.quartier(code)
+        preds = snap.predecessors.get(quartier.code, []) if geography.perimeter_status(quartier.code) else None
+        own_codes = {quartier.code, *(c for c, _ in preds or ())}
+        shared_codes = [t.code for k, t in quartier.references.items() if k in SHARED_REFERENCES]
+        shared_codes += metropole_codes(quartier)
+        chosen: dict[str, list[tuple]] = {t.code: [] for k, t in quartier.references.items()
+                                          if k not in SHARED_REFERENCES}
+        shared = {c: snap.shared_series.get(c) for c in shared_codes}
+        missing: dict[str, list[tuple]] = {c: [] for c, found in shared.items() if found is None}
+        rows = cur.execute(_FICHE_ROWS_SQL, {"codes": [*own_codes, *chosen, *missing]}).fetchall()
+        version = rows.pop()[2]
+        own = []
+        for r in rows:
+            if r[0] in own_codes:
+                own.append(r)
+            else:
+                # A code in two roles serves both.
+                if r[0] in chosen:
+                    chosen[r[0]].append(r)
+                if r[0] in missing:
+                    missing[r[0]].append(r)
+        own.sort(key=_series_order)
+        if missing:
+            kept = {c: SharedSeries.index(_series(found)) for c, found in missing.items()}
+            if version == snap.version:
+                for c, entry in kept.items():
+                    snap.shared_series.put(c, entry)
+            shared.update(kept)
+        return cls(quartier, preds, own, chosen, shared, version)
+
+
+def _series_order(row: tuple) -> tuple:
+    """Rows (territory, indicator, period, period_start, …) by indicator, period, then territory."""
+    return row[1], row[3], row[0]
+
+
+def _series(rows: list[tuple]) -> dict[str, list[Point]]:
+    series: dict[str, list[Point]] = {}
+    for r in sorted(rows, key=_series_order):
+        series.setdefault(r[1], []).append(Point(r[2], r[3], r[4], r[7], r[8], r[9], r[10], r[11]))
+    return series
 
 
 def linked_quartier(cur: duckdb.DuckDBPyConnection, code: str, indicators: list[Indicator]):

@@ -69,6 +69,16 @@ def predecessors(cur: duckdb.DuckDBPyConnection, code: str) -> list[tuple[str, s
         "WHERE c.qp2024 = ? ORDER BY c.qp2015", [code.strip().upper()]).fetchall()]
 
 
+def predecessors_by_quartier(cur: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    """`predecessors` of every 2024 quartier the correspondence lists, in one read."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for qp2024, c, n in cur.execute(
+            "SELECT c.qp2024, c.qp2015, t.name FROM correspondence c LEFT JOIN territory t ON t.code = c.qp2015 "
+            "ORDER BY c.qp2024, c.qp2015").fetchall():
+        found.setdefault(qp2024, []).append((c, n or c))
+    return found
+
+
 def successors(cur: duckdb.DuckDBPyConnection, code: str) -> list[tuple[str, str]]:
     return [(c, n or c) for c, n in cur.execute(
         "SELECT c.qp2024, t.name FROM correspondence c LEFT JOIN territory t ON t.code = c.qp2024 "
@@ -123,15 +133,21 @@ class LinkedPoint:
 class LinkedSeries:
     code: str
     indicator: str
-    points: list[LinkedPoint]           # oldest first
+    earlier: list[LinkedPoint]          # the predecessors' points, oldest first
+    own: list[Point]                    # then the quartier's own (its first marked as a break where needed)
     predecessors: list[tuple[str, str]]
     break_period: str | None            # first period after the geography change, marked as a break
     notice: PerimeterNotice | None
     link: SeriesLink | None = None      # None when there is no predecessor to follow
 
     @property
+    def points(self) -> list[LinkedPoint]:
+        """Every point with the quartier it belongs to, oldest first."""
+        return self.earlier + [LinkedPoint(self.code, p) for p in self.own]
+
+    @property
     def series(self) -> list[Point]:
-        return [p.point for p in self.points]
+        return [p.point for p in self.earlier] + self.own
 
 
 def linked_series(cur: duckdb.DuckDBPyConnection, code: str, indicator_id: str) -> LinkedSeries:
@@ -149,7 +165,7 @@ def linked_series(cur: duckdb.DuckDBPyConnection, code: str, indicator_id: str) 
     if indicator_id in found:
         return found[indicator_id]
     preds = predecessors(cur, code) if perimeter_status(code) else []
-    return LinkedSeries(code, indicator_id, [], preds, None, perimeter_notice(code, preds))
+    return LinkedSeries(code, indicator_id, [], [], preds, None, perimeter_notice(code, preds))
 
 
 _LINKED_ROWS_SQL = """
@@ -163,54 +179,57 @@ ORDER BY indicator, period_start, territory
 
 def linked_observations(cur: duckdb.DuckDBPyConnection, code: str, indicators: list[Indicator],
                         indicator_ids: list[str] | None = None,
-                        preds: list[tuple[str, str]] | None = None) -> dict[str, LinkedSeries]:
+                        preds: list[tuple[str, str]] | None = None,
+                        rows: list[tuple] | None = None) -> dict[str, LinkedSeries]:
     """`linked_series` for every indicator (or `indicator_ids`) of a quartier that has a figure, its
-    own or its predecessors': one read of the observations of the quartier and its predecessors."""
+    own or its predecessors': one read of the observations of the quartier and its predecessors
+    (`rows`, in the layout and order of `_LINKED_ROWS_SQL`, when the caller has read them already)."""
     code = code.strip().upper()
     if preds is None:
         preds = predecessors(cur, code) if perimeter_status(code) else []
     codes = [code, *(c for c, _ in preds)]
     own: dict[str, list[Point]] = {}
     earlier: dict[str, list[tuple]] = {}
-    for row in cur.execute(_LINKED_ROWS_SQL, [codes, indicator_ids, indicator_ids]).fetchall():
+    if rows is None:
+        rows = cur.execute(_LINKED_ROWS_SQL, [codes, indicator_ids, indicator_ids]).fetchall()
+    for row in rows:
         if row[0] == code:
             own.setdefault(row[1], []).append(Point(row[2], row[3], row[4], *row[7:]))
         else:
             earlier.setdefault(row[1], []).append(row)
     catalogue = {i.id: i for i in indicators}
-    return {ind: link_series(code, preds, own.get(ind, []), earlier.get(ind, []), catalogue.get(ind))
+    notice = perimeter_notice(code, preds)              # one per quartier, shared by its series
+    return {ind: link_series(code, preds, own.get(ind, []), earlier.get(ind, []), catalogue.get(ind), notice)
             for ind in dict.fromkeys([*own, *earlier])}
 
 
 def link_series(code: str, preds: list[tuple[str, str]], own: list[Point], predecessor_rows: list[tuple],
-                indicator: Indicator | None) -> LinkedSeries:
+                indicator: Indicator | None, notice: PerimeterNotice | None = None) -> LinkedSeries:
     """Pure part of `linked_observations` for one indicator. `predecessor_rows`: (territory, indicator,
     period, period_start, value, numerator, denominator, is_secret, is_provisional, is_break, note,
-    source) of the predecessors, oldest first."""
+    source) of the predecessors, oldest first; `notice`: `perimeter_notice(code, preds)` when known."""
     indicator_id = indicator.id if indicator else (predecessor_rows[0][1] if predecessor_rows else "")
     status = perimeter_status(code)
-    notice = perimeter_notice(code, preds)
+    notice = notice or perimeter_notice(code, preds)
     if not preds:
-        return LinkedSeries(code, indicator_id, [LinkedPoint(code, p) for p in own], [], None, notice)
+        return LinkedSeries(code, indicator_id, [], own, [], None, notice)
     first_own = own[0].period_start if own else None
     rows = [r for r in predecessor_rows if first_own is None or r[3] < first_own]
     codes = [c for c, _ in preds]
-    earlier, refused = _predecessor_points(codes, rows, indicator)
+    earlier, refused = _predecessor_points(codes, rows, indicator) if rows else ([], None)
     breaks = status != "I" or len(preds) > 1
-    points = list(earlier)
     break_period = None
-    for i, point in enumerate(own):
-        if i == 0 and earlier and breaks:
-            point = point._replace(is_break=True, note=_join(
-                point.note, "Changement de géographie prioritaire (2015 → 2024) : "
-                            "série non comparable avec les valeurs précédentes."))
-            break_period = point.period
-        points.append(LinkedPoint(code, point))
+    if own and earlier and breaks:
+        first = own[0]
+        own = [first._replace(is_break=True, note=_join(
+            first.note, "Changement de géographie prioritaire (2015 → 2024) : "
+                        "série non comparable avec les valeurs précédentes.")), *own[1:]]
+        break_period = first.period
     if not own and earlier and breaks:
         break_period = "2024"
     link = SeriesLink(status or "", tuple(codes), frozenset(p.point.period for p in earlier),
                       earlier[-1].point.period if earlier else None, refused)
-    return LinkedSeries(code, indicator_id, points, preds, break_period, notice, link)
+    return LinkedSeries(code, indicator_id, earlier, own, preds, break_period, notice, link)
 
 
 def _predecessor_points(codes: list[str], rows: list[tuple], indicator: Indicator | None
@@ -304,20 +323,24 @@ class LinkedQuartier:
     lineage: Lineage
 
 
-def linked_quartier(cur: duckdb.DuckDBPyConnection, code: str, indicators: list[Indicator]
+def linked_quartier(cur: duckdb.DuckDBPyConnection, code: str, indicators: list[Indicator],
+                    preds: list[tuple[str, str]] | None = None, rows: list[tuple] | None = None
                     ) -> LinkedQuartier | None:
-    """Every linked series of a 2024 quartier and what its fiche says of them; None for a 2015 code."""
+    """Every linked series of a 2024 quartier and what its fiche says of them; None for a 2015 code.
+    `preds`, `rows`: its predecessors and their observations with its own, when already read (see
+    `linked_observations`)."""
     code = code.strip().upper()
     if perimeter_status(code) is None:
         return None
-    preds = predecessors(cur, code)
-    found = linked_observations(cur, code, indicators, preds=preds)
+    if preds is None:
+        preds = predecessors(cur, code)
+    found = linked_observations(cur, code, indicators, preds=preds, rows=rows)
     links = {ind: s.link for ind, s in found.items() if s.link is not None}
-    own = any(p.territory == code for s in found.values() for p in s.points)
+    own = any(s.own for s in found.values())
     earlier = any(s.link.until for s in found.values() if s.link is not None)
     lineage = Lineage(perimeter_notice(code, preds), preds, _series_text(links, own),
                       None if own or earlier else _empty_reason(cur, code, preds))
-    return LinkedQuartier({ind: s.series for ind, s in found.items() if s.points}, links, lineage)
+    return LinkedQuartier({ind: s.series for ind, s in found.items() if s.earlier or s.own}, links, lineage)
 
 
 def _series_text(links: dict[str, SeriesLink], own: bool) -> str | None:

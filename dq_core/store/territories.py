@@ -71,47 +71,84 @@ def list_quartiers(cur: duckdb.DuckDBPyConnection) -> list[Quartier]:
     return quartiers
 
 
-# One query: the quartier and its rank-1 ancestors (walk up), its communes, and the ensemble of the
-# quartiers of its geography vintage.
-_QUARTIER_SQL = """
-WITH RECURSIVE ancestor(code, depth) AS (
-    SELECT $code::VARCHAR, 0
+# One query for any number of quartiers: each quartier, its nearest ancestor of every level through rank-1
+# links (walking up at most six steps), its communes by rank, and the ensembles of the quartiers.
+_QUARTIERS_WITH_REFERENCES_SQL = """
+WITH RECURSIVE chosen AS (
+    SELECT code, name, vintage FROM territory
+    WHERE level = 'quartier' AND ($codes::VARCHAR[] IS NULL OR code = ANY($codes::VARCHAR[]))
+),
+ancestor(quartier, code, depth) AS (
+    SELECT code, code, 0 FROM chosen
     UNION ALL
-    SELECT l.parent, a.depth + 1
+    SELECT a.quartier, l.parent, a.depth + 1
     FROM territory_link l JOIN ancestor a ON l.child = a.code
     WHERE l.rank = 1 AND a.depth < 6
 ),
-quartier AS (SELECT vintage FROM territory WHERE code = $code AND level = 'quartier')
-SELECT 'ancestor' AS role, t.code, t.level, t.name, t.vintage, a.depth AS rank
-FROM ancestor a JOIN territory t ON t.code = a.code
+nearest AS (
+    SELECT a.quartier, t.code, t.level, t.name, t.vintage, a.depth
+    FROM ancestor a JOIN territory t ON t.code = a.code
+    WHERE t.code <> a.quartier
+    QUALIFY row_number() OVER (PARTITION BY a.quartier, t.level ORDER BY a.depth, t.code) = 1
+)
+SELECT 0 AS part, code AS quartier, code, 'quartier' AS level, name, vintage, 0 AS rank FROM chosen
 UNION ALL
-SELECT 'commune', t.code, t.level, t.name, t.vintage, l.rank
-FROM territory_link l JOIN territory t ON t.code = l.parent AND t.level = 'commune'
-WHERE l.child = $code
+SELECT 1, quartier, code, level, name, vintage, depth FROM nearest
 UNION ALL
-(SELECT 'ensemble', t.code, t.level, t.name, t.vintage, 0
- FROM territory t, quartier q WHERE t.level = 'ensemble'
- ORDER BY (t.vintage IS NOT DISTINCT FROM q.vintage) DESC, t.code LIMIT 1)
-ORDER BY role, rank
+SELECT 2, l.child, t.code, t.level, t.name, NULL, l.rank
+FROM territory_link l JOIN chosen c ON c.code = l.child JOIN territory t ON t.code = l.parent AND t.level = 'commune'
+UNION ALL
+SELECT 3, NULL, code, level, name, vintage, 0 FROM territory WHERE level = 'ensemble'
+ORDER BY part, quartier, rank, code
 """
+
+
+def quartiers_with_references(cur: duckdb.DuckDBPyConnection, codes: Sequence[str] | None = None
+                              ) -> dict[str, Quartier]:
+    """Code → quartier with its communes and its six reference territories (where they exist), for the
+    given quartier codes (upper-cased; unknown ones left out) or, without codes, every quartier.
+
+    The nearest ancestor of each level wins; the ensemble is an ancestor of that level, else the
+    ensemble of the quartier's geography vintage, else the first ensemble by code."""
+    wanted = None if codes is None else [c.strip().upper() for c in codes]
+    rows = cur.execute(_QUARTIERS_WITH_REFERENCES_SQL, {"codes": wanted}).fetchall()
+    found: dict[str, tuple[str, int | None]] = {}
+    by_level: dict[str, dict[str, Territory]] = {}
+    communes: dict[str, list[Territory]] = {}
+    ensembles: list[Territory] = []
+    for part, quartier, code, level, name, vintage, _rank in rows:
+        if part == 0:
+            found[code] = (name, vintage)
+            by_level[code] = {}
+            communes[code] = []
+        elif part == 1:
+            by_level[quartier][level] = Territory(code, level, name, vintage)
+        elif part == 2:
+            communes[quartier].append(Territory(code, "commune", name))
+        else:
+            ensembles.append(Territory(code, level, name, vintage))
+    result = {}
+    for code, (name, vintage) in found.items():
+        levels = by_level[code]
+        if "ensemble" not in levels and ensembles:
+            levels["ensemble"] = next((e for e in ensembles if e.vintage == vintage), ensembles[0])
+        refs = {key: levels[level] for key, level in _REFERENCE_LEVELS.items() if level in levels}
+        result[code] = Quartier(code, name, vintage, tuple(communes[code]), refs)
+    return result
 
 
 def get_quartier(cur: duckdb.DuckDBPyConnection, code: str) -> Quartier:
     """A quartier with its communes and its six reference territories (where they exist)."""
     code = code.strip().upper()
-    rows = cur.execute(_QUARTIER_SQL, {"code": code}).fetchall()
-    ancestors = [r for r in rows if r[0] == "ancestor"]
-    if not ancestors or ancestors[0][2] != "quartier":
-        raise DQError(f"Quartier inconnu : « {code} ». Tapez `python -m dq_core quartiers` pour la "
-                      "liste des codes, ou choisissez le quartier dans l'application.")
-    _, _, _, name, vintage, _ = ancestors[0]
-    by_level: dict[str, Territory] = {}
-    for role, t_code, level, t_name, t_vintage, _rank in rows:
-        if role != "commune" and t_code != code:
-            by_level.setdefault(level, Territory(t_code, level, t_name, t_vintage))
-    communes = tuple(Territory(r[1], "commune", r[3]) for r in rows if r[0] == "commune")
-    refs = {key: by_level[level] for key, level in _REFERENCE_LEVELS.items() if level in by_level}
-    return Quartier(code, name, vintage, communes, refs)
+    quartier = quartiers_with_references(cur, [code]).get(code)
+    if quartier is None:
+        raise unknown_quartier(code)
+    return quartier
+
+
+def unknown_quartier(code: str) -> DQError:
+    return DQError(f"Quartier inconnu : « {code} ». Tapez `python -m dq_core quartiers` pour la "
+                   "liste des codes, ou choisissez le quartier dans l'application.")
 
 
 _REFERENCE_LEVELS = {"commune": "commune", "epci": "epci", "departement": "departement",

@@ -9,6 +9,7 @@ import pytest
 from dq_core import fmt
 from dq_core.explore.fiche import Fiche, build_fiche
 from dq_core.explore.texts import HEAD_NOUNS, citation, dossier_text, gap, noun, points, ratio_band
+from dq_core.store import db
 from dq_core.store.catalogue import DEMO_CATALOGUE
 
 NUMBER = r"[−+-]?\d{1,3}(?:[\u202f\u00a0 ]\d{3})*(?:,\d+)?"
@@ -174,6 +175,7 @@ def test_feminine_stable_trend_agrees(cur):
     cur.execute("UPDATE indicator SET label = 'Part des habitants pauvres' WHERE id = 'taux_pauvrete'")
     cur.execute("UPDATE indicator SET id = 'part_pauvres' WHERE id = 'taux_pauvrete'")
     cur.execute("UPDATE observation SET indicator = 'part_pauvres' WHERE indicator = 'taux_pauvrete'")
+    db.bump_data_version(cur)                                  # as every write through dq_core does
     text = dossier_text(build_fiche(cur, "QNX0102I"))
     assert "la part des habitants pauvres est de 40,0\u00a0% dans le quartier, soit environ le double " \
            "de celle de la commune (18,9\u00a0%, écart de 21,1\u00a0points) ; cette part est restée stable en cinq ans" in text.text
