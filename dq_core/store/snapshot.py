@@ -20,7 +20,9 @@ from dq_core.store import db
 from dq_core.store.catalogue import Indicator, domain_labels, load_indicators
 from dq_core.store.territories import Quartier, quartiers_with_references, unknown_quartier
 
-_CACHED_WORKSPACES = 4
+# A training room's server holds one demo copy per participant (about 1 MB of snapshot each): room for a
+# room of 30–40 without re-reading a snapshot on every switch.
+_CACHED_WORKSPACES = 40
 # Every département, région, France and ensemble of the national demo (112) fits: ~10 MB.
 _SHARED_SERIES = 128
 
