@@ -218,6 +218,8 @@ def import_sources(cur: duckdb.DuckDBPyConnection, sources: list[FileSource],
             progress(i, len(sources), source.name)
         report.outcomes.append(import_one(cur, source))
         source.release()                     # free the memory of a folder's files
+    if any(outcome.status == FileStatus.IMPORTED for outcome in report.outcomes):
+        db.cluster_observations(cur)
     if progress:
         progress(len(sources), len(sources), "")
     return report
