@@ -188,8 +188,8 @@ def _span(cur, req: Request, residences: bool) -> tuple[int, int] | None:
         query = sql.RESIDENCE_SPAN.format(use_filter=req.use_filter)
         bounds += cur.execute(query, _params(req, query)).fetchall()
     if req.territories:
-        query = ("SELECT min(datediff('month', DATE '2000-01-01', period_start)), "
-                 "max(datediff('month', DATE '2000-01-01', period_start)) FROM observation o "
+        query = ("SELECT datediff('month', DATE '2000-01-01', min(period_start)), "
+                 "datediff('month', DATE '2000-01-01', max(period_start)) FROM observation o "
                  "WHERE indicator IN ('conso_elec_mensuelle', 'conso_gaz_mensuelle') AND length(period) = 7 AND "
                  + req.terr_filter)
         bounds += cur.execute(query, _params(req, query)).fetchall()
@@ -265,12 +265,11 @@ def _series_table(keys, units, zone_of, keep: np.ndarray, grid: _Grid, cur) -> p
 
 def _degree_days(cur, zones: list[str | None], c0: int, M: int, ref_year: int | None):
     """(S, M) degree days and reference degree days of each series' zone (NaN without a zone)."""
-    zones = [z if isinstance(z, str) else None for z in zones]
-    wanted = sorted({z for z in zones if z})
+    zone_codes = pd.Series(zones, dtype=object).where(lambda z: z.map(lambda v: isinstance(v, str)), None)
+    wanted = sorted(set(zone_codes.dropna().unique()) - {""})
     S = len(zones)
-    dju, ref = np.full((S, M), np.nan), np.full((S, M), np.nan)
     if not wanted or M == 0:
-        return dju, ref
+        return np.full((S, M), np.nan), np.full((S, M), np.nan)
     data = cur.execute(sql.DEGREE_DAYS + " AND zone IN (SELECT unnest(?::VARCHAR[]))", [wanted]).fetchnumpy()
     zone_index = {z: i for i, z in enumerate(wanted)}
     zi = np.array([zone_index[z] for z in data["zone"].tolist()], dtype=np.int64)
@@ -285,7 +284,8 @@ def _degree_days(cur, zones: list[str | None], c0: int, M: int, ref_year: int | 
     np.add.at(counts, (zi[chosen], cal[chosen]), 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(counts > 0, sums / counts, np.nan)
-    rows = np.array([zone_index.get(z, len(wanted)) if z else len(wanted) for z in zones])
+    rows = pd.Categorical(zone_codes, categories=wanted).codes.astype(np.int64)
+    rows[rows < 0] = len(wanted)
     month_of_col = (np.arange(c0, c0 + M) % 12)
     return table.astype(np.float32)[rows], mean.astype(np.float32)[rows][:, month_of_col]
 
@@ -368,14 +368,14 @@ def nanmedian_rows(a: np.ndarray, axis: int) -> np.ndarray:
 
 
 def _median_of_previous(c: np.ndarray, start: int = 0) -> np.ndarray:
-    """Median of the same month of the previous years (at least 2 of the 3 present), for columns ≥ start.
+    """Median of the same month of the previous years (at least 2 of the 3 present), for columns ≥ start:
+    an (S, M − start) array (column j is month start + j).
 
     Median of three = max(min(a, b), min(max(a, b), c)); with two values present, their mean.
     """
     S, M = c.shape
-    out = np.full((S, M), np.nan)
     if start >= M:
-        return out
+        return np.full((S, 0), np.nan)
     lags = []
     for k in range(1, settings.ALERT_BASELINE_YEARS + 1):
         lag = np.full((S, M - start), np.nan)
@@ -392,8 +392,8 @@ def _median_of_previous(c: np.ndarray, start: int = 0) -> np.ndarray:
             med[two] = (np.nan_to_num(a[two]) + np.nan_to_num(b[two]) + np.nan_to_num(d[two])) / 2
     else:
         med = nanmedian_rows(np.stack(lags), 0)
-    out[:, start:] = np.where(count >= settings.ALERT_MIN_BASELINE, med, np.nan)
-    return out
+    med[count < settings.ALERT_MIN_BASELINE] = np.nan
+    return med
 
 
 def _score(p: Panel) -> None:
@@ -407,7 +407,7 @@ def _score(p: Panel) -> None:
     cols = np.arange(M)
     p.last_column = np.where(~np.isnan(p.y), cols, -1).max(axis=1, initial=-1)
     window = int(max(0, p.last_column.min(initial=0) - settings.ALERT_LOOKBACK_MONTHS + 1))
-    change = c[:, window:] / _median_of_previous(c, window)[:, window:] - 1
+    change = c[:, window:] / _median_of_previous(c, window) - 1
     recent = cols[None, window:] > (p.last_column[:, None] - settings.ALERT_LOOKBACK_MONTHS)
     p.candidates = np.flatnonzero((recent & (np.abs(change) >= settings.ALERT_MIN_CHANGE)).any(axis=1))
     cc = c[p.candidates]
