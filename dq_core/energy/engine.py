@@ -90,38 +90,22 @@ def _origin_month(col: int) -> date:
 def load(cur: duckdb.DuckDBPyConnection, req: Request) -> Panel:
     """Run the queries of `req` and write their rows into (series × month) arrays."""
     zones = dict(cur.execute(sql.ZONES).fetchall())
-    keys, units, zone_of, ids = [], [], [], []
+    keys, units, zone_of, ids = [], [], [], None
     if req.res_filter is not None:
         res = cur.execute(f"SELECT id, quartier, dwellings FROM residence r WHERE dwellings > 0 AND {req.res_filter} "
                           "ORDER BY id", _params(req, req.res_filter)).fetchall()
-        member_of = {rid: group for group, members in req.merged.items() for rid in members}
-        group_row = {}
-        for rid, quartier, dwellings in res:
-            group = member_of.get(rid)
-            if group is None:
-                keys.append(("residence", rid))
-                zone_of.append(zones.get(quartier))
-                units.append(float(dwellings))
-                ids.append((rid, len(keys) - 1, dwellings, False))
-                continue
-            if group not in group_row:
-                keys.append(("autres", group))
-                zone_of.append(zones.get(quartier))
-                units.append(0.0)
-                group_row[group] = len(keys) - 1
-            units[group_row[group]] += dwellings
-            ids.append((rid, group_row[group], dwellings, True))
+        keys, units, zone_of, ids = _residence_series(res, req.merged, zones)
     offset = len(keys)
     for code in req.territories:
         keys.append(("territory", code))
         zone_of.append(zones.get(code))
         units.append(np.nan)
-    span = _span(cur, req, bool(ids))
+    span = _span(cur, req, ids is not None and len(ids) > 0)
     if span is None:
         return _empty(pd.DataFrame(columns=["scope", "key", "energy", "zone", "units"]))
     c0, M = span
     grid = _Grid(3 * len(keys), M, c0)
-    if ids:
+    if ids is not None and len(ids):
         _residence_rows(cur, req, ids, grid)
     if req.territories:
         _territory_rows(cur, req, offset, grid)
@@ -200,11 +184,29 @@ def _span(cur, req: Request, residences: bool) -> tuple[int, int] | None:
     return int(min(lows)), int(max(highs)) - int(min(lows)) + 1
 
 
-def _residence_rows(cur, req: Request, ids: list[tuple[str, int, int, bool]], grid: _Grid) -> None:
-    table = pd.DataFrame({"id": pd.Series([i[0] for i in ids], dtype="string"),
-                          "rid": np.array([i[1] for i in ids], dtype=np.int32),
-                          "dwellings": np.array([i[2] for i in ids], dtype=float),
-                          "grouped": np.array([i[3] for i in ids], dtype=bool)})
+def _residence_series(res: list[tuple], merged: dict[str, list[str]], zones: dict) -> tuple[list, list, list, pd.DataFrame]:
+    """The residence series, in id order: one per residence shown, one « autres » per group of merged ones
+    (placed at its first member); and the table `energy_ids(id, rid, dwellings, grouped)` for the SQL."""
+    columns = list(zip(*res, strict=True)) or [(), (), ()]
+    ids, quartier = pd.Series(columns[0], dtype=object), pd.Series(columns[1], dtype=object)
+    dwellings = np.asarray(columns[2], dtype=float)
+    member_of = {rid: group for group, members in merged.items() for rid in members}
+    group = ids.map(member_of).astype(object)
+    grouped = group.notna().to_numpy()
+    key = pd.Series(np.where(grouped, "g" + group.fillna("").astype(str), "r" + ids.astype(str)))
+    row, uniques = pd.factorize(key)                    # codes in order of first appearance
+    first = np.unique(row, return_index=True)[1]
+    kinds = np.where(grouped[first], "autres", "residence")
+    names = np.where(grouped[first], group.to_numpy()[first], ids.to_numpy()[first])
+    keys = list(zip(kinds.tolist(), names.tolist(), strict=True))
+    units = np.bincount(row, weights=dwellings, minlength=len(uniques)).tolist()
+    zone_of = [zones.get(q) for q in quartier.to_numpy()[first].tolist()]
+    table = pd.DataFrame({"id": pd.Series(ids, dtype="string"), "rid": row.astype(np.int32),
+                          "dwellings": dwellings, "grouped": grouped})
+    return keys, units, zone_of, table
+
+
+def _residence_rows(cur, req: Request, table: pd.DataFrame, grid: _Grid) -> None:
     cur.register("energy_ids", table)
     try:
         query = sql.RESIDENCE_MONTHS.format(use_filter=req.use_filter)
@@ -265,8 +267,7 @@ def _series_table(keys, units, zone_of, keep: np.ndarray, grid: _Grid, cur) -> p
 
 def _degree_days(cur, zones: list[str | None], c0: int, M: int, ref_year: int | None):
     """(S, M) degree days and reference degree days of each series' zone (NaN without a zone)."""
-    zone_codes = pd.Series(zones, dtype=object).where(lambda z: z.map(lambda v: isinstance(v, str)), None)
-    wanted = sorted(set(zone_codes.dropna().unique()) - {""})
+    wanted = sorted(z for z in set(zones) if isinstance(z, str) and z)
     S = len(zones)
     if not wanted or M == 0:
         return np.full((S, M), np.nan), np.full((S, M), np.nan)
@@ -284,7 +285,7 @@ def _degree_days(cur, zones: list[str | None], c0: int, M: int, ref_year: int | 
     np.add.at(counts, (zi[chosen], cal[chosen]), 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(counts > 0, sums / counts, np.nan)
-    rows = pd.Categorical(zone_codes, categories=wanted).codes.astype(np.int64)
+    rows = pd.Categorical(np.array(zones, dtype=object), categories=wanted).codes.astype(np.int64)
     rows[rows < 0] = len(wanted)
     month_of_col = (np.arange(c0, c0 + M) % 12)
     return table.astype(np.float32)[rows], mean.astype(np.float32)[rows][:, month_of_col]
@@ -405,7 +406,8 @@ def _score(p: Panel) -> None:
     c = p.corrected
     S, M = c.shape
     cols = np.arange(M)
-    p.last_column = np.where(~np.isnan(p.y), cols, -1).max(axis=1, initial=-1)
+    measured = ~np.isnan(p.y)
+    p.last_column = np.where(measured.any(axis=1), M - 1 - np.argmax(measured[:, ::-1], axis=1), -1)
     window = int(max(0, p.last_column.min(initial=0) - settings.ALERT_LOOKBACK_MONTHS + 1))
     change = c[:, window:] / _median_of_previous(c, window) - 1
     recent = cols[None, window:] > (p.last_column[:, None] - settings.ALERT_LOOKBACK_MONTHS)
