@@ -408,7 +408,9 @@ def _score(p: Panel) -> None:
     cols = np.arange(M)
     measured = ~np.isnan(p.y)
     p.last_column = np.where(measured.any(axis=1), M - 1 - np.argmax(measured[:, ::-1], axis=1), -1)
-    window = int(max(0, p.last_column.min(initial=0) - settings.ALERT_LOOKBACK_MONTHS + 1))
+    # Only the columns of some series' alert window matter (a series never measured has no candidate).
+    measured_last = p.last_column[p.last_column >= 0]
+    window = int(max(0, measured_last.min(initial=M) - settings.ALERT_LOOKBACK_MONTHS + 1))
     change = c[:, window:] / _median_of_previous(c, window) - 1
     recent = cols[None, window:] > (p.last_column[:, None] - settings.ALERT_LOOKBACK_MONTHS)
     p.candidates = np.flatnonzero((recent & (np.abs(change) >= settings.ALERT_MIN_CHANGE)).any(axis=1))
