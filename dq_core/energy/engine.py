@@ -321,8 +321,9 @@ def _fit(p: Panel, days: np.ndarray) -> None:
     """Per series: y/days = intercept + slope × dju/days, least squares over complete months with DJU."""
     use = p.complete & ~np.isnan(p.y) & ~np.isnan(p.dju)
     n = use.sum(axis=1).astype(float)
-    yd = np.where(use, p.y / days, 0.0)
-    xd = np.where(use, p.dju / days, 0.0)
+    yd, xd = p.y / days, p.dju / days              # float64, zero where not used (in place: no copies)
+    yd[~use] = 0.0
+    xd[~use] = 0.0
     sx, sy = xd.sum(1), yd.sum(1)
     sxy = np.einsum("ij,ij->i", xd, yd)
     sxx = np.einsum("ij,ij->i", xd, xd)
@@ -335,10 +336,12 @@ def _fit(p: Panel, days: np.ndarray) -> None:
     p.r2 = np.where(fitted, np.where(vyy > 0, np.clip(vxy * vxy / np.where(vxx * vyy > 0, vxx * vyy, 1), 0, 1), 1.0),
                     np.nan)
     p.months_used = n.astype(int)
-    cols = np.arange(p.y.shape[1])
     M = p.y.shape[1]
-    p.first_fit = np.where(n > 0, np.where(use, cols, M).min(axis=1, initial=M), -1)
-    p.last_fit = np.where(n > 0, np.where(use, cols, -1).max(axis=1, initial=-1), -1)
+    if M:
+        p.first_fit = np.where(n > 0, np.argmax(use, axis=1), -1)
+        p.last_fit = np.where(n > 0, M - 1 - np.argmax(use[:, ::-1], axis=1), -1)
+    else:
+        p.first_fit = p.last_fit = np.full(len(n), -1)
     accepted = fitted & (n >= settings.FIT_MIN_MONTHS) & (p.r2 >= settings.FIT_MIN_R2) & (p.slope > 0)
     p.k = np.where(accepted, p.slope, 0.0)
 
