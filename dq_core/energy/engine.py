@@ -348,9 +348,12 @@ def _fit(p: Panel, days: np.ndarray) -> None:
 
 def _correct(p: Panel) -> None:
     """Corrected = measured + k × (DJU_ref − DJU); no correction when k = 0; NaN for incomplete months."""
-    shifted = p.y + p.k[:, None] * (p.dju_ref - p.dju)
-    p.corrected = np.where(p.k[:, None] > 0, shifted, p.y)
-    p.corrected[~p.complete] = np.nan
+    corrected = p.k[:, None] * (p.dju_ref - p.dju)      # float64; then in place, without further copies
+    corrected += p.y
+    uncorrected = ~(p.k > 0)
+    corrected[uncorrected] = p.y[uncorrected]
+    corrected[~p.complete] = np.nan
+    p.corrected = corrected
 
 
 def _lag(a: np.ndarray, months: int) -> np.ndarray:
