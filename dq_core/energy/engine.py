@@ -413,7 +413,8 @@ def _score(p: Panel) -> None:
     S, M = c.shape
     cols = np.arange(M)
     measured = ~np.isnan(p.y)
-    p.last_column = np.where(measured.any(axis=1), M - 1 - np.argmax(measured[:, ::-1], axis=1), -1)
+    p.last_column = (np.where(measured.any(axis=1), M - 1 - np.argmax(measured[:, ::-1], axis=1), -1) if M
+                     else np.full(S, -1))
     # Only the columns of some series' alert window matter (a series never measured has no candidate).
     measured_last = p.last_column[p.last_column >= 0]
     window = int(max(0, measured_last.min(initial=M) - settings.ALERT_LOOKBACK_MONTHS + 1))
