@@ -90,38 +90,22 @@ def _origin_month(col: int) -> date:
 def load(cur: duckdb.DuckDBPyConnection, req: Request) -> Panel:
     """Run the queries of `req` and write their rows into (series × month) arrays."""
     zones = dict(cur.execute(sql.ZONES).fetchall())
-    keys, units, zone_of, ids = [], [], [], []
+    keys, units, zone_of, ids = [], [], [], None
     if req.res_filter is not None:
         res = cur.execute(f"SELECT id, quartier, dwellings FROM residence r WHERE dwellings > 0 AND {req.res_filter} "
                           "ORDER BY id", _params(req, req.res_filter)).fetchall()
-        member_of = {rid: group for group, members in req.merged.items() for rid in members}
-        group_row = {}
-        for rid, quartier, dwellings in res:
-            group = member_of.get(rid)
-            if group is None:
-                keys.append(("residence", rid))
-                zone_of.append(zones.get(quartier))
-                units.append(float(dwellings))
-                ids.append((rid, len(keys) - 1, dwellings, False))
-                continue
-            if group not in group_row:
-                keys.append(("autres", group))
-                zone_of.append(zones.get(quartier))
-                units.append(0.0)
-                group_row[group] = len(keys) - 1
-            units[group_row[group]] += dwellings
-            ids.append((rid, group_row[group], dwellings, True))
+        keys, units, zone_of, ids = _residence_series(res, req.merged, zones)
     offset = len(keys)
     for code in req.territories:
         keys.append(("territory", code))
         zone_of.append(zones.get(code))
         units.append(np.nan)
-    span = _span(cur, req, bool(ids))
+    span = _span(cur, req, ids is not None and len(ids) > 0)
     if span is None:
         return _empty(pd.DataFrame(columns=["scope", "key", "energy", "zone", "units"]))
     c0, M = span
     grid = _Grid(3 * len(keys), M, c0)
-    if ids:
+    if ids is not None and len(ids):
         _residence_rows(cur, req, ids, grid)
     if req.territories:
         _territory_rows(cur, req, offset, grid)
@@ -188,8 +172,8 @@ def _span(cur, req: Request, residences: bool) -> tuple[int, int] | None:
         query = sql.RESIDENCE_SPAN.format(use_filter=req.use_filter)
         bounds += cur.execute(query, _params(req, query)).fetchall()
     if req.territories:
-        query = ("SELECT min(datediff('month', DATE '2000-01-01', period_start)), "
-                 "max(datediff('month', DATE '2000-01-01', period_start)) FROM observation o "
+        query = ("SELECT datediff('month', DATE '2000-01-01', min(period_start)), "
+                 "datediff('month', DATE '2000-01-01', max(period_start)) FROM observation o "
                  "WHERE indicator IN ('conso_elec_mensuelle', 'conso_gaz_mensuelle') AND length(period) = 7 AND "
                  + req.terr_filter)
         bounds += cur.execute(query, _params(req, query)).fetchall()
@@ -200,11 +184,29 @@ def _span(cur, req: Request, residences: bool) -> tuple[int, int] | None:
     return int(min(lows)), int(max(highs)) - int(min(lows)) + 1
 
 
-def _residence_rows(cur, req: Request, ids: list[tuple[str, int, int, bool]], grid: _Grid) -> None:
-    table = pd.DataFrame({"id": pd.Series([i[0] for i in ids], dtype="string"),
-                          "rid": np.array([i[1] for i in ids], dtype=np.int32),
-                          "dwellings": np.array([i[2] for i in ids], dtype=float),
-                          "grouped": np.array([i[3] for i in ids], dtype=bool)})
+def _residence_series(res: list[tuple], merged: dict[str, list[str]], zones: dict) -> tuple[list, list, list, pd.DataFrame]:
+    """The residence series, in id order: one per residence shown, one « autres » per group of merged ones
+    (placed at its first member); and the table `energy_ids(id, rid, dwellings, grouped)` for the SQL."""
+    columns = list(zip(*res, strict=True)) or [(), (), ()]
+    ids, quartier = pd.Series(columns[0], dtype=object), pd.Series(columns[1], dtype=object)
+    dwellings = np.asarray(columns[2], dtype=float)
+    member_of = {rid: group for group, members in merged.items() for rid in members}
+    group = ids.map(member_of).astype(object)
+    grouped = group.notna().to_numpy()
+    key = pd.Series(np.where(grouped, "g" + group.fillna("").astype(str), "r" + ids.astype(str)))
+    row, uniques = pd.factorize(key)                    # codes in order of first appearance
+    first = np.unique(row, return_index=True)[1]
+    kinds = np.where(grouped[first], "autres", "residence")
+    names = np.where(grouped[first], group.to_numpy()[first], ids.to_numpy()[first])
+    keys = list(zip(kinds.tolist(), names.tolist(), strict=True))
+    units = np.bincount(row, weights=dwellings, minlength=len(uniques)).tolist()
+    zone_of = [zones.get(q) for q in quartier.to_numpy()[first].tolist()]
+    table = pd.DataFrame({"id": pd.Series(ids, dtype="string"), "rid": row.astype(np.int32),
+                          "dwellings": dwellings, "grouped": grouped})
+    return keys, units, zone_of, table
+
+
+def _residence_rows(cur, req: Request, table: pd.DataFrame, grid: _Grid) -> None:
     cur.register("energy_ids", table)
     try:
         query = sql.RESIDENCE_MONTHS.format(use_filter=req.use_filter)
@@ -265,12 +267,10 @@ def _series_table(keys, units, zone_of, keep: np.ndarray, grid: _Grid, cur) -> p
 
 def _degree_days(cur, zones: list[str | None], c0: int, M: int, ref_year: int | None):
     """(S, M) degree days and reference degree days of each series' zone (NaN without a zone)."""
-    zones = [z if isinstance(z, str) else None for z in zones]
-    wanted = sorted({z for z in zones if z})
+    wanted = sorted(z for z in set(zones) if isinstance(z, str) and z)
     S = len(zones)
-    dju, ref = np.full((S, M), np.nan), np.full((S, M), np.nan)
     if not wanted or M == 0:
-        return dju, ref
+        return np.full((S, M), np.nan), np.full((S, M), np.nan)
     data = cur.execute(sql.DEGREE_DAYS + " AND zone IN (SELECT unnest(?::VARCHAR[]))", [wanted]).fetchnumpy()
     zone_index = {z: i for i, z in enumerate(wanted)}
     zi = np.array([zone_index[z] for z in data["zone"].tolist()], dtype=np.int64)
@@ -285,7 +285,8 @@ def _degree_days(cur, zones: list[str | None], c0: int, M: int, ref_year: int | 
     np.add.at(counts, (zi[chosen], cal[chosen]), 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(counts > 0, sums / counts, np.nan)
-    rows = np.array([zone_index.get(z, len(wanted)) if z else len(wanted) for z in zones])
+    rows = pd.Categorical(np.array(zones, dtype=object), categories=wanted).codes.astype(np.int64)
+    rows[rows < 0] = len(wanted)
     month_of_col = (np.arange(c0, c0 + M) % 12)
     return table.astype(np.float32)[rows], mean.astype(np.float32)[rows][:, month_of_col]
 
@@ -320,8 +321,9 @@ def _fit(p: Panel, days: np.ndarray) -> None:
     """Per series: y/days = intercept + slope × dju/days, least squares over complete months with DJU."""
     use = p.complete & ~np.isnan(p.y) & ~np.isnan(p.dju)
     n = use.sum(axis=1).astype(float)
-    yd = np.where(use, p.y / days, 0.0)
-    xd = np.where(use, p.dju / days, 0.0)
+    yd, xd = p.y / days, p.dju / days              # float64, zero where not used (in place: no copies)
+    yd[~use] = 0.0
+    xd[~use] = 0.0
     sx, sy = xd.sum(1), yd.sum(1)
     sxy = np.einsum("ij,ij->i", xd, yd)
     sxx = np.einsum("ij,ij->i", xd, xd)
@@ -334,19 +336,24 @@ def _fit(p: Panel, days: np.ndarray) -> None:
     p.r2 = np.where(fitted, np.where(vyy > 0, np.clip(vxy * vxy / np.where(vxx * vyy > 0, vxx * vyy, 1), 0, 1), 1.0),
                     np.nan)
     p.months_used = n.astype(int)
-    cols = np.arange(p.y.shape[1])
     M = p.y.shape[1]
-    p.first_fit = np.where(n > 0, np.where(use, cols, M).min(axis=1, initial=M), -1)
-    p.last_fit = np.where(n > 0, np.where(use, cols, -1).max(axis=1, initial=-1), -1)
+    if M:
+        p.first_fit = np.where(n > 0, np.argmax(use, axis=1), -1)
+        p.last_fit = np.where(n > 0, M - 1 - np.argmax(use[:, ::-1], axis=1), -1)
+    else:
+        p.first_fit = p.last_fit = np.full(len(n), -1)
     accepted = fitted & (n >= settings.FIT_MIN_MONTHS) & (p.r2 >= settings.FIT_MIN_R2) & (p.slope > 0)
     p.k = np.where(accepted, p.slope, 0.0)
 
 
 def _correct(p: Panel) -> None:
     """Corrected = measured + k × (DJU_ref − DJU); no correction when k = 0; NaN for incomplete months."""
-    shifted = p.y + p.k[:, None] * (p.dju_ref - p.dju)
-    p.corrected = np.where(p.k[:, None] > 0, shifted, p.y)
-    p.corrected[~p.complete] = np.nan
+    corrected = p.k[:, None] * (p.dju_ref - p.dju)      # float64; then in place, without further copies
+    corrected += p.y
+    uncorrected = ~(p.k > 0)
+    corrected[uncorrected] = p.y[uncorrected]
+    corrected[~p.complete] = np.nan
+    p.corrected = corrected
 
 
 def _lag(a: np.ndarray, months: int) -> np.ndarray:
@@ -368,14 +375,14 @@ def nanmedian_rows(a: np.ndarray, axis: int) -> np.ndarray:
 
 
 def _median_of_previous(c: np.ndarray, start: int = 0) -> np.ndarray:
-    """Median of the same month of the previous years (at least 2 of the 3 present), for columns ≥ start.
+    """Median of the same month of the previous years (at least 2 of the 3 present), for columns ≥ start:
+    an (S, M − start) array (column j is month start + j).
 
     Median of three = max(min(a, b), min(max(a, b), c)); with two values present, their mean.
     """
     S, M = c.shape
-    out = np.full((S, M), np.nan)
     if start >= M:
-        return out
+        return np.full((S, 0), np.nan)
     lags = []
     for k in range(1, settings.ALERT_BASELINE_YEARS + 1):
         lag = np.full((S, M - start), np.nan)
@@ -392,8 +399,8 @@ def _median_of_previous(c: np.ndarray, start: int = 0) -> np.ndarray:
             med[two] = (np.nan_to_num(a[two]) + np.nan_to_num(b[two]) + np.nan_to_num(d[two])) / 2
     else:
         med = nanmedian_rows(np.stack(lags), 0)
-    out[:, start:] = np.where(count >= settings.ALERT_MIN_BASELINE, med, np.nan)
-    return out
+    med[count < settings.ALERT_MIN_BASELINE] = np.nan
+    return med
 
 
 def _score(p: Panel) -> None:
@@ -405,9 +412,13 @@ def _score(p: Panel) -> None:
     c = p.corrected
     S, M = c.shape
     cols = np.arange(M)
-    p.last_column = np.where(~np.isnan(p.y), cols, -1).max(axis=1, initial=-1)
-    window = int(max(0, p.last_column.min(initial=0) - settings.ALERT_LOOKBACK_MONTHS + 1))
-    change = c[:, window:] / _median_of_previous(c, window)[:, window:] - 1
+    measured = ~np.isnan(p.y)
+    p.last_column = (np.where(measured.any(axis=1), M - 1 - np.argmax(measured[:, ::-1], axis=1), -1) if M
+                     else np.full(S, -1))
+    # Only the columns of some series' alert window matter (a series never measured has no candidate).
+    measured_last = p.last_column[p.last_column >= 0]
+    window = int(max(0, measured_last.min(initial=M) - settings.ALERT_LOOKBACK_MONTHS + 1))
+    change = c[:, window:] / _median_of_previous(c, window) - 1
     recent = cols[None, window:] > (p.last_column[:, None] - settings.ALERT_LOOKBACK_MONTHS)
     p.candidates = np.flatnonzero((recent & (np.abs(change) >= settings.ALERT_MIN_CHANGE)).any(axis=1))
     cc = c[p.candidates]

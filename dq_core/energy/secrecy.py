@@ -66,5 +66,6 @@ def group_residences(dwellings: Mapping[Hashable, int], threshold: int,
         merged_count += 1
     merged = tuple(order[:merged_count])
     masked = bool(merged) and (total < threshold or outside_small)
-    shown = tuple(r for r in sorted(dwellings, key=str) if r not in set(merged))
+    merged_set = set(merged)
+    shown = tuple(r for r in sorted(dwellings, key=str) if r not in merged_set)
     return Grouping(shown, merged, int(total), masked, threshold)

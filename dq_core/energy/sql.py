@@ -22,7 +22,7 @@ SELECT w.code_from, min(t.code) FROM zone_walk w JOIN territory t ON t.code = w.
 GROUP BY w.code_from"""
 
 RESIDENCE_SPAN = f"""
-SELECT min({_COL.format(month='e.period_start')}), max({_COL.format(month='e.period_start')})
+SELECT {_COL.format(month='min(e.period_start)')}, {_COL.format(month='max(e.period_start)')}
 FROM energy_use e WHERE {{use_filter}}"""
 
 # Residences shown one by one, monthly rows: one row per residence, energy and month (the imports replace a

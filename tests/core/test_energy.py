@@ -9,6 +9,7 @@ import random
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from dq_core import privacy
@@ -17,6 +18,7 @@ from dq_core.energy import (
     bills,
     burden,
     climate,
+    engine,
     portfolio,
     prices,
     scenario,
@@ -351,3 +353,11 @@ def test_scenario_ranges_hold_their_central_estimate():
 def test_price_text_is_french():
     p = prices.Price("electricite", date(2025, 8, 1), 0.1952, 185.64)
     assert p.text == "électricité : 0,1952 € par kWh + 185,64 € par an depuis le 1er août 2025"
+
+
+def test_a_panel_without_any_month_computes_without_figures():
+    info = pd.DataFrame({"scope": ["residence", "quartier"], "key": ["R1", "Q1"], "energy": ["gaz", "gaz"],
+                         "zone": [None, None], "units": [12.0, float("nan")]})
+    p = engine.compute(engine._empty(info))
+    assert p.last_column.tolist() == [-1, -1]
+    assert p.first_fit.tolist() == [-1, -1] and len(p.candidates) == 0
