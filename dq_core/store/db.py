@@ -403,10 +403,15 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     cur.commit()
 
 
+CLUSTER_FROM_ROWS = 250_000     # below, a fiche reads every row group in a few milliseconds anyway
+
+
 def cluster_observations(cur: duckdb.DuckDBPyConnection) -> None:
     """Rewrite the observations in territory order: imports append rows in file order, so a fiche's query
     (three territories) would read every row group; sorted, DuckDB's zone maps skip all but a few. Same
-    rows, same values: the data version does not change."""
+    rows, same values: the data version does not change. The file keeps the old rows' space for reuse."""
+    if cur.execute("SELECT count(*) FROM observation").fetchone()[0] < CLUSTER_FROM_ROWS:
+        return
     with transaction(cur):
         cur.execute("CREATE TEMP TABLE sorted_observation AS "
                     "SELECT * FROM observation ORDER BY territory, indicator, period_start")
