@@ -79,7 +79,7 @@ class Request:
     territories: list[str]               # territory codes ([] : none)
     terr_filter: str                     # WHERE clause on `observation o`
     params: dict
-    merged: dict[str, list[str]]         # group key (quartier) -> merged residence ids
+    merged: dict[str, dict[str, list[str]]]   # group key (quartier) -> energy -> merged residence ids
     ref_year: int | None
 
 
@@ -99,7 +99,7 @@ def load(cur: duckdb.DuckDBPyConnection, req: Request) -> Panel:
     for code in req.territories:
         keys.append(("territory", code))
         zone_of.append(zones.get(code))
-        units.append(np.nan)
+    units = np.concatenate([np.asarray(units, dtype=float), np.full(3 * len(req.territories), np.nan)])
     span = _span(cur, req, ids is not None and len(ids) > 0)
     if span is None:
         return _empty(pd.DataFrame(columns=["scope", "key", "energy", "zone", "units"]))
@@ -184,25 +184,39 @@ def _span(cur, req: Request, residences: bool) -> tuple[int, int] | None:
     return int(min(lows)), int(max(highs)) - int(min(lows)) + 1
 
 
-def _residence_series(res: list[tuple], merged: dict[str, list[str]], zones: dict) -> tuple[list, list, list, pd.DataFrame]:
-    """The residence series, in id order: one per residence shown, one « autres » per group of merged ones
-    (placed at its first member); and the table `energy_ids(id, rid, dwellings, grouped)` for the SQL."""
+def _residence_series(res: list[tuple], merged: dict[str, dict[str, list[str]]],
+                      zones: dict) -> tuple[list, np.ndarray, list, pd.DataFrame]:
+    """The residence series, in id order: one key per residence, one « autres » key per quartier with merged
+    residences (placed after them). Secrecy is decided per energy, so a residence may be shown for one energy
+    and merged for another: its rows go to its own key or to its group's, energy by energy. Returns the keys,
+    the units of every row (key × energy: dwellings, summed over a group's members for that energy), the
+    zones and the table `energy_ids(id, energy, rid, dwellings, grouped)` for the SQL."""
     columns = list(zip(*res, strict=True)) or [(), (), ()]
-    ids, quartier = pd.Series(columns[0], dtype=object), pd.Series(columns[1], dtype=object)
+    ids, quartiers = list(columns[0]), list(columns[1])
     dwellings = np.asarray(columns[2], dtype=float)
-    member_of = {rid: group for group, members in merged.items() for rid in members}
-    group = ids.map(member_of).astype(object)
-    grouped = group.notna().to_numpy()
-    key = pd.Series(np.where(grouped, "g" + group.fillna("").astype(str), "r" + ids.astype(str)))
-    row, uniques = pd.factorize(key)                    # codes in order of first appearance
-    first = np.unique(row, return_index=True)[1]
-    kinds = np.where(grouped[first], "autres", "residence")
-    names = np.where(grouped[first], group.to_numpy()[first], ids.to_numpy()[first])
-    keys = list(zip(kinds.tolist(), names.tolist(), strict=True))
-    units = np.bincount(row, weights=dwellings, minlength=len(uniques)).tolist()
-    zone_of = [zones.get(q) for q in quartier.to_numpy()[first].tolist()]
-    table = pd.DataFrame({"id": pd.Series(ids, dtype="string"), "rid": row.astype(np.int32),
-                          "dwellings": dwellings, "grouped": grouped})
+    groups = sorted(merged)
+    keys = [("residence", rid) for rid in ids] + [("autres", g) for g in groups]
+    group_row = {g: len(ids) + i for i, g in enumerate(groups)}
+    zone_of = [zones.get(q) for q in quartiers] + [zones.get(g) for g in groups]
+    n, E = len(ids), len(ENERGY_ORDER)
+    rid = np.repeat(np.arange(n, dtype=np.int32), E)
+    energy = np.tile(np.arange(E, dtype=np.int8), n)
+    grouped = np.zeros(n * E, dtype=bool)
+    position = {r: i for i, r in enumerate(ids)}
+    for g, by_energy in merged.items():
+        for name, members in by_energy.items():
+            e = ENERGY_ORDER.index(name)
+            for member in members:
+                i = position.get(member)
+                if i is not None:
+                    rid[i * E + e], grouped[i * E + e] = group_row[g], True
+    row_dwellings = np.repeat(dwellings, E)
+    units = np.full(E * len(keys), np.nan)
+    units[: n * E] = row_dwellings
+    units[n * E:] = 0.0
+    np.add.at(units, (rid * E + energy)[grouped], row_dwellings[grouped])
+    table = pd.DataFrame({"id": pd.Series(np.repeat(np.asarray(ids, dtype=object), E), dtype="string"),
+                          "energy": energy, "rid": rid, "dwellings": row_dwellings, "grouped": grouped})
     return keys, units, zone_of, table
 
 
@@ -259,7 +273,7 @@ def _series_table(keys, units, zone_of, keep: np.ndarray, grid: _Grid, cur) -> p
     is_territory = kind == "territory"
     level = np.array([levels.get(k) for k in key[is_territory]], dtype=object)
     kind[is_territory] = np.where(level == "quartier", "quartier", "reference")
-    size = np.asarray(units, dtype=float)[owner]
+    size = units[keep]
     size[is_territory] = np.where(latest_units[is_territory] > 0, latest_units[is_territory], np.nan)
     return pd.DataFrame({"scope": kind, "key": key, "energy": np.array(ENERGY_ORDER, dtype=object)[keep % 3],
                          "zone": np.array(zone_of, dtype=object)[owner], "units": size})

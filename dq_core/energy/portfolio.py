@@ -79,12 +79,13 @@ def _unit(kind, key, energies, res, names, sc, table, incomes) -> Unit | None:
         return Unit(kind, key, name, quartier, names.get(quartier), landlord, float(n), heating, dpe, kwh,
                     bills.bill(kwh, table, last, subs), incomes.get(quartier), change)
     if kind == "autres":
-        grouping = sc.groupings.get(key)
-        if grouping is None or grouping.group_masked:
+        # Secrecy is decided per energy: the group is shown only when none of its energies is masked.
+        groupings = [sc.groupings.get((key, energy)) for energy in energies]
+        if not groupings or any(g is None or g.group_masked for g in groupings):
             return None
         return Unit(kind, f"{key}:autres", secrecy.AUTRES_LABEL, key, names.get(key), None,
-                    float(grouping.merged_dwellings), None, None, kwh, bills.bill(kwh, table, last),
-                    incomes.get(key), change, grouping.note)
+                    float(max(g.merged_dwellings for g in groupings)), None, None, kwh, bills.bill(kwh, table, last),
+                    incomes.get(key), change, groupings[0].note)
     elec, gas = energies.get("electricite"), energies.get("gaz")
     subs = None
     if "gaz" in kwh and elec is not None and gas is not None and elec[1]:

@@ -5,6 +5,8 @@ small, the next smallest residences join it until it is not (secondary suppressi
 undone by subtracting the residences shown from the quartier). If what remains of the quartier once its
 shown residences and the group are taken away (dwellings outside any residence) is a small non-zero
 number, the group is masked `s` as well, so that the subtraction gives only a sum of at least SECRET_MIN.
+The decision is taken energy by energy (`scope`): on the dwellings, or delivery points, that have that
+energy, beside the quartier's own delivery points of that energy.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dq_core import french
 
 SECRECY_TEXT = (
     "Secret statistique (règle des distributeurs d'énergie) : aucune résidence, ni aucun agrégat, de moins "
-    "de {n} logements n'est montré seul. Les petites résidences d'un quartier sont regroupées dans « Autres "
+    "de {n} logements n'est montré seul ; la règle s'applique énergie par énergie, aux logements (points de "
+    "livraison) qui ont cette énergie. Les petites résidences d'un quartier sont regroupées dans « Autres "
     "résidences » ; si ce groupe compte lui-même moins de {n} logements, les plus petites résidences "
     "suivantes le rejoignent, pour qu'aucune soustraction (quartier moins résidences montrées) ne fasse "
     "réapparaître une résidence masquée. Un groupe qui laisserait deviner par différence moins de {n} "

@@ -26,26 +26,27 @@ SELECT {_COL.format(month='min(e.period_start)')}, {_COL.format(month='max(e.per
 FROM energy_use e WHERE {{use_filter}}"""
 
 # Residences shown one by one, monthly rows: one row per residence, energy and month (the imports replace a
-# month rather than add to it). Registered table `energy_ids(id, rid, dwellings, grouped)`; `{use_filter}`
+# month rather than add to it). Registered table
+# `energy_ids(id, energy, rid, dwellings, grouped)`, one row per residence and energy code; `{use_filter}`
 # is a WHERE clause on energy_use (a constant list of ids for one quartier: DuckDB skips other row groups).
 # Two narrow columns only (fetching is the cost at 12 M rows): the cell (series code × $months + month
 # column − $first, plus one, negative when estimated) and kWh per dwelling as FLOAT.
 RESIDENCE_MONTHS = f"""
-SELECT (((i.rid * 3 + {ENERGY_CODE.format(col='e.energy')}) * $months
+SELECT (((i.rid * 3 + i.energy) * $months
          + {_COL.format(month='e.period_start')} - $first + 1)
         * CASE WHEN e.is_estimated THEN -1 ELSE 1 END)::INTEGER AS cell,
        (e.kwh / i.dwellings)::FLOAT AS y
-FROM energy_use e JOIN energy_ids i ON i.id = e.residence
+FROM energy_use e JOIN energy_ids i ON i.id = e.residence AND i.energy = {ENERGY_CODE.format(col='e.energy')}
 WHERE NOT i.grouped AND length(e.period) = 7 AND e.kwh IS NOT NULL AND {{use_filter}}"""
 
 # The rest, summed per series and month: daily rows (complete when every day of each residence is there)
 # and the residences merged by secrecy into one « Autres résidences » series per quartier.
 RESIDENCE_SUMS = f"""
 WITH parts AS (
-    SELECT i.rid, i.dwellings, e.residence, {ENERGY_CODE.format(col='e.energy')} AS energy,
+    SELECT i.rid, i.dwellings, e.residence, i.energy,
            date_trunc('month', e.period_start)::DATE AS month, sum(e.kwh) AS kwh, bool_or(e.is_estimated) AS estimated,
            bool_and(length(e.period) = 7) OR count(*) >= day(last_day(min(e.period_start))) AS complete
-    FROM energy_use e JOIN energy_ids i ON i.id = e.residence
+    FROM energy_use e JOIN energy_ids i ON i.id = e.residence AND i.energy = {ENERGY_CODE.format(col='e.energy')}
     WHERE (i.grouped OR length(e.period) = 10) AND e.kwh IS NOT NULL AND {{use_filter}}
     GROUP BY ALL)
 SELECT (rid * 3 + energy)::INTEGER AS code, {_COL.format(month='month')} AS col, sum(kwh) / sum(dwellings) AS y,
