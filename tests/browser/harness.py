@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -77,28 +78,41 @@ def app_server(db_path: Path, extra_env: dict | None = None):
         log.close()
 
 
-@contextmanager
-def chromium_page(block_outside: bool = True):
-    """A fresh French-locale page; with block_outside, every request not to 127.0.0.1 is aborted."""
-    from playwright.sync_api import sync_playwright
+_browser = None
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 900})
-        outside: list[str] = []
-        if block_outside:
-            def route(r):
-                if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
-                    return r.continue_()
-                outside.append(r.request.url)
-                return r.abort()
-            context.route("**/*", route)
-        page = context.new_page()
-        page.outside_requests = outside
-        try:
-            yield page
-        finally:
-            browser.close()
+
+def shared_browser():
+    """One Chromium per test process, started on first use and closed at exit: launching it costs more
+    CPU than most browser tests; each test still gets its own context (cookies, storage, routes)."""
+    global _browser
+    if _browser is None or not _browser.is_connected():
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        atexit.register(playwright.stop)
+        atexit.register(_browser.close)
+    return _browser
+
+
+@contextmanager
+def chromium_page(block_outside: bool = True, allowed: tuple[str, ...] = ("http://127.0.0.1", "ws://127.0.0.1")):
+    """A fresh French-locale page; with block_outside, every request not to `allowed` is aborted."""
+    context = shared_browser().new_context(locale="fr-FR", viewport={"width": 1400, "height": 900})
+    outside: list[str] = []
+    if block_outside:
+        def route(r):
+            if r.request.url.startswith((*allowed, "data:", "blob:")):
+                return r.continue_()
+            outside.append(r.request.url)
+            return r.abort()
+        context.route("**/*", route)
+    page = context.new_page()
+    page.outside_requests = outside
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:

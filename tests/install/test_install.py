@@ -188,27 +188,11 @@ def _see_a_fiche_from_the_installed_app(command: Path, cwd: Path, tmp_path: Path
 
 
 def _fiche_in_chromium(url: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=harness.CHROMIUM, args=harness.LAUNCH_ARGS)
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 900})
-        outside: list[str] = []
-
-        def route(r):
-            if r.request.url.startswith((url, url.replace("http", "ws", 1), "data:", "blob:")):
-                return r.continue_()
-            outside.append(r.request.url)
-            return r.abort()
-        context.route("**/*", route)
-        page = context.new_page()
-        try:
-            page.goto(f"{url}/fiche?quartier=QNX0101M")
-            harness.wait_for_app(page, timeout=60_000)
-            page.locator("h1").filter(has_text="Le Haut-Pont").wait_for(timeout=30_000)
-            harness.wait_for_app(page)
-            assert harness.page_problems(page) == []
-            assert "Données fictives de démonstration" in page.locator("[data-testid='stMain']").inner_text()
-            assert outside == []
-        finally:
-            browser.close()
+    with harness.chromium_page(allowed=(url, url.replace("http", "ws", 1))) as page:
+        page.goto(f"{url}/fiche?quartier=QNX0101M")
+        harness.wait_for_app(page, timeout=60_000)
+        page.locator("h1").filter(has_text="Le Haut-Pont").wait_for(timeout=30_000)
+        harness.wait_for_app(page)
+        assert harness.page_problems(page) == []
+        assert "Données fictives de démonstration" in page.locator("[data-testid='stMain']").inner_text()
+        assert page.outside_requests == []
