@@ -72,7 +72,7 @@ def run_app(python: Path, app_dir: Path, args: list[str], command: str) -> int:
     threading.Thread(target=_relay, args=(server.stdout, command), daemon=True).start()
     try:
         _stop_like_ctrl_c_on_hangup()
-        if _wait_until_up(url, server):
+        if wait_until_up(url, server):
             print(f"Data & Quartiers : {url} (Ctrl+C pour arrêter)", flush=True)
             webbrowser.open(url)
         elif server.poll() is not None:
@@ -131,7 +131,8 @@ def _stop_like_ctrl_c_on_hangup() -> None:
             signal.signal(getattr(signal, name), interrupt)
 
 
-def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> bool:
+def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> bool:
+    """Whether the Streamlit server at `url` answers its health check before `seconds` (False if it exits)."""
     deadline = time.time() + seconds
     while time.time() < deadline and server.poll() is None:
         try:

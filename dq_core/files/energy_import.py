@@ -21,7 +21,7 @@ from dq_core.files.kinds import energy_residences as kind
 from dq_core.files.kinds.base import Sample
 from dq_core.files.read.numbers import parse_number
 from dq_core.files.read.source import FileSource
-from dq_core.files.report import CHOICE, ERROR, WARNING, ImportReport, Problem
+from dq_core.files.report import CHOICE, ERROR, WARNING, ImportReport, Problem, finish
 from dq_core.files.status import ImportStatus
 from dq_core.store import db, failures
 
@@ -43,22 +43,22 @@ def import_residences(cur: duckdb.DuckDBPyConnection, source: FileSource, option
         parsed = kind.parse(Sample(source))
     except DQError as exc:
         report.problems.append(Problem("fichier_illisible", exc.message))
-        return _finish(report)
+        return finish(report)
     report.rows_read, report.problems = parsed.rows_read, list(parsed.problems)
     residences = place(cur, parsed.residences, report, parsed.sheet)
     use = parsed.energy_use
     report.rows_valid = len(use)
     if report.errors:
-        return _finish(report)
+        return finish(report)
     use, residences = _conflicts(cur, report, use, residences, options.mode)
     report.preview = _preview(residences, use)
     report.detail = kind.describe(residences, use) + _small_residences(residences)
     if options.dry_run or (report.rows_conflicting and options.mode is None):
-        return _finish(report)
+        return finish(report)
     if db.is_demo(cur):
         report.problems.append(Problem("demonstration", "la base ouverte est la démonstration (données fictives), "
                                        "qui le reste : importez ce fichier dans votre propre espace de travail."))
-        return _finish(report)
+        return finish(report)
     _write(cur, report, source, options, residences, use)
     return report
 
@@ -211,13 +211,3 @@ def _write(cur, report: ImportReport, source: FileSource, options, residences, u
     report.batch_id, report.mode = batch, options.mode or "replace"
     report.rows_inserted, report.rows_replaced = inserted, replaced
     report.status = ImportStatus.IMPORTED
-
-
-def _finish(report: ImportReport) -> ImportReport:
-    if report.errors:
-        report.status = ImportStatus.REFUSED
-    elif report.rows_conflicting and report.mode is None:
-        report.status = ImportStatus.NEEDS_CHOICE
-    else:
-        report.status = ImportStatus.CHECKED
-    return report

@@ -29,7 +29,7 @@ from dq_core.files.read.numbers import MISSING_TOKENS, SECRET_TOKENS, install_ma
 from dq_core.files.read.periods import parse_period
 from dq_core.files.read.source import KIND_MESSAGES, FileSource, sniff_kind
 from dq_core.files.read.text import normalise_text
-from dq_core.files.report import CHOICE, WARNING, ImportReport, Problem
+from dq_core.files.report import CHOICE, WARNING, ImportReport, Problem, finish
 from dq_core.files.sql import first as _first
 from dq_core.files.sql import register
 from dq_core.files.status import ImportStatus
@@ -134,7 +134,7 @@ def import_file(cur: duckdb.DuckDBPyConnection, source: FileSource,
     for stage in STAGES:
         if not stage(run):
             _collect_refused_lines(run)
-            return _finish(run.report)
+            return finish(run.report)
     return run.report
 
 
@@ -395,16 +395,6 @@ def _secrecy(run: ImportRun) -> None:
                                        f"{french.agree(n, 'sera masquée', 'seront masquées')} pour que les valeurs "
                                        "secrètes du fichier ne puissent pas être retrouvées par soustraction.",
                                        severity=WARNING, count=n))
-
-
-def _finish(report: ImportReport) -> ImportReport:
-    if report.errors:
-        report.status = ImportStatus.REFUSED
-    elif report.rows_conflicting and report.mode is None:
-        report.status = ImportStatus.NEEDS_CHOICE
-    else:
-        report.status = ImportStatus.CHECKED
-    return report
 
 
 def _kind_message(kind: str, name: str) -> str:

@@ -182,3 +182,14 @@ class ImportReport:
 _LAYOUTS = {"long": "format long", "wide_period": "une colonne par période",
             "wide_indicator": "une colonne par indicateur", "points": "données ponctuelles",
             "residences": "consommation par résidence"}
+
+
+def finish(report: ImportReport) -> ImportReport:
+    """The verdict of a checked file that was not written: refused, waiting for a choice, or ready."""
+    if report.errors:
+        report.status = ImportStatus.REFUSED
+    elif report.rows_conflicting and report.mode is None:
+        report.status = ImportStatus.NEEDS_CHOICE
+    else:
+        report.status = ImportStatus.CHECKED
+    return report

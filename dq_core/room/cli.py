@@ -10,9 +10,9 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
+from dq_core import launch
 from dq_core.cli.main import FrenchParser
 from dq_core.errors import DQError
 from dq_core.room import network, proxy
@@ -62,7 +62,7 @@ def main(argv: list[str], prog: str = "python tasks.py formation") -> int:
     room.set_addresses([network.url(a, args.port) for a in network.reachable_addresses(args.adresse)])
     try:
         servers = start(room, args)
-        if not all(wait_until_up(args.port if len(servers) == 1 else port, server)
+        if not all(launch.wait_until_up(f"http://127.0.0.1:{args.port if len(servers) == 1 else port}", server, 90)
                    for port, server in zip(backend_ports(args), servers, strict=False)):
             print("La salle de formation n'a pas pu démarrer (voir le message ci-dessus).", file=sys.stderr)
             return 1
@@ -128,17 +128,6 @@ def _relay(stream) -> None:
 def _own_group() -> dict:
     # Ctrl+C reaches this process only, which then stops the servers in order.
     return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" else {"start_new_session": True}
-
-
-def wait_until_up(port: int, server: subprocess.Popen, seconds: float = 90) -> bool:
-    deadline = time.time() + seconds
-    while time.time() < deadline and server.poll() is None:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return True
-        except OSError:
-            time.sleep(0.3)
-    return False
 
 
 def stop(servers: list[subprocess.Popen]) -> None:
