@@ -13,6 +13,16 @@ from tests.compare_factory import build_compare_workspace
 from tests.factories import build_tiny_workspace
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_chromium_per_module():
+    """Browser tests of a module share one Chromium (tests/browser/harness.py); it stops with the module,
+    so that no later test finds Playwright's event loop running in this thread."""
+    yield
+    from tests.browser import harness
+
+    harness.stop_shared_browser()
+
+
 @pytest.fixture(autouse=True)
 def app_test_environment(tmp_path, monkeypatch):
     """Fresh Streamlit caches, private workspaces folder, and AppTest runs in navigation mode.

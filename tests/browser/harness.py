@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import socket
@@ -78,21 +77,32 @@ def app_server(db_path: Path, extra_env: dict | None = None):
         log.close()
 
 
+_playwright = None
 _browser = None
 
 
 def shared_browser():
-    """One Chromium per test process, started on first use and closed at exit: launching it costs more
-    CPU than most browser tests; each test still gets its own context (cookies, storage, routes)."""
-    global _browser
+    """One Chromium per test module, started on first use: launching it costs more CPU than most browser
+    tests; each test still gets its own context (cookies, storage, routes). `stop_shared_browser` ends it
+    after each module (tests/conftest.py): Playwright's sync API holds an event loop in this thread."""
+    global _playwright, _browser
     if _browser is None or not _browser.is_connected():
         from playwright.sync_api import sync_playwright
 
-        playwright = sync_playwright().start()
-        _browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        atexit.register(playwright.stop)
-        atexit.register(_browser.close)
+        _playwright = sync_playwright().start()
+        _browser = _playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
     return _browser
+
+
+def stop_shared_browser() -> None:
+    global _playwright, _browser
+    if _playwright is not None:
+        try:
+            if _browser is not None:
+                _browser.close()
+        finally:
+            _playwright.stop()
+    _playwright = _browser = None
 
 
 @contextmanager
